@@ -1,0 +1,242 @@
+"""The build: config → load → analyse → plan → render → write, one named stage each."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from generator.analysis.confidence import ClaimAssessment, assess_briefing
+from generator.analysis.findings import briefing_findings
+from generator.config import SiteConfig, load_config
+from generator.content.load import LinkTarget, load_corpus, resolve_links
+from generator.content.model import Briefing
+from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
+from generator.output import OutputError, StagedOutput, check_output_dir
+from generator.render import Renderer, theme_assets
+from generator.site import plan_site
+
+ProgressCallback = Callable[[int, int], None]
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_root: Path
+    out: Path | None = None
+    drafts: bool = False
+    strict: bool = False
+    base_url: str | None = None
+    clean: bool = False
+    portable: bool = False
+    publish_up_to: str | None = None
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    exit_code: int
+    briefings: int = 0
+    claims: int = 0
+    sources: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    output: Path | None = None
+    written: bool = False
+    excluded: list[str] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+def _exit_code(diagnostics: DiagnosticList, strict: bool) -> int:
+    if diagnostics.has_errors or (strict and diagnostics.count(Severity.WARNING)):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _is_published(briefing: Briefing, config: SiteConfig, options: BuildOptions) -> bool:
+    if briefing.is_draft and not options.drafts:
+        return False
+    gate = options.publish_up_to or config.spec.publish_up_to
+    if gate is not None:
+        markings = config.spec.markings
+        return markings.index(briefing.marking) <= markings.index(gate)
+    return True
+
+
+@dataclass
+class _Analysed:
+    config: SiteConfig
+    published: list[Briefing]
+    assessments: dict[str, dict[str, ClaimAssessment]]
+    links: dict[str, dict[int, LinkTarget]]
+    diagnostics: DiagnosticList
+    excluded: list[str]
+
+
+def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult:
+    """Load and analyse. `everything` (check) validates drafts and gated briefings too."""
+    config, problems = load_config(options.site_root)
+    if config is None:
+        return BuildResult(problems, EXIT_USAGE)
+    gate = options.publish_up_to
+    if gate is not None and gate not in config.spec.markings:
+        message = f"'{gate}' is not one of the site's markings"
+        hint = "markings: " + ", ".join(config.spec.markings)
+        return BuildResult([Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "usage")], EXIT_USAGE)
+
+    corpus, diagnostics = load_corpus(config)
+    published = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
+    left_out = {b.path for b in corpus.briefings if b not in published}
+    excluded = []
+    if left_out:
+        diagnostics = DiagnosticList([d for d in diagnostics if d.path not in left_out])
+        for briefing in corpus.briefings:
+            if briefing.path in left_out and not briefing.is_draft:
+                excluded.append(briefing.slug)
+                diagnostics.add(
+                    Diagnostic(briefing.path, Position(1, 1), Severity.INFO,
+                               f"left out: marked {briefing.marking}, above the gate", None, "excluded")
+                )
+    links = resolve_links(published, config, diagnostics)
+    assessments = {}
+    for briefing in published:
+        assessments[briefing.slug] = assess_briefing(briefing, config)
+        diagnostics.extend(briefing_findings(briefing, assessments[briefing.slug], config))
+    return _Analysed(config, published, assessments, links, diagnostics, excluded)
+
+
+def check(options: BuildOptions) -> BuildResult:
+    """Validate every briefing, drafts included, without writing anything."""
+    started = time.perf_counter()
+    analysed = _analyse(options, everything=True)
+    if isinstance(analysed, BuildResult):
+        return analysed
+    return BuildResult(
+        diagnostics=analysed.diagnostics.sorted(),
+        exit_code=_exit_code(analysed.diagnostics, options.strict),
+        briefings=len(analysed.published),
+        claims=sum(len(b.claims) for b in analysed.published),
+        sources=_count_sources(analysed.published),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _count_sources(briefings: list[Briefing]) -> int:
+    keys = set()
+    for briefing in briefings:
+        for source in briefing.sources.values():
+            keys.add(source.url or (f"shared:{source.id}" if source.shared else f"{briefing.slug}:{source.id}"))
+    return len(keys)
+
+
+def build(options: BuildOptions, progress: ProgressCallback | None = None) -> BuildResult:
+    """Build the site. Writes nothing unless the build succeeds; then swaps the output in."""
+    started = time.perf_counter()
+    analysed = _analyse(options, everything=False)
+    if isinstance(analysed, BuildResult):
+        return analysed
+    config = analysed.config
+    diagnostics = analysed.diagnostics
+    output = options.out if options.out is not None else config.output_dir
+    output = Path(os.path.abspath(output))
+    result = BuildResult(
+        diagnostics=[],
+        exit_code=_exit_code(diagnostics, options.strict),
+        briefings=len(analysed.published),
+        claims=sum(len(b.claims) for b in analysed.published),
+        sources=_count_sources(analysed.published),
+        output=output,
+        excluded=analysed.excluded,
+    )
+    try:
+        check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
+    except OutputError as error:
+        diagnostics.add(Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "output"))
+        result.diagnostics = diagnostics.sorted()
+        result.exit_code = EXIT_USAGE
+        return result
+    if result.exit_code != EXIT_OK:
+        result.diagnostics = diagnostics.sorted()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    plan = plan_site(analysed.published, analysed.assessments, analysed.links, config,
+                     portable=options.portable, base_url=options.base_url)
+    staged = StagedOutput(output)
+    staged.start()
+    try:
+        renderer = Renderer(plan.site, config.templates_dir)
+        total = len(plan.pages)
+        for done, page in enumerate(plan.pages, start=1):
+            staged.write_text(page.path, renderer.render(page))
+            if progress is not None:
+                progress(done, total)
+        for relative, path in theme_assets(config.templates_dir):
+            staged.copy_file(relative, path)
+        _copy_static(config, staged, diagnostics)
+    except (TemplateSyntaxError, TemplateNotFound, TemplateError) as error:
+        staged.abort()
+        diagnostics.add(_template_diagnostic(error, config))
+        result.exit_code = EXIT_CONTENT
+    except BaseException:
+        staged.abort()
+        raise
+    else:
+        if diagnostics.has_errors:
+            staged.abort()
+            result.exit_code = EXIT_CONTENT
+        else:
+            staged.commit()
+            result.written = True
+            result.pages = len(plan.pages)
+    result.diagnostics = diagnostics.sorted()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:
+    static = config.static_dir
+    if static.is_symlink():
+        diagnostics.error(static, Position(1, 1), "symbolic links are not allowed in a site's folders", None, "symlink")
+        return
+    if not static.is_dir():
+        return
+    for folder, subfolders, files in os.walk(static, followlinks=False):
+        base = Path(folder)
+        for name in sorted(subfolders):
+            if (base / name).is_symlink():
+                diagnostics.error(base / name, Position(1, 1), "symbolic links are not allowed in a site's folders",
+                                  "copy the files instead", "symlink")
+        subfolders[:] = sorted(n for n in subfolders if not (base / n).is_symlink())
+        for name in sorted(files):
+            path = base / name
+            if path.is_symlink():
+                diagnostics.error(path, Position(1, 1), "symbolic links are not allowed in a site's folders",
+                                  "copy the file instead", "symlink")
+                continue
+            relative = path.relative_to(static).as_posix()
+            if staged.exists(relative):
+                diagnostics.error(path, Position(1, 1), f"static/{relative} would overwrite a page Brief generates",
+                                  "rename or move the file", "static")
+                continue
+            staged.copy_file(relative, path)
+
+
+def _template_diagnostic(error: TemplateError, config: SiteConfig) -> Diagnostic:
+    if isinstance(error, TemplateSyntaxError):
+        path = Path(error.filename) if error.filename else config.templates_dir / (error.name or "template")
+        return Diagnostic(path, Position(error.lineno or 1, 1), Severity.ERROR,
+                          f"template error: {error.message}", None, "template")
+    if isinstance(error, TemplateNotFound):
+        return Diagnostic(config.templates_dir, Position(1, 1), Severity.ERROR,
+                          f"template not found: {error.name}", None, "template")
+    return Diagnostic(config.templates_dir, Position(1, 1), Severity.ERROR, f"template error: {error}", None, "template")

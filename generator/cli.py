@@ -1,0 +1,163 @@
+"""The `brief` command line. Thin: it parses options, calls the build, prints what happened."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator import __version__
+from generator.build import EXIT_USAGE, BuildOptions, BuildResult, build, check
+from generator.diagnostics import Severity, display_path, format_github, format_json, format_markdown_table, format_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INTERNAL = 3
+
+
+def site_option(function: F) -> F:
+    return click.option(
+        "--site",
+        "site",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The site's folder (where site.yaml is).",
+    )(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brief")
+def main() -> None:
+    """Brief turns Markdown briefings into a static site where every claim shows its sources."""
+
+
+def _summary(result: BuildResult, verb: str) -> str:
+    warnings = result.count(Severity.WARNING)
+    errors = result.count(Severity.ERROR)
+    parts = [
+        f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}",
+        f"{result.claims} claim{'s' if result.claims != 1 else ''}",
+        f"{result.sources} source{'s' if result.sources != 1 else ''}",
+        f"{warnings} warning{'s' if warnings != 1 else ''}",
+        f"{errors} error{'s' if errors != 1 else ''}",
+        f"{result.seconds:.2f} s",
+    ]
+    return f"{verb}: " + ", ".join(parts)
+
+
+def _print_diagnostics(result: BuildResult, verbose: bool) -> None:
+    shown = [d for d in result.diagnostics if verbose or d.severity != Severity.INFO or d.code == "excluded"]
+    if shown:
+        click.echo(format_text(shown), err=True, nl=False)
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 200 and (done % 50 == 0 or done == total):
+            click.echo(f"\rRendering pages: {done}/{total}", err=True, nl=done == total)
+
+    return show
+
+
+def _run(action: Callable[[], BuildResult]) -> BuildResult:
+    try:
+        return action()
+    except KeyboardInterrupt:
+        click.echo("brief: interrupted; the output folder was not changed", err=True)
+        sys.exit(130)
+    except Exception:  # a bug: say so plainly, keep the details for the report
+        click.echo(
+            "brief: internal error (this is a bug in Brief, not in your briefings). "
+            "The output folder was not changed. Details:",
+            err=True,
+        )
+        click.echo(traceback.format_exc(limit=-3), err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+@main.command("build")
+@site_option
+@click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
+@click.option("--drafts", is_flag=True, help="Build drafts too, with a Draft banner.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site.yaml's output, _site).")
+@click.option("--base-url", help="Absolute URL the site is published at (overrides site.yaml).")
+@click.option("--clean", is_flag=True, help="Ignore the build cache: a cold build.")
+@click.option("--portable", is_flag=True, help="Links name their files (…/index.html), for reading from a folder.")
+@click.option("--publish-up-to", "publish_up_to", metavar="MARKING", help="Leave out briefings marked above MARKING.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print info findings too.")
+def build_command(
+    site: Path,
+    strict: bool,
+    drafts: bool,
+    out: Path | None,
+    base_url: str | None,
+    clean: bool,
+    portable: bool,
+    publish_up_to: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Build the site into the output folder (atomically)."""
+    options = BuildOptions(
+        site_root=site.resolve(),
+        out=out,
+        drafts=drafts,
+        strict=strict,
+        base_url=base_url,
+        clean=clean,
+        portable=portable,
+        publish_up_to=publish_up_to,
+    )
+    result = _run(lambda: build(options, _progress()))
+    _print_diagnostics(result, verbose)
+    if result.exit_code == EXIT_USAGE:
+        sys.exit(EXIT_USAGE)
+    if not quiet:
+        if result.written and result.output is not None:
+            verb = f"Built {display_path(result.output)}"
+        else:
+            verb = "Build failed; the output folder was not changed"
+        click.echo(_summary(result, verb), err=not result.written)
+    sys.exit(result.exit_code)
+
+
+@main.command("check")
+@site_option
+@click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print info findings too (text format).")
+def check_command(site: Path, strict: bool, output_format: str, quiet: bool, verbose: bool) -> None:
+    """Check every briefing, drafts included, without writing anything."""
+    options = BuildOptions(site_root=site.resolve(), strict=strict)
+    result = _run(lambda: check(options))
+    if output_format == "json":
+        click.echo(format_json(result.diagnostics), nl=False)
+    elif output_format == "github":
+        click.echo(format_github(result.diagnostics), nl=False)
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(format_markdown_table(result.diagnostics))
+    else:
+        _print_diagnostics(result, verbose)
+        if not quiet and result.exit_code != EXIT_USAGE:
+            click.echo(_summary(result, "Checked"), err=True)
+    sys.exit(result.exit_code)

@@ -1,0 +1,256 @@
+"""Site configuration (`site.yaml`): typed, with defaults, rating scales and finding severities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, field_validator
+
+from generator.content.validation import validate_document
+from generator.content.yamldoc import YamlDocument, load_yaml
+from generator.diagnostics import Diagnostic, Position, Severity
+
+Strength = Literal["strong", "weak", "unknown"]
+FindingLevel = Literal["error", "warning", "info", "off"]
+
+#: Every kind of finding the analysis reports, with its default severity.
+DEFAULT_FINDINGS: dict[str, FindingLevel] = {
+    "unsourced": "warning",
+    "overconfident": "warning",
+    "circular": "warning",
+    "retracted": "warning",
+    "disputed": "warning",
+    "single-source": "info",
+    "anonymous-only": "info",
+    "unused-source": "warning",
+    "missing-summary": "warning",
+    "estimative-mixed-sets": "warning",
+    "estimative-confidence-and-likelihood": "warning",
+}
+
+TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+
+
+def _text_key(value: object) -> object:
+    """Grades may be written as numbers in YAML (`1:`); they are text to Brief."""
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+class GradeConfig(BaseModel):
+    """One grade of a rating scale."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    label: StrictStr = Field(min_length=1)
+    strength: Strength = "unknown"
+    colour: StrictStr | None = Field(None, pattern=r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
+
+
+class ConfidenceLevelConfig(BaseModel):
+    """One level of analytic confidence, and how many strong independent origins derive it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    label: StrictStr = Field(min_length=1)
+    colour: StrictStr | None = Field(None, pattern=r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
+    strong_origins: int | None = Field(None, ge=0)
+
+
+Scale = Annotated[dict[str, GradeConfig], BeforeValidator(_text_key)]
+
+
+def _default_reliability() -> dict[str, GradeConfig]:
+    return {
+        "A": GradeConfig(label="Completely reliable", strength="strong"),
+        "B": GradeConfig(label="Usually reliable", strength="strong"),
+        "C": GradeConfig(label="Fairly reliable", strength="strong"),
+        "D": GradeConfig(label="Not usually reliable", strength="weak"),
+        "E": GradeConfig(label="Unreliable", strength="weak"),
+        "F": GradeConfig(label="Reliability cannot be judged", strength="unknown"),
+    }
+
+
+def _default_credibility() -> dict[str, GradeConfig]:
+    return {
+        "1": GradeConfig(label="Confirmed by other sources", strength="strong"),
+        "2": GradeConfig(label="Probably true", strength="strong"),
+        "3": GradeConfig(label="Possibly true", strength="strong"),
+        "4": GradeConfig(label="Doubtful", strength="weak"),
+        "5": GradeConfig(label="Improbable", strength="weak"),
+        "6": GradeConfig(label="Truth cannot be judged", strength="unknown"),
+    }
+
+
+def _default_confidence() -> dict[str, ConfidenceLevelConfig]:
+    return {
+        "low": ConfidenceLevelConfig(label="Low confidence", strong_origins=0),
+        "moderate": ConfidenceLevelConfig(label="Moderate confidence", strong_origins=1),
+        "high": ConfidenceLevelConfig(label="High confidence", strong_origins=2),
+    }
+
+
+class ScalesConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    reliability: Scale = Field(default_factory=_default_reliability)
+    credibility: Scale = Field(default_factory=_default_credibility)
+    confidence: dict[Literal["low", "moderate", "high"], ConfidenceLevelConfig] = Field(
+        default_factory=_default_confidence
+    )
+
+    @field_validator("reliability", "credibility")
+    @classmethod
+    def _not_empty(cls, scale: dict[str, GradeConfig]) -> dict[str, GradeConfig]:
+        if not scale:
+            raise ValueError("a scale needs at least one grade")
+        return scale
+
+
+class GitConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    updated: StrictBool = False
+    history: StrictBool = False
+
+
+class SiteConfigSpec(BaseModel):
+    """The keys of `site.yaml`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, hide_input_in_errors=True)
+
+    title: StrictStr = "Briefings"
+    base_url: StrictStr | None = Field(None, description="Absolute URL of the published site")
+    language: StrictStr = "en"
+    description: StrictStr | None = None
+    output: StrictStr = "_site"
+    scales: ScalesConfig = Field(default_factory=ScalesConfig)
+    findings: dict[str, FindingLevel] = Field(default_factory=dict)
+    markings: list[StrictStr] = Field(default_factory=lambda: list(TLP_MARKINGS), min_length=1)
+    default_marking: StrictStr | None = None
+    publish_up_to: StrictStr | None = None
+    git: GitConfig = Field(default_factory=GitConfig)
+    html: Literal["escape", "sanitise"] = "escape"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The resolved configuration of a site, with its folders."""
+
+    root: Path
+    path: Path
+    spec: SiteConfigSpec
+    findings: dict[str, FindingLevel]
+
+    @property
+    def briefings_dir(self) -> Path:
+        return self.root / "briefings"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".brief-cache"
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.spec.output).resolve() if not Path(self.spec.output).is_absolute() else Path(self.spec.output)
+
+    @property
+    def default_reliability(self) -> str:
+        """`F` in the default scale; otherwise the last grade of the scale."""
+        scale = self.spec.scales.reliability
+        return "F" if "F" in scale else list(scale)[-1]
+
+    @property
+    def default_marking(self) -> str:
+        return self.spec.default_marking or self.spec.markings[0]
+
+    def severity_of(self, finding: str) -> Severity | None:
+        level = self.findings.get(finding, "warning")
+        return None if level == "off" else Severity[level.upper()]
+
+
+def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Read `site.yaml`. Problems here are configuration errors (exit code 2)."""
+    path = site_root / "site.yaml"
+    if not path.is_file():
+        return None, [
+            Diagnostic(
+                path,
+                Position(1, 1),
+                Severity.ERROR,
+                f"no site.yaml in {site_root}",
+                "run brief from the site's folder, or pass --site PATH",
+                "config",
+            )
+        ]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Diagnostic(path, Position(1, 1), Severity.ERROR, f"cannot read site.yaml: {error}", None, "config")]
+    document, problem = load_yaml(text, path)
+    if problem:
+        return None, [problem]
+    assert document is not None
+    if document.value is None:
+        document.value = {}
+    spec, diagnostics = validate_document(SiteConfigSpec, document, "site.yaml")
+    if spec is None:
+        return None, diagnostics
+    diagnostics = _check_consistency(spec, document)
+    findings = dict(DEFAULT_FINDINGS)
+    for kind, level in spec.findings.items():
+        if kind not in DEFAULT_FINDINGS:
+            diagnostics.append(
+                Diagnostic(
+                    path,
+                    document.key_position_of(("findings", kind)),
+                    Severity.ERROR,
+                    f"unknown finding '{kind}'",
+                    "known findings: " + ", ".join(DEFAULT_FINDINGS),
+                    "config",
+                )
+            )
+        findings[kind] = level
+    if diagnostics:
+        return None, diagnostics
+    return SiteConfig(root=site_root, path=path, spec=spec, findings=findings), []
+
+
+def _check_consistency(spec: SiteConfigSpec, document: YamlDocument) -> list[Diagnostic]:
+    diagnostics = []
+    for key in ("default_marking", "publish_up_to"):
+        marking = getattr(spec, key)
+        if marking is not None and marking not in spec.markings:
+            diagnostics.append(
+                Diagnostic(
+                    document.path,
+                    document.position_of((key,)),
+                    Severity.ERROR,
+                    f"'{marking}' is not one of the site's markings",
+                    "markings: " + ", ".join(spec.markings),
+                    "config",
+                )
+            )
+    if spec.base_url is not None and not spec.base_url.startswith(("http://", "https://")):
+        diagnostics.append(
+            Diagnostic(
+                document.path,
+                document.position_of(("base_url",)),
+                Severity.ERROR,
+                "base_url must be an absolute http(s) URL",
+                "for example https://example.org/briefings/",
+                "config",
+            )
+        )
+    return diagnostics

@@ -1,0 +1,547 @@
+"""Find the briefing files, build the content model and collect every diagnostic on the way.
+
+Every file is read before anything is rendered, so cross-references (ids, links between
+briefings, slugs) can be checked across the whole site, and every problem of every file
+is reported in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from generator.config import SiteConfig
+from generator.content.frontmatter import read_text, split_front_matter
+from generator.content.model import Briefing, Claim, ClaimSource, Corpus, Correction, Event, Location, Source
+from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
+from generator.content.validation import validate_document
+from generator.content.values import has_invisible_characters
+from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
+from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
+from generator.markdown.body import RenderedBody, render_body
+
+REGISTRY_NAME = "_sources.yaml"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a relative link or image of a body points, once resolved."""
+
+    #: `briefing` or `static`.
+    kind: str
+    #: The target briefing's slug, or the file's path inside `static/` (POSIX).
+    target: str
+    fragment: str = ""
+
+
+# --- finding files -----------------------------------------------------------------------
+
+
+def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> list[Path]:
+    """Every `*.md` under `briefings/`, skipping `_` and `.` names, refusing symbolic links."""
+    if not briefings_dir.is_dir():
+        return []
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(briefings_dir, followlinks=False):
+        base = Path(folder)
+        kept = []
+        for name in sorted(subfolders):
+            if name.startswith(("_", ".")):
+                continue
+            if (base / name).is_symlink():
+                _refuse_symlink(base / name, diagnostics)
+                continue
+            kept.append(name)
+        subfolders[:] = kept
+        for name in sorted(files):
+            path = base / name
+            if name.startswith(("_", ".")):
+                continue
+            if path.is_symlink():
+                if name.endswith(".md"):
+                    _refuse_symlink(path, diagnostics)
+                continue
+            if name.endswith(".md"):
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(briefings_dir).as_posix())
+
+
+def _refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
+    diagnostics.error(
+        path,
+        Position(1, 1),
+        "symbolic links are not allowed in a site's folders",
+        "copy the file instead, so the build never reads outside the site",
+        code="symlink",
+    )
+
+
+# --- the shared source registry ------------------------------------------------------------
+
+
+def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> dict[str, Source]:
+    path = config.briefings_dir / REGISTRY_NAME
+    if path.is_symlink():
+        _refuse_symlink(path, diagnostics)
+        return {}
+    if not path.is_file():
+        return {}
+    text, problem = read_text(path, path.read_bytes())
+    if problem:
+        diagnostics.add(problem)
+        return {}
+    assert text is not None
+    document, problem = load_yaml(text, path)
+    if problem:
+        diagnostics.add(problem)
+        return {}
+    assert document is not None
+    if document.value is None:
+        return {}
+    registry, problems = validate_document(SourceRegistry, document, REGISTRY_NAME)
+    diagnostics.extend(problems)
+    if registry is None:
+        return {}
+    sources = {
+        source_id: _build_source(source_id, spec, document, (source_id,), config, True, diagnostics)
+        for source_id, spec in registry.root.items()
+    }
+    for source in sources.values():
+        for index, parent in enumerate(source.derived_from):
+            if parent not in sources:
+                diagnostics.error(
+                    path,
+                    document.position_of((source.id, "derived_from", index)),
+                    f"source '{source.id}' derives from unknown source '{parent}'",
+                    _suggest(parent, sources),
+                    code="unknown-id",
+                )
+    return sources
+
+
+def _build_source(
+    source_id: str,
+    spec: SourceSpec,
+    document: YamlDocument,
+    yaml_path: YamlPath,
+    config: SiteConfig,
+    shared: bool,
+    diagnostics: DiagnosticList,
+) -> Source:
+    scale = config.spec.scales.reliability
+    reliability = spec.reliability if spec.reliability is not None else config.default_reliability
+    if reliability not in scale:
+        diagnostics.error(
+            document.path,
+            document.position_of((*yaml_path, "reliability")),
+            f"'{reliability}' is not a reliability grade",
+            "use one of: " + ", ".join(scale),
+            code="schema",
+        )
+    return Source(
+        id=source_id,
+        title=spec.title,
+        publisher=spec.publisher,
+        author=spec.author,
+        url=spec.url,
+        published=spec.published,
+        accessed=spec.accessed,
+        kind=spec.kind,
+        reliability=reliability,
+        derived_from=tuple(spec.derived_from),
+        retracted=spec.retracted,
+        disputed=spec.disputed,
+        note=spec.note,
+        location=Location(document.path, document.key_position_of(yaml_path)),
+        shared=shared,
+    )
+
+
+# --- one briefing -------------------------------------------------------------------------
+
+
+def _suggest(unknown: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(unknown, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if unknown != unknown.lower() and unknown.lower() in set(known):
+        return f"ids are lowercase: '{unknown.lower()}'"
+    return None
+
+
+def slug_from_path(path: Path) -> str:
+    """The URL slug of a file name: transliterated to `[a-z0-9-]`."""
+    return slugify(path.stem)
+
+
+class _BriefingLoader:
+    """Builds one Briefing from one file, adding every problem it finds to `diagnostics`."""
+
+    def __init__(self, path: Path, config: SiteConfig, registry: Mapping[str, Source], diagnostics: DiagnosticList):
+        self.path = path
+        self.config = config
+        self.registry = registry
+        self.diagnostics = diagnostics
+
+    def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
+        self.diagnostics.error(self.path, position, message, hint, code)
+
+    def load(self) -> Briefing | None:
+        text, problem = read_text(self.path, self.path.read_bytes())
+        if problem:
+            self.diagnostics.add(problem)
+            return None
+        assert text is not None
+        split, problem = split_front_matter(self.path, text)
+        if problem:
+            self.diagnostics.add(problem)
+            return None
+        assert split is not None
+        document, problem = load_yaml(split.front_matter, self.path, split.front_matter_offset)
+        body = render_body(split.body, split.body_first_line - 1)
+        if problem:
+            self.diagnostics.add(problem)
+            return None
+        assert document is not None
+        front_matter, problems = validate_document(FrontMatter, document, "the front matter")
+        self.diagnostics.extend(problems)
+        if front_matter is None:
+            # Still check the body's citations against whatever ids the YAML declares.
+            self.check_citations(body, _declared_ids(document.value) | set(self.registry))
+            return None
+        return self.build(front_matter, document, body)
+
+    def build(self, fm: FrontMatter, document: YamlDocument, body: RenderedBody) -> Briefing | None:
+        errors_before = self.diagnostics.count(Severity.ERROR)
+        local_sources = {
+            source_id: _build_source(source_id, spec, document, ("sources", source_id), self.config, False, self.diagnostics)
+            for source_id, spec in fm.sources.items()
+        }
+        for source_id in local_sources:
+            if source_id in self.registry:
+                self.error(
+                    document.key_position_of(("sources", source_id)),
+                    f"source '{source_id}' is also declared in briefings/{REGISTRY_NAME}",
+                    f"rename this source, or delete it here to use the shared '{source_id}'",
+                    "duplicate-id",
+                )
+        for claim_id in fm.claims:
+            if claim_id in local_sources or claim_id in self.registry:
+                self.error(
+                    document.key_position_of(("claims", claim_id)),
+                    f"claim '{claim_id}' has the same id as a source",
+                    "sources and claims share one set of ids; rename the claim",
+                    "duplicate-id",
+                )
+        available_sources = {**self.registry, **local_sources}
+        for source in local_sources.values():
+            for index, parent in enumerate(source.derived_from):
+                self.check_source_ref(parent, available_sources, fm, document.position_of(("sources", source.id, "derived_from", index)), f"source '{source.id}' derives from")
+
+        claims: dict[str, Claim] = {}
+        for number, (claim_id, spec) in enumerate(fm.claims.items(), start=1):
+            claim_sources = []
+            for index, ref in enumerate(spec.sources):
+                position = document.position_of(("claims", claim_id, "sources", index))
+                self.check_source_ref(ref.id, available_sources, fm, position, f"claim '{claim_id}' cites")
+                if ref.credibility is not None:
+                    self.check_grade(ref.credibility, document.position_of(("claims", claim_id, "sources", index, "credibility")))
+                claim_sources.append(ClaimSource(ref.id, ref.credibility, Location(self.path, position)))
+            if spec.credibility is not None:
+                self.check_grade(spec.credibility, document.position_of(("claims", claim_id, "credibility")))
+            claims[claim_id] = Claim(
+                id=claim_id,
+                number=number,
+                statement=spec.statement,
+                sources=tuple(claim_sources),
+                credibility=spec.credibility,
+                assessed_confidence=spec.confidence,
+                likelihood=spec.likelihood,
+                note=spec.note,
+                location=Location(self.path, document.key_position_of(("claims", claim_id))),
+            )
+
+        events = []
+        for index, event in enumerate(fm.timeline):
+            for ref_index, claim_id in enumerate(event.claims):
+                if claim_id not in claims:
+                    self.error(
+                        document.position_of(("timeline", index, "claims", ref_index)),
+                        f"event '{event.title}' refers to unknown claim '{claim_id}'",
+                        _suggest(claim_id, claims),
+                        "unknown-id",
+                    )
+            for ref_index, source_id in enumerate(event.sources):
+                self.check_source_ref(
+                    source_id, available_sources, fm, document.position_of(("timeline", index, "sources", ref_index)), f"event '{event.title}' cites"
+                )
+            events.append(
+                Event(
+                    date=event.date,
+                    title=event.title,
+                    description=event.description,
+                    claims=tuple(event.claims),
+                    sources=tuple(event.sources),
+                    location=Location(self.path, document.position_of(("timeline", index))),
+                )
+            )
+        events.sort(key=lambda e: (e.date.sort_key, e.title))
+
+        marking = fm.marking or self.config.default_marking
+        if marking not in self.config.spec.markings:
+            self.error(
+                document.position_of(("marking",)),
+                f"'{marking}' is not one of the site's markings",
+                "use one of: " + ", ".join(self.config.spec.markings),
+                "schema",
+            )
+
+        known_ids = set(available_sources) | set(claims)
+        self.check_citations(body, known_ids)
+        for link_problem in body.problems:
+            self.diagnostics.add(
+                Diagnostic(
+                    self.path,
+                    link_problem.position,
+                    Severity.ERROR if link_problem.is_error else Severity.WARNING,
+                    link_problem.message,
+                    link_problem.hint,
+                    "link",
+                )
+            )
+        for tag_index, tag in enumerate(fm.tags):
+            if not slugify(tag):
+                self.error(document.position_of(("tags", tag_index)), f"the tag '{tag}' has no letters or digits to make a URL from")
+
+        slug = fm.slug or slug_from_path(self.path)
+        if not slug:
+            self.error(Position(1, 1), f"cannot make a URL slug from the file name '{self.path.name}'", "set slug: in the front matter")
+        if self.diagnostics.count(Severity.ERROR) > errors_before:
+            return None
+
+        used_sources = _sources_in_order_of_use(body, claims.values(), events, local_sources, available_sources)
+        return Briefing(
+            path=self.path,
+            slug=slug,
+            title=fm.title,
+            date=fm.date,
+            updated=fm.updated,
+            summary=fm.summary,
+            authors=tuple(fm.authors),
+            tags=tuple(dict.fromkeys(fm.tags)),
+            status=fm.status,
+            marking=marking,
+            aliases=tuple(fm.aliases),
+            corrections=tuple(Correction(c.date, c.text) for c in fm.corrections),
+            local_sources=local_sources,
+            claims=claims,
+            timeline=tuple(events),
+            body=body,
+            sources=used_sources,
+        )
+
+    def check_source_ref(
+        self, source_id: str, available: Mapping[str, Source], fm: FrontMatter, position: Position, what: str
+    ) -> None:
+        if source_id in available:
+            return
+        if source_id in fm.claims:
+            self.error(position, f"{what} '{source_id}', which is a claim, not a source", "list sources here; cite claims in the body", "unknown-id")
+            return
+        self.error(position, f"{what} unknown source '{source_id}'", _suggest(source_id, available) or _declare_hint(source_id), "unknown-id")
+
+    def check_grade(self, grade: str, position: Position) -> None:
+        scale = self.config.spec.scales.credibility
+        if grade not in scale:
+            self.error(position, f"'{grade}' is not a credibility grade", "use one of: " + ", ".join(scale), "schema")
+
+    def check_citations(self, body: RenderedBody, known_ids: set[str]) -> None:
+        for found in body.citations:
+            for item in found.items:
+                if item.id not in known_ids:
+                    self.error(
+                        found.position,
+                        f"citation of unknown id '{item.id}'",
+                        _suggest(item.id, known_ids) or _declare_hint(item.id),
+                        "unknown-id",
+                    )
+
+
+def _declare_hint(source_id: str) -> str:
+    return f"declare '{source_id}' under sources: in the front matter or in briefings/{REGISTRY_NAME}"
+
+
+def _declared_ids(raw: Any) -> set[str]:
+    ids: set[str] = set()
+    if isinstance(raw, dict):
+        for key in ("sources", "claims"):
+            section = raw.get(key)
+            if isinstance(section, dict):
+                ids.update(str(k) for k in section)
+    return ids
+
+
+def _sources_in_order_of_use(
+    body: RenderedBody,
+    claims: Iterable[Claim],
+    events: Iterable[Event],
+    local_sources: Mapping[str, Source],
+    available: Mapping[str, Source],
+) -> dict[str, Source]:
+    """The sources a briefing shows: its own, then shared ones it uses, in order of first use."""
+    used: dict[str, Source] = dict(local_sources)
+    mentioned: list[str] = [item.id for found in body.citations for item in found.items]
+    for claim in claims:
+        mentioned.extend(ref.id for ref in claim.sources)
+    for event in events:
+        mentioned.extend(event.sources)
+    pending = list(mentioned)
+    while pending:
+        source_id = pending.pop(0)
+        source = available.get(source_id)
+        if source is not None and source_id not in used:
+            used[source_id] = source
+            pending.extend(source.derived_from)
+    for source in list(used.values()):
+        for parent in source.derived_from:
+            if parent in available and parent not in used:
+                used[parent] = available[parent]
+    return used
+
+
+# --- across files -------------------------------------------------------------------------
+
+
+def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[Briefing]:
+    """Refuse two briefings (or an alias and a briefing) with one slug. Returns the survivors."""
+    owners: dict[str, Briefing] = {}
+    survivors = []
+    for briefing in briefings:
+        folded = briefing.slug.casefold()
+        if folded in owners:
+            other = owners[folded]
+            diagnostics.error(
+                briefing.path,
+                Position(1, 1),
+                f"the slug '{briefing.slug}' is already used by {_relative(other.path)}",
+                "set a different slug: in the front matter, or rename the file",
+                code="duplicate-slug",
+            )
+            continue
+        owners[folded] = briefing
+        survivors.append(briefing)
+    for briefing in survivors:
+        for alias in briefing.aliases:
+            if alias in owners and owners[alias] is not briefing:
+                diagnostics.error(
+                    briefing.path,
+                    Position(1, 1),
+                    f"the alias '{alias}' is the slug of {_relative(owners[alias].path)}",
+                    "an alias must be an old slug that no briefing uses now",
+                    code="duplicate-slug",
+                )
+    return survivors
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:
+        return path.as_posix()
+
+
+def page_ids(briefing: Briefing) -> set[str]:
+    """Every id a briefing page carries, for checking `#fragment` links."""
+    ids = {"bluf", "key-judgments", "body", "timeline", "sources", "corrections"}
+    ids.update(briefing.body.heading_ids)
+    ids.update(f"claim-{claim_id}" for claim_id in briefing.claims)
+    ids.update(f"src-{source_id}" for source_id in briefing.sources)
+    ids.update(found.anchor for found in briefing.body.citations)
+    return ids
+
+
+def resolve_links(
+    briefings: list[Briefing], config: SiteConfig, diagnostics: DiagnosticList
+) -> dict[str, dict[int, LinkTarget]]:
+    """Resolve every relative link and image; report the broken ones. Keyed by slug."""
+    by_file = {os.path.normpath(b.path.resolve()): b for b in briefings}
+    ids_of = {b.slug: page_ids(b) for b in briefings}
+    static_root = config.static_dir.resolve()
+    briefings_root = config.briefings_dir.resolve()
+    resolved: dict[str, dict[int, LinkTarget]] = {}
+    for briefing in briefings:
+        targets: dict[int, LinkTarget] = {}
+        own_ids = ids_of[briefing.slug]
+        for fragment, position in briefing.body.fragments:
+            if fragment not in own_ids:
+                diagnostics.add(
+                    Diagnostic(briefing.path, position, Severity.WARNING,
+                               f"link to '#{fragment}', which is not on this page", _suggest(fragment, own_ids), "link")
+                )
+        for reference in briefing.body.references:
+            position = reference.position
+            path = reference.path
+            if has_invisible_characters(path) or "\\" in path:
+                diagnostics.error(briefing.path, position, f"the link '{path}' contains backslashes, invisible or control characters", None, "link")
+                continue
+            folder = briefing.path.resolve().parent
+            if not reference.is_image and path.endswith(".md"):
+                base = briefings_root if path.startswith("/") else folder
+                target_file = os.path.normpath(base / path.lstrip("/"))
+                target = by_file.get(target_file)
+                if target is None:
+                    diagnostics.error(briefing.path, position, f"link to '{path}', which is not a briefing of this site", None, "link")
+                    continue
+                if reference.fragment and reference.fragment not in ids_of[target.slug]:
+                    diagnostics.add(Diagnostic(briefing.path, position, Severity.WARNING,
+                                               f"link to '{path}#{reference.fragment}': that briefing has no such anchor",
+                                               _suggest(reference.fragment, ids_of[target.slug]), "link"))
+                targets[reference.number] = LinkTarget("briefing", target.slug, reference.fragment)
+                continue
+            if path.startswith("/"):
+                target_path = Path(os.path.normpath(static_root / path.lstrip("/")))
+            else:
+                target_path = Path(os.path.normpath(folder / path))
+            what = "image" if reference.is_image else "link"
+            try:
+                inside = target_path.relative_to(static_root)
+            except ValueError:
+                diagnostics.error(briefing.path, position, f"the {what} '{path}' points outside static/",
+                                  "put the file in static/ and write its path from there, for example /maps/area.png", "link")
+                continue
+            if not target_path.is_file() or _has_symlink(static_root, inside):
+                diagnostics.error(briefing.path, position, f"the {what} '{path}' names no file in static/",
+                                  f"expected static/{inside.as_posix()}", "link")
+                continue
+            targets[reference.number] = LinkTarget("static", inside.as_posix(), reference.fragment)
+        resolved[briefing.slug] = targets
+    return resolved
+
+
+def _has_symlink(root: Path, inside: Path) -> bool:
+    current = root
+    for part in inside.parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
+def load_corpus(config: SiteConfig) -> tuple[Corpus, DiagnosticList]:
+    """Load every briefing (drafts included) and the shared registry."""
+    diagnostics = DiagnosticList()
+    registry = load_registry(config, diagnostics)
+    briefings = []
+    for path in find_briefing_files(config.briefings_dir, diagnostics):
+        briefing = _BriefingLoader(path, config, registry, diagnostics).load()
+        if briefing is not None:
+            briefings.append(briefing)
+    briefings = check_slugs(briefings, diagnostics)
+    return Corpus(briefings=tuple(briefings), registry=registry), diagnostics

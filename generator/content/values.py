@@ -1,0 +1,151 @@
+"""Small value types of the front matter: dates, partial dates, ids, URLs and grades.
+
+Each parser takes what YAML hands over (text, a number or a date) and either returns the
+value or raises `ValueProblem`, whose message and hint reach the analyst as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from generator.content.yamldoc import describe_type
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+_CALENDAR_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class ValueProblem(ValueError):
+    """A value the analyst wrote that Brief cannot accept."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def has_invisible_characters(text: str) -> bool:
+    """True for bidirectional controls, zero-width and other format (Cf) or control characters."""
+    return any(unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\n\t" for ch in text)
+
+
+def parse_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueProblem(f"an id must be text, not {describe_type(value)}")
+    if ID_PATTERN.fullmatch(value):
+        return value
+    from slugify import slugify
+
+    suggestion = slugify(value)
+    hint = "ids use lowercase letters, digits and hyphens, and start with a letter or digit"
+    if suggestion and suggestion != value:
+        hint += f", for example '{suggestion}'"
+    if has_invisible_characters(value):
+        raise ValueProblem(f"the id {value!r} contains invisible or control characters", hint)
+    raise ValueProblem(f"'{value}' is not a valid id", hint)
+
+
+def parse_calendar_date(value: Any) -> datetime.date:
+    """A full calendar date, `YYYY-MM-DD`, written plainly or quoted."""
+    if isinstance(value, datetime.datetime):
+        raise ValueProblem("expected a date without a time", "write it as YYYY-MM-DD, for example 2025-08-06")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        match = _CALENDAR_DATE.fullmatch(value.strip())
+        if match:
+            try:
+                return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError as error:
+                raise ValueProblem(f"'{value}' is not a real date ({error})") from None
+    raise ValueProblem(
+        f"expected a date (YYYY-MM-DD), not {_shown(value)}",
+        "write it as YYYY-MM-DD, for example 2025-08-06",
+    )
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A year, a month or a day: `2025`, `2025-08`, `2025-08-06`."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def iso(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+            if self.day is not None:
+                text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def display(self) -> str:
+        """`2025`, `Aug 2025` or `6 Aug 2025`."""
+        if self.month is None:
+            return str(self.year)
+        month = _MONTHS[self.month - 1]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{self.day} {month} {self.year}"
+
+
+def parse_partial_date(value: Any) -> PartialDate:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
+        return PartialDate(value)
+    if isinstance(value, str):
+        match = _PARTIAL_DATE.fullmatch(value.strip())
+        if match:
+            year = int(match[1])
+            month = int(match[2]) if match[2] else None
+            day = int(match[3]) if match[3] else None
+            try:
+                datetime.date(year, month or 1, day or 1)
+            except ValueError as error:
+                raise ValueProblem(f"'{value}' is not a real date ({error})") from None
+            return PartialDate(year, month, day)
+    raise ValueProblem(
+        f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), not {_shown(value)}",
+        "for example 2025, 2025-08 or 2025-08-06",
+    )
+
+
+def parse_http_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueProblem(f"a URL must be text, not {describe_type(value)}")
+    url = value.strip()
+    if has_invisible_characters(url) or any(ch.isspace() for ch in url):
+        raise ValueProblem("the URL contains spaces, invisible or control characters")
+    match = _URL_SCHEME.match(url)
+    if not match or match[1].lower() not in ("http", "https") or not url[match.end() :].startswith("//"):
+        raise ValueProblem(
+            f"'{value}' is not an http or https URL",
+            "a source URL must start with https:// or http://",
+        )
+    return url
+
+
+def parse_grade(value: Any) -> str:
+    """A grade of a rating scale, as text (`B`, or `2` written as a number)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueProblem(f"expected a grade such as B or 2, not {_shown(value)}")
+    return str(value).strip()
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    return describe_type(value)

@@ -1,0 +1,208 @@
+"""Safe YAML loading that keeps the position of every key and value.
+
+PyYAML's node tree (composed with the C parser where available) carries the line and
+column of every node; we build plain Python values from it ourselves so that we can:
+
+* reject every tag outside the YAML core schema (no `!!python/object`),
+* reject duplicate keys (PyYAML silently keeps the last one),
+* cap the expansion of aliases (a "billion laughs" document stops early),
+* and remember where each value came from, for diagnostics.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from generator.diagnostics import Diagnostic, Position, Severity
+
+try:  # the C parser is much faster; fall back to pure Python where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+YamlPath = tuple[str | int, ...]
+
+#: The most nodes one document may expand to (aliases included); guards against alias bombs.
+MAX_NODES = 250_000
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass
+class YamlDocument:
+    """A loaded YAML value with the position of every value and of every mapping key."""
+
+    value: Any
+    path: Path
+    value_positions: dict[YamlPath, Position] = field(default_factory=dict)
+    key_positions: dict[YamlPath, Position] = field(default_factory=dict)
+
+    def position_of(self, yaml_path: YamlPath) -> Position:
+        """The position of the value at `yaml_path`, or of its closest enclosing value."""
+        for length in range(len(yaml_path), -1, -1):
+            prefix = yaml_path[:length]
+            if prefix in self.value_positions:
+                return self.value_positions[prefix]
+        return Position(1, 1)
+
+    def key_position_of(self, yaml_path: YamlPath) -> Position:
+        """The position of the key that names `yaml_path`, else of the value."""
+        return self.key_positions.get(yaml_path) or self.position_of(yaml_path)
+
+
+class _YamlError(Exception):
+    def __init__(self, position: Position, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+        self.message = message
+        self.hint = hint
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
+class _Builder:
+    def __init__(self, document: YamlDocument, line_offset: int) -> None:
+        self.document = document
+        self.line_offset = line_offset
+        self.nodes_seen = 0
+        self.constructor = SafeConstructor()
+
+    def position(self, node: yaml.Node) -> Position:
+        mark = node.start_mark
+        return Position(mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def build(self, node: yaml.Node, yaml_path: YamlPath) -> Any:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            raise _YamlError(
+                self.position(node),
+                f"the YAML expands to more than {MAX_NODES:,} values",
+                "remove anchors and aliases (&name, *name) that repeat large parts",
+            )
+        self.document.value_positions[yaml_path] = self.position(node)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                raise self.bad_tag(node)
+            return self.build_mapping(node, yaml_path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self.bad_tag(node)
+            return [self.build(item, (*yaml_path, i)) for i, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            raise self.bad_tag(node)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, OverflowError) as error:
+            problem = getattr(error, "problem", None) or str(error)
+            raise _YamlError(self.position(node), f"invalid {_tag_name(node.tag)} value: {problem}") from None
+
+    def bad_tag(self, node: yaml.Node) -> _YamlError:
+        return _YamlError(
+            self.position(node),
+            f"the YAML tag '{_tag_name(node.tag)}' is not allowed",
+            "Brief reads plain YAML only: text, numbers, dates, lists and mappings",
+        )
+
+    def build_mapping(self, node: yaml.MappingNode, yaml_path: YamlPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                raise _YamlError(self.position(key_node), "a key must be plain text")
+            if key_node.tag == "tag:yaml.org,2002:str" and key_node.value == "<<" and key_node.style is None:
+                raise _YamlError(
+                    self.position(key_node),
+                    "YAML merge keys ('<<') are not supported",
+                    "write the keys out in full",
+                )
+            key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
+            key_position = self.position(key_node)
+            if key in first_seen:
+                raise _YamlError(
+                    key_position,
+                    f"duplicate key '{key}' (first defined at line {first_seen[key].line})",
+                    "remove one of them; YAML would silently keep only the last",
+                )
+            first_seen[key] = key_position
+            child_path = (*yaml_path, key)
+            self.document.key_positions[child_path] = key_position
+            result[key] = self.build(value_node, child_path)
+        return result
+
+
+def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument | None, Diagnostic | None]:
+    """Load one YAML document. `line_offset` is the file line the text starts after.
+
+    Returns the document, or None and the diagnostic that stopped it.
+    """
+    document = YamlDocument(value=None, path=path)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            document.value = _Builder(document, line_offset).build(node, ())
+    except _YamlError as error:
+        return None, Diagnostic(path, error.position, Severity.ERROR, error.message, error.hint, "yaml")
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        position = Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1 + line_offset, 1)
+        message = f"invalid YAML: {error.problem or error.context or 'syntax error'}"
+        hint = _yaml_hint(error)
+        return None, Diagnostic(path, position, Severity.ERROR, message, hint, "yaml")
+    except yaml.YAMLError as error:
+        return None, Diagnostic(path, Position(1 + line_offset, 1), Severity.ERROR, f"invalid YAML: {error}", None, "yaml")
+    except RecursionError:
+        return None, Diagnostic(
+            path, Position(1 + line_offset, 1), Severity.ERROR, "the YAML is nested too deeply", None, "yaml"
+        )
+    return document, None
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str | None:
+    problem = (error.problem or "") + " " + (error.context or "")
+    if "mapping values are not allowed" in problem:
+        return "text containing ': ' must be quoted, for example title: \"Talks: day one\""
+    if "found character '\\t'" in problem:
+        return "YAML does not allow tabs for indentation; use spaces"
+    if "could not find expected ':'" in problem:
+        return "check the indentation and that every key ends with ':'"
+    return None
+
+
+def describe_type(value: Any) -> str:
+    """How a YAML value's type reads in a message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"a number ({value})"
+    if isinstance(value, float):
+        return f"a number ({value})"
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

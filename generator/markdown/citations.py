@@ -1,0 +1,164 @@
+"""A markdown-it-py plugin for Pandoc-style citations.
+
+    [@toi]                       one citation
+    [@toi; @afp]                 several
+    [see @toi, p. 2; also @afp]  prefixes and locators, shown as written
+    \\[@toi]                      the escape: literal text
+
+A citation becomes a `citation` token whose `meta["citation"]` is a `Citation`. The render
+rule writes a placeholder that the site stage replaces with badges, because a badge needs
+facts (ratings, retractions) that only the whole site knows. Citations inside code spans
+and code blocks are never parsed, since those rules consume their text first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from generator.diagnostics import Position
+
+#: A citation key as Pandoc reads it, permissive so that `@Bad_Key` is reported, not ignored.
+_KEY = re.compile(r"(?<![\w@.])-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+_TRAILING_PUNCTUATION = ":.#$%&+?<>~/-"
+
+#: Placeholders use NUL, which markdown-it replaces in its input (CommonMark 2.3), so
+#: content can never forge one.
+PLACEHOLDER = "\x00cite:{number}\x00"
+PLACEHOLDER_PATTERN = re.compile("\x00cite:([0-9]+)\x00")
+
+
+@dataclass(frozen=True)
+class CitationItem:
+    """One cited id with its prefix and locator, as written: `see @toi, p. 2`."""
+
+    id: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One bracketed citation of the body, numbered in reading order from 1."""
+
+    number: int
+    items: tuple[CitationItem, ...]
+    raw: str
+    #: Line and column within the body (1-based), filled in by the `citation_positions` rule.
+    position: Position = Position(1, 1)
+
+    @property
+    def anchor(self) -> str:
+        return f"cite-{self.number}"
+
+
+@dataclass
+class CitationEnv:
+    """What the plugin collects while parsing one body, kept in markdown-it's `env`."""
+
+    citations: list[Citation] = field(default_factory=list)
+
+
+def citation_env(env: EnvType) -> CitationEnv:
+    """The typed accessor for the plugin's state in `env`."""
+    state = env.get("brief_citations")
+    if not isinstance(state, CitationEnv):
+        state = CitationEnv()
+        env["brief_citations"] = state
+    return state
+
+
+def citation_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "citation", citation)
+    md.core.ruler.after("inline", "citation_positions", citation_positions)
+    md.add_render_rule("citation", render_citation)
+
+
+def parse_citation_items(content: str) -> tuple[CitationItem, ...] | None:
+    """Split the text between the brackets into items, or None if it is not a citation."""
+    items = []
+    for part in content.split(";"):
+        match = _KEY.search(part)
+        if match is None:
+            return None
+        key = match[1].rstrip(_TRAILING_PUNCTUATION)
+        prefix = part[: match.start()].strip()
+        suffix = part[match.start(1) + len(key) :].strip()
+        if suffix.startswith(","):
+            suffix = suffix[1:].strip()
+        items.append(CitationItem(id=key, prefix=prefix, suffix=suffix))
+    return tuple(items) if items else None
+
+
+def citation(state: StateInline, silent: bool) -> bool:
+    """Parse rule: `[` ... `@id` ... `]`, not followed by `(` (that is a link)."""
+    start = state.pos
+    if state.src[start] != "[" or "@" not in state.src[start : start + 200]:
+        return False
+    end = state.md.helpers.parseLinkLabel(state, start, False)
+    if end < 0:
+        return False
+    if end + 1 < state.posMax and state.src[end + 1] == "(":
+        return False
+    content = state.src[start + 1 : end]
+    items = parse_citation_items(content)
+    if items is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": items, "raw": state.src[start : end + 1]}
+    state.pos = end + 1
+    return True
+
+
+def citation_positions(state: StateCore) -> None:
+    """Number the citations in reading order and find the line and column of each."""
+    lines = state.src.split("\n")
+    collected = citation_env(state.env)
+    search_from: dict[int, int] = {}
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line_index = block.map[0] if block.map else 0
+        for token in block.children:
+            if token.type in ("softbreak", "hardbreak"):
+                line_index += 1
+            elif token.type == "citation":
+                raw: str = token.meta["raw"]
+                col, line_index = _find_in_lines(lines, line_index, raw, search_from)
+                number = len(collected.citations) + 1
+                found = Citation(
+                    number=number,
+                    items=token.meta["items"],
+                    raw=raw,
+                    position=Position(line_index + 1, col),
+                )
+                collected.citations.append(found)
+                token.meta["citation"] = found
+                line_index += raw.count("\n")
+
+
+def _find_in_lines(lines: list[str], line_index: int, raw: str, search_from: dict[int, int]) -> tuple[int, int]:
+    """The 1-based column of `raw` on or just after `line_index`, left to right per line."""
+    first_line = raw.split("\n", 1)[0]
+    for index in range(line_index, min(line_index + 3, len(lines))):
+        at = lines[index].find(first_line, search_from.get(index, 0))
+        if at >= 0:
+            search_from[index] = at + len(first_line)
+            return at + 1, index
+    return 1, min(line_index, max(len(lines) - 1, 0))
+
+
+def render_citation(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    found: Citation = tokens[idx].meta["citation"]
+    return PLACEHOLDER.format(number=found.number)

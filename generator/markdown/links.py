@@ -1,0 +1,172 @@
+"""Link and image policy: an allowlist of URL schemes, and cross-references to check later.
+
+markdown-it-py's own `validateLink` is a blocklist; we accept every destination at parse
+time and decide here, in one place, with an allowlist:
+
+* `http`, `https` and `mailto` links stay links; any other scheme becomes plain text;
+* `#fragment` links are kept and checked against the page's ids;
+* relative links to another briefing's `.md` file, and to files in `static/`, become
+  placeholders that the site stage resolves to a relative URL (so the site works under
+  any sub-path, and with `--portable`);
+* images must come from `static/`; remote images are refused (privacy and the CSP).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType
+
+from generator.diagnostics import Position
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+LINK_PLACEHOLDER = "\x00link:{number}\x00"
+LINK_PLACEHOLDER_PATTERN = re.compile("\x00link:([0-9]+)\x00")
+
+
+@dataclass(frozen=True)
+class LinkReference:
+    """A relative link or image in a body, resolved once every file is known.
+
+    `path` is the destination without its fragment, percent-decoded, as written.
+    """
+
+    number: int
+    path: str
+    fragment: str
+    is_image: bool
+    position: Position
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A link the policy refused, reported as a diagnostic."""
+
+    message: str
+    hint: str | None
+    position: Position
+    is_error: bool
+
+
+@dataclass
+class LinkEnv:
+    references: list[LinkReference] = field(default_factory=list)
+    fragments: list[tuple[str, Position]] = field(default_factory=list)
+    problems: list[LinkProblem] = field(default_factory=list)
+
+
+def link_env(env: EnvType) -> LinkEnv:
+    state = env.get("brief_links")
+    if not isinstance(state, LinkEnv):
+        state = LinkEnv()
+        env["brief_links"] = state
+    return state
+
+
+def url_scheme(url: str) -> str | None:
+    """The lower-cased scheme of a URL, or None for a relative one."""
+    match = _SCHEME.match(url.lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f "))
+    return match[1].lower() if match else None
+
+
+def link_policy(state: StateCore) -> None:
+    """Core rule: apply the URL allowlist and record references, after inline parsing."""
+    lines = state.src.split("\n")
+    collected = link_env(state.env)
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line_index = block.map[0] if block.map else 0
+        children: list[Token] = []
+        unlinked_depth = 0
+        for token in block.children:
+            if token.type in ("softbreak", "hardbreak"):
+                line_index += 1
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                position = _position(lines, line_index, href)
+                if not _accept_link(token, href, position, collected):
+                    unlinked_depth += 1
+                    continue
+            elif token.type == "link_close" and unlinked_depth:
+                unlinked_depth -= 1
+                continue
+            elif token.type == "image":
+                src = str(token.attrGet("src") or "")
+                position = _position(lines, line_index, src)
+                if not _accept_image(token, src, position, collected):
+                    children.append(_alt_text(token))
+                    continue
+            children.append(token)
+        block.children = children
+
+
+def _accept_link(token: Token, href: str, position: Position, collected: LinkEnv) -> bool:
+    scheme = url_scheme(href)
+    if scheme in SAFE_SCHEMES or href.startswith("//"):
+        token.attrSet("class", "external")
+        return True
+    if scheme is not None:
+        collected.problems.append(
+            LinkProblem(
+                f"'{scheme}:' links are not allowed; the link is shown as plain text",
+                "only http, https and mailto links become links",
+                position,
+                is_error=False,
+            )
+        )
+        return False
+    if href == "":
+        return False
+    if href.startswith("#"):
+        collected.fragments.append((unquote(href[1:]), position))
+        return True
+    path, _, fragment = href.partition("#")
+    path = path.split("?", 1)[0]
+    number = len(collected.references) + 1
+    collected.references.append(LinkReference(number, unquote(path), unquote(fragment), False, position))
+    token.attrSet("href", LINK_PLACEHOLDER.format(number=number))
+    return True
+
+
+def _accept_image(token: Token, src: str, position: Position, collected: LinkEnv) -> bool:
+    scheme = url_scheme(src)
+    if scheme is not None or src.startswith("//") or not src:
+        collected.problems.append(
+            LinkProblem(
+                "images must be files in static/; remote and data: images are not allowed",
+                "save the image under static/ and link to it, for example /images/map.png",
+                position,
+                is_error=True,
+            )
+        )
+        return False
+    path = unquote(src.partition("#")[0].split("?", 1)[0])
+    number = len(collected.references) + 1
+    collected.references.append(LinkReference(number, path, "", True, position))
+    token.attrSet("src", LINK_PLACEHOLDER.format(number=number))
+    return True
+
+
+def _alt_text(image: Token) -> Token:
+    text = Token("text", "", 0)
+    text.content = image.content
+    return text
+
+
+def _position(lines: list[str], line_index: int, url: str) -> Position:
+    """Where a destination sits, searched for as written on or near its line."""
+    candidates = [url, unquote(url)]
+    for index in range(line_index, min(line_index + 3, len(lines))):
+        for candidate in candidates:
+            if candidate:
+                at = lines[index].find(candidate)
+                if at >= 0:
+                    return Position(index + 1, at + 1)
+    return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1)

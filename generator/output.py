@@ -1,0 +1,203 @@
+"""Writing the output folder atomically.
+
+A build writes a complete staging folder beside the output (same file system), then
+swaps it in one step: `renameat2(RENAME_EXCHANGE)` on Linux, `renamex_np(RENAME_SWAP)` on
+macOS. Where neither exists, the output is a symbolic link to the current build, which
+is flipped atomically. A failed or killed build therefore never touches the output; a
+killed build's leftover staging folder is removed by the next build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import sys
+from pathlib import Path, PurePosixPath
+
+MARKER = ".brief-output"
+MARKER_TEXT = "This folder was made by Brief. Each build replaces all of it.\n"
+_STAGING_INFIX = ".brief-staging-"
+
+
+class OutputError(Exception):
+    """A problem with the output folder; a usage error (exit code 2)."""
+
+
+def _is_within(inner: Path, outer: Path) -> bool:
+    try:
+        inner.relative_to(outer)
+    except ValueError:
+        return False
+    return True
+
+
+def check_output_dir(output: Path, site_root: Path, source_dirs: list[Path]) -> None:
+    """Refuse an output folder that is, or contains, the site's sources, or that Brief did not make."""
+    output = Path(os.path.abspath(output))
+    resolved = output.resolve()
+    root = site_root.resolve()
+    if resolved == root or _is_within(root, resolved):
+        raise OutputError(f"the output folder {output} contains the site itself; choose another, such as _site")
+    for folder in source_dirs:
+        folder = folder.resolve()
+        if _is_within(resolved, folder) or _is_within(folder, resolved):
+            raise OutputError(f"the output folder {output} overlaps {folder.name}/; choose another, such as _site")
+    if output.is_symlink():
+        if not (resolved / MARKER).is_file():
+            raise OutputError(f"{output} is a symbolic link to a folder Brief did not make; refusing to replace it")
+        return
+    if output.exists():
+        if not output.is_dir():
+            raise OutputError(f"{output} exists and is not a folder")
+        if any(output.iterdir()) and not (output / MARKER).is_file():
+            raise OutputError(
+                f"{output} is not empty and was not made by Brief; refusing to replace it "
+                f"(empty it or choose another folder with --out)"
+            )
+
+
+def _safe_relative(relative: str) -> PurePosixPath:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in relative or "\x00" in relative:
+        raise ValueError(f"refusing to write outside the output folder: {relative!r}")
+    return path
+
+
+# --- the swap ------------------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_RENAME_SWAP = 2  # macOS sys/stdio.h
+_AT_FDCWD = -100
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name, use_errno=True)
+    except OSError:
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically. False where the system or file system cannot."""
+    libc = _libc()
+    if libc is None:
+        return False
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        result = libc.renamex_np(os.fsencode(a), os.fsencode(b), _RENAME_SWAP)
+    else:
+        return False
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(a))
+
+
+class StagedOutput:
+    """A staging folder that becomes the output in one step on `commit()`."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = Path(os.path.abspath(output))
+        self.parent = self.output.parent
+        self.staging = self.parent / f".{self.output.name}{_STAGING_INFIX}{os.getpid()}"
+        self.files_written = 0
+
+    def start(self) -> None:
+        self.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(self.output)
+        self.staging.mkdir()
+
+    def path_for(self, relative: str) -> Path:
+        return self.staging.joinpath(*_safe_relative(relative).parts)
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        target = self.path_for(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+        self.files_written += 1
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.write_bytes(relative, text.encode("utf-8"))
+
+    def copy_file(self, relative: str, source: Path) -> None:
+        target = self.path_for(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target, follow_symlinks=False)
+        self.files_written += 1
+
+    def exists(self, relative: str) -> bool:
+        return self.path_for(relative).exists()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self) -> None:
+        """Make the staging folder the output, atomically."""
+        self.write_text(MARKER, MARKER_TEXT)
+        if self.output.is_symlink():
+            self._flip_symlink()
+            return
+        if not self.output.exists():
+            os.rename(self.staging, self.output)
+            return
+        if exchange(self.staging, self.output):
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        # No atomic exchange here: from now on the output is a link to the current build.
+        builds = self.parent / f".{self.output.name}.builds"
+        builds.mkdir(exist_ok=True)
+        old = builds / "previous"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(self.output, old)
+        self.output.symlink_to(self._move_into_builds(), target_is_directory=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _move_into_builds(self) -> Path:
+        builds = self.parent / f".{self.output.name}.builds"
+        builds.mkdir(exist_ok=True)
+        target = builds / f"build-{os.getpid()}-{os.urandom(4).hex()}"
+        os.rename(self.staging, target)
+        return target
+
+    def _flip_symlink(self) -> None:
+        previous = Path(os.path.realpath(self.output))
+        target = self._move_into_builds()
+        temporary = self.parent / f".{self.output.name}.link-{os.getpid()}"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(target, target_is_directory=True)
+        os.replace(temporary, self.output)
+        if previous != target and previous.parent == target.parent:
+            shutil.rmtree(previous, ignore_errors=True)
+
+
+def remove_stale_staging(output: Path) -> None:
+    """Remove staging folders that killed builds left behind."""
+    prefix = f".{output.name}{_STAGING_INFIX}"
+    if not output.parent.is_dir():
+        return
+    for entry in output.parent.iterdir():
+        if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
+            pid = entry.name[len(prefix):]
+            if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True

@@ -1,0 +1,237 @@
+"""Timeline dates: EDTF text -> sortable bounds and human wording.
+
+The `edtf` package (an implementation of the Library of Congress specification) decides
+what is valid and computes the strict bounds. The wording ("c. 2018", "Aug–Sep 2025",
+"by 31 Dec 2025") is ours: no library words EDTF dates for readers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+from generator.content.values import ValueProblem
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+_SIMPLE = re.compile(
+    r"(?P<year>-?[0-9X]{4})(?:-(?P<month>[0-9X]{2}))?(?:-(?P<day>[0-9X]{2}))?(?P<qualifier>[?~%])?"
+)
+
+DayTuple = tuple[int, int, int]
+
+EXAMPLE_DATES = "2025-08-06, 2025-08, 2025, 2025-07~ (about), 2025? (uncertain), 2025-08/2025-09, ../2025-12-31"
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """One EDTF date or interval, with the strict bounds it allows."""
+
+    text: str
+    #: Earliest possible day, or None for an open or unknown start.
+    earliest: DayTuple | None
+    #: Latest possible day, or None for an open or unknown end.
+    latest: DayTuple | None
+    approximate: bool
+    uncertain: bool
+    is_interval: bool
+
+    @property
+    def sort_key(self) -> tuple[DayTuple, DayTuple]:
+        """Earliest possible date (an open start sorts by its end), then latest."""
+        start = self.earliest or self.latest or (0, 1, 1)
+        end = self.latest or self.earliest or (9999, 12, 31)
+        return start, end
+
+    @property
+    def earliest_iso(self) -> str | None:
+        return _iso(self.earliest) if self.earliest else None
+
+    @property
+    def latest_iso(self) -> str | None:
+        return _iso(self.latest) if self.latest else None
+
+    @property
+    def year(self) -> int:
+        """The year an event is grouped under."""
+        return self.sort_key[0][0]
+
+    @property
+    def precise(self) -> bool:
+        """True for a single exactly known day."""
+        return (
+            not self.approximate
+            and not self.uncertain
+            and self.earliest is not None
+            and self.earliest == self.latest
+        )
+
+    @property
+    def display(self) -> str:
+        return describe_edtf(self.text)
+
+
+def _iso(day: DayTuple) -> str:
+    year, month, dom = day
+    sign = "-" if year < 0 else ""
+    return f"{sign}{abs(year):04d}-{month:02d}-{dom:02d}"
+
+
+def _day_tuple(value: Any) -> DayTuple | None:
+    if isinstance(value, float):  # the edtf package uses ±inf for open ends
+        return None
+    return (value.tm_year, value.tm_mon, value.tm_mday)
+
+
+def parse_event_date(value: Any) -> EventDate:
+    """Parse what YAML hands over (text, an integer year or a date) as an EDTF date."""
+    if isinstance(value, bool) or value is None:
+        raise ValueProblem("expected an EDTF date", f"for example {EXAMPLE_DATES}")
+    if isinstance(value, datetime.datetime):
+        raise ValueProblem("timeline dates have no time of day", "write it as YYYY-MM-DD")
+    if isinstance(value, datetime.date):
+        text = value.isoformat()
+    elif isinstance(value, int):
+        text = f"{value:04d}" if value >= 0 else f"-{abs(value):04d}"
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ValueProblem("expected an EDTF date", f"for example {EXAMPLE_DATES}")
+    try:
+        parsed = edtf.parse_edtf(text)
+    except (EDTFParseException, ValueError, TypeError):
+        raise ValueProblem(
+            f"'{text}' is not a valid EDTF date", f"valid forms include {EXAMPLE_DATES}"
+        ) from None
+    lower, upper = _bounds(parsed)
+    is_interval = "/" in text
+    return EventDate(
+        text=text,
+        earliest=lower,
+        latest=upper,
+        approximate="~" in text or "%" in text,
+        uncertain="?" in text or "%" in text,
+        is_interval=is_interval,
+    )
+
+
+def _bounds(parsed: Any) -> tuple[DayTuple | None, DayTuple | None]:
+    lower_part = getattr(parsed, "lower", None)
+    upper_part = getattr(parsed, "upper", None)
+    if lower_part is not None and upper_part is not None:
+        lower = None if _is_open(lower_part) else _day_tuple(_strict(lower_part, "lower"))
+        upper = None if _is_open(upper_part) else _day_tuple(_strict(upper_part, "upper"))
+        return lower, upper
+    return _day_tuple(parsed.lower_strict()), _day_tuple(parsed.upper_strict())
+
+
+def _is_open(part: Any) -> bool:
+    return bool(getattr(part, "is_open", False) or getattr(part, "is_unknown", False))
+
+
+def _strict(part: Any, side: str) -> Any:
+    return part.lower_strict() if side == "lower" else part.upper_strict()
+
+
+# --- wording -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Point:
+    year: str
+    month: int | None
+    day: int | None
+    qualifier: str
+
+
+def _parse_point(text: str) -> _Point | None:
+    match = _SIMPLE.fullmatch(text)
+    if not match:
+        return None
+    month = match["month"]
+    day = match["day"]
+    return _Point(
+        year=match["year"],
+        month=int(month) if month and "X" not in month else None,
+        day=int(day) if day and "X" not in day and month and "X" not in month else None,
+        qualifier=match["qualifier"] or "",
+    )
+
+
+def _year_words(year: str) -> str:
+    if "X" not in year:
+        number = int(year)
+        return f"{abs(number)} BCE" if number < 0 else str(number)
+    digits = year.rstrip("X")
+    if year.count("X") == 1 and "X" not in digits:
+        return f"{digits}0s"
+    if year.count("X") == 2 and "X" not in digits:
+        return f"{digits}00s"
+    return year
+
+
+def _point_words(point: _Point, with_year: bool = True) -> str:
+    year = _year_words(point.year)
+    if point.month is not None and 21 <= point.month <= 24:
+        core = f"{_SEASONS[point.month]} {year}"
+    elif point.month is None or not 1 <= point.month <= 12:
+        core = year
+    elif point.day is None:
+        core = f"{_MONTHS[point.month - 1]} {year}" if with_year else _MONTHS[point.month - 1]
+    else:
+        month = _MONTHS[point.month - 1]
+        core = f"{point.day} {month} {year}" if with_year else f"{point.day} {month}"
+    return _qualify(core, point.qualifier)
+
+
+def _qualify(core: str, qualifier: str) -> str:
+    if qualifier == "~":
+        return f"c. {core}"
+    if qualifier == "?":
+        return f"{core}?"
+    if qualifier == "%":
+        return f"c. {core}?"
+    return core
+
+
+def _interval_words(start: _Point, end: _Point) -> str:
+    same_year = start.year == end.year and not start.qualifier
+    if same_year and start.month and end.month and start.month <= 12 and end.month <= 12:
+        if start.day is None and end.day is None and start.month != end.month:
+            return f"{_MONTHS[start.month - 1]}–{_point_words(end)}"
+        if start.day is not None and end.day is not None and start.month == end.month:
+            return f"{start.day}–{_point_words(end)}"
+        if start.day is not None and end.day is not None:
+            return f"{_point_words(start, with_year=False)} – {_point_words(end)}"
+    if same_year and start.month is None and end.month is None:
+        return _point_words(end)
+    separator = "–" if start.day is None and end.day is None else " – "
+    return f"{_point_words(start)}{separator}{_point_words(end)}"
+
+
+def describe_edtf(text: str) -> str:
+    """Human wording of an EDTF date; exotic forms fall back to the EDTF text itself."""
+    if text.startswith(("[", "{")) and text.endswith(("]", "}")):
+        joiner = " or " if text.startswith("[") else " and "
+        members = [_parse_point(member) for member in text[1:-1].split(",")]
+        if all(members) and ".." not in text:
+            return joiner.join(_point_words(member) for member in members if member)
+        return text
+    if "/" not in text:
+        point = _parse_point(text)
+        return _point_words(point) if point else text
+    start_text, end_text = text.split("/", 1)
+    start = _parse_point(start_text)
+    end = _parse_point(end_text)
+    if start_text in ("", "..") and end:
+        return f"by {_point_words(end)}"
+    if end_text in ("", "..") and start:
+        return f"from {_point_words(start)}"
+    if start and end:
+        return _interval_words(start, end)
+    return text

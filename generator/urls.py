@@ -1,0 +1,42 @@
+"""Output paths and the relative URLs between them.
+
+Every internal link is relative, so a site works under any sub-path. With `portable`,
+links name their file (`…/index.html`) so the site also works from `file://`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+def briefing_path(slug: str) -> str:
+    return f"briefings/{slug}/index.html"
+
+
+def tag_path(tag_slug: str) -> str:
+    return f"tags/{tag_slug}/index.html"
+
+
+HOME_PATH = "index.html"
+
+
+@dataclass(frozen=True)
+class UrlMaker:
+    """Makes URLs relative to one page."""
+
+    page_path: str
+    portable: bool = False
+
+    def __call__(self, target: str, fragment: str = "") -> str:
+        """The URL of output file `target` (a POSIX path from the site root) from this page."""
+        if target == self.page_path and fragment:
+            return f"#{fragment}"
+        here = posixpath.dirname(self.page_path)
+        target_dir, name = posixpath.split(target)
+        if name == "index.html" and not self.portable:
+            relative = posixpath.relpath(target_dir or ".", here or ".")
+            url = "./" if relative == "." else relative + "/"
+        else:
+            url = posixpath.relpath(target, here or ".")
+        return url + (f"#{fragment}" if fragment else "")
