@@ -62,14 +62,18 @@ def _exit_code(diagnostics: DiagnosticList, strict: bool) -> int:
     return EXIT_OK
 
 
-def _is_published(briefing: Briefing, config: SiteConfig, options: BuildOptions) -> bool:
-    if briefing.is_draft and not options.drafts:
+def _would_publish(status: str, marking: str, config: SiteConfig, options: BuildOptions) -> bool:
+    if status == "draft" and not options.drafts:
         return False
     gate = options.publish_up_to or config.spec.publish_up_to
-    if gate is not None:
-        markings = config.spec.markings
-        return markings.index(briefing.marking) <= markings.index(gate)
+    markings = config.spec.markings
+    if gate is not None and marking in markings:
+        return markings.index(marking) <= markings.index(gate)
     return True
+
+
+def _is_published(briefing: Briefing, config: SiteConfig, options: BuildOptions) -> bool:
+    return _would_publish(briefing.status, briefing.marking, config, options)
 
 
 @dataclass
@@ -96,6 +100,13 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
     corpus, diagnostics = load_corpus(config)
     published = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
     left_out = {b.path for b in corpus.briefings if b not in published}
+    if not everything:
+        # Files with errors are left out too when they declare that they are not published.
+        left_out |= {
+            path
+            for path, declared in corpus.declared.items()
+            if not _would_publish(declared.status, declared.marking or config.default_marking, config, options)
+        }
     excluded = []
     if left_out:
         diagnostics = DiagnosticList([d for d in diagnostics if d.path not in left_out])

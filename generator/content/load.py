@@ -19,7 +19,17 @@ from slugify import slugify
 
 from generator.config import SiteConfig
 from generator.content.frontmatter import read_text, split_front_matter
-from generator.content.model import Briefing, Claim, ClaimSource, Corpus, Correction, Event, Location, Source
+from generator.content.model import (
+    Briefing,
+    Claim,
+    ClaimSource,
+    Corpus,
+    Correction,
+    Declared,
+    Event,
+    Location,
+    Source,
+)
 from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import validate_document
 from generator.content.values import has_invisible_characters
@@ -189,6 +199,7 @@ class _BriefingLoader:
         self.config = config
         self.registry = registry
         self.diagnostics = diagnostics
+        self.declared: Declared | None = None
 
     def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
         self.diagnostics.error(self.path, position, message, hint, code)
@@ -210,6 +221,11 @@ class _BriefingLoader:
             self.diagnostics.add(problem)
             return None
         assert document is not None
+        if isinstance(document.value, dict):
+            status, marking = document.value.get("status"), document.value.get("marking")
+            self.declared = Declared(
+                status if isinstance(status, str) else "published", marking if isinstance(marking, str) else None
+            )
         front_matter, problems = validate_document(FrontMatter, document, "the front matter")
         self.diagnostics.extend(problems)
         if front_matter is None:
@@ -539,9 +555,13 @@ def load_corpus(config: SiteConfig) -> tuple[Corpus, DiagnosticList]:
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
     briefings = []
+    declared: dict[Path, Declared] = {}
     for path in find_briefing_files(config.briefings_dir, diagnostics):
-        briefing = _BriefingLoader(path, config, registry, diagnostics).load()
+        loader = _BriefingLoader(path, config, registry, diagnostics)
+        briefing = loader.load()
         if briefing is not None:
             briefings.append(briefing)
+        if loader.declared is not None:
+            declared[path] = loader.declared
     briefings = check_slugs(briefings, diagnostics)
-    return Corpus(briefings=tuple(briefings), registry=registry), diagnostics
+    return Corpus(briefings=tuple(briefings), registry=registry, declared=declared), diagnostics

@@ -139,8 +139,18 @@ class Briefing:
 
 
 @dataclass(frozen=True)
+class Declared:
+    """The `status` and `marking` a file declares, read even when the file has errors,
+    so that a build can leave out the errors of briefings it would not publish."""
+
+    status: str
+    marking: str | None
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Everything loaded from `briefings/`: every briefing (drafts included) and the registry."""
 
     briefings: tuple[Briefing, ...]
     registry: Mapping[str, Source]
+    declared: Mapping[Path, Declared] = field(default_factory=dict)

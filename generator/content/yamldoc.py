@@ -124,14 +124,14 @@ class _Builder:
         result: dict[str, Any] = {}
         first_seen: dict[str, Position] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                raise _YamlError(self.position(key_node), "a key must be plain text")
-            if key_node.tag == "tag:yaml.org,2002:str" and key_node.value == "<<" and key_node.style is None:
+            if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _YamlError(
                     self.position(key_node),
                     "YAML merge keys ('<<') are not supported",
                     "write the keys out in full",
                 )
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                raise _YamlError(self.position(key_node), "a key must be plain text")
             key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
             key_position = self.position(key_node)
             if key in first_seen:

@@ -1,0 +1,206 @@
+"""What an analyst and CI see when briefings are wrong: messages, positions, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import Site, briefing
+
+GOOD = briefing(
+    title="Good",
+    extra="""
+    sources:
+      toi:
+        title: A report
+        reliability: B
+    claims:
+      c1:
+        statement: Something happened.
+        sources: [toi]
+    """,
+    body="It happened [@toi].\n",
+)
+
+
+def _bad_citation_on_body_line_12() -> str:
+    # Front matter takes lines 1-7; the body starts on line 8; the citation is on line 12.
+    return briefing(
+        title="Bad citation",
+        extra="""
+        sources:
+          toi: {title: A report, reliability: B}
+        """,
+        body="Line 8 [@toi].\n\nLine 10.\n\nLine 12 cites [@no-such-source] here.\n",
+    )
+
+
+def _write_broken_site(site: Site) -> None:
+    site.write("briefings/good.md", GOOD)
+    site.write("briefings/bad-citation.md", _bad_citation_on_body_line_12())
+    site.write(
+        "briefings/bad-grade.md",
+        briefing(title="Grade", extra="sources:\n  x:\n    title: X\n    reliability: G\n", body="[@x]\n"),
+    )
+    site.write("briefings/duplicate-key.md", "---\ntitle: One\ndate: 2025-01-01\ntitle: Two\n---\nBody\n")
+    site.write("briefings/unknown-key.md", "---\ntitle: One\ndate: 2025-01-01\nsummery: typo\n---\nBody\n")
+    site.write("briefings/unclosed.md", "---\ntitle: One\ndate: 2025-01-01\n\nBody\n")
+    site.write_bytes("briefings/not-utf8.md", b"---\ntitle: Caf\xe9\ndate: 2025-01-01\n---\nBody\n")
+
+
+def test_all_errors_are_reported_in_one_run_each_at_its_line(site: Site) -> None:
+    _write_broken_site(site)
+    result = site.brief("build")
+    assert result.exit_code == 1
+    err = result.stderr
+    lines = [line for line in err.splitlines() if ": error: " in line]
+    assert any(
+        line.startswith("briefings/bad-citation.md:12:15: error:") and "no-such-source" in line for line in lines
+    ), err
+    assert any(line.startswith("briefings/bad-grade.md:8:18: error: 'G' is not a reliability grade") for line in lines), err
+    assert any(line.startswith("briefings/duplicate-key.md:4:1: error: duplicate key 'title'") for line in lines), err
+    assert any(line.startswith("briefings/unknown-key.md:4:1: error: unknown key 'summery'") for line in lines), err
+    assert "  hint: did you mean 'summary'?" in err
+    assert any(line.startswith("briefings/unclosed.md:1:1: error: the front matter is not closed") for line in lines), err
+    assert any(line.startswith("briefings/not-utf8.md:2:11: error: the file is not valid UTF-8") for line in lines), err
+    assert "good.md" not in err
+    assert not (site.root / "_site").exists()
+
+
+def test_diagnostics_are_sorted_by_path_and_line(site: Site) -> None:
+    _write_broken_site(site)
+    result = site.brief("check")
+    located = [line.split(": ")[0] for line in result.stderr.splitlines() if line.startswith("briefings/")]
+    keys = [(loc.split(":")[0], int(loc.split(":")[1])) for loc in located]
+    assert keys == sorted(keys)
+
+
+def test_check_json_is_a_stable_list(site: Site) -> None:
+    _write_broken_site(site)
+    result = site.brief("check", "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert {"path", "line", "col", "severity", "code", "message", "hint"} <= set(findings[0])
+    assert any(f["path"] == "briefings/bad-citation.md" and f["line"] == 12 for f in findings)
+
+
+def test_check_github_annotations(site: Site) -> None:
+    _write_broken_site(site)
+    result = site.brief("check", "--format", "github")
+    assert result.exit_code == 1
+    assert "::error file=briefings/bad-citation.md,line=12,col=15," in result.stdout
+
+
+def test_good_site_builds_with_exit_0(site: Site) -> None:
+    site.write("briefings/good.md", GOOD)
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "Built _site: 1 briefing, 1 claim, 1 source" in result.stdout
+    assert (site.root / "_site" / "briefings" / "good" / "index.html").is_file()
+
+
+def test_missing_site_yaml_is_a_usage_error(site: Site) -> None:
+    (site.root / "site.yaml").unlink()
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert "no site.yaml" in result.stderr
+
+
+def test_bad_site_yaml_is_a_usage_error(site: Site) -> None:
+    site.write("site.yaml", "title: X\noutptu: out\n")
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert "site.yaml:2:1: error: unknown key 'outptu'" in result.stderr
+    assert "did you mean 'output'?" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(site: Site) -> None:
+    assert site.brief("build", "--no-such-option").exit_code == 2
+
+
+def test_warnings_fail_only_under_strict(site: Site) -> None:
+    site.write("briefings/a.md", briefing(summary="x", extra="claims:\n  c:\n    statement: Unsourced.\n"))
+    assert site.brief("build").exit_code == 0
+    strict = site.brief("build", "--strict", "--out", "strict-out")
+    assert strict.exit_code == 1
+    assert "citation needed" in strict.stderr
+    assert not (site.root / "strict-out").exists()
+
+
+def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
+    site.write("briefings/a.md", briefing(extra="sources:\n  reuters:\n    title: R\n", body="As reported [@reuter].\n"))
+    result = site.brief("check")
+    assert "citation of unknown id 'reuter'" in result.stderr
+    assert "did you mean 'reuters'?" in result.stderr
+
+
+def test_schema_errors_are_at_the_value(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: 1984\ndate: next spring\ntags: india\nstatus: live\n"
+        "sources:\n  Bad Id:\n    title: x\n  ok:\n    url: javascript:alert(1)\n"
+        "claims:\n  c:\n    statement: s\n    confidence: huge\n---\nBody\n",
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:2:8: error: 'title' must be text, not a number (1984)" in err
+    assert "briefings/a.md:3:7: error: expected a date (YYYY-MM-DD), not 'next spring'" in err
+    assert "briefings/a.md:4:7: error: 'tags' must be a list, not text" in err
+    assert "briefings/a.md:5:9: error: 'live' is not a valid 'status'" in err
+    assert "briefings/a.md:7:3: error: 'Bad Id' is not a valid id" in err
+    assert "for example 'bad-id'" in err
+    assert "briefings/a.md:10:10: error: 'javascript:alert(1)' is not an http or https URL" in err
+    assert "briefings/a.md:14:17: error: 'huge' is not a valid 'confidence' of claim 'c'" in err
+
+
+def test_claim_source_must_exist_and_be_a_source(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(extra="claims:\n  c1:\n    statement: s\n    sources: [c2, nope]\n  c2:\n    statement: t\n"),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:8:15: error: claim 'c1' cites 'c2', which is a claim, not a source" in err
+    assert "briefings/a.md:8:19: error: claim 'c1' cites unknown source 'nope'" in err
+
+
+def test_duplicate_slugs(site: Site) -> None:
+    site.write("briefings/a.md", briefing())
+    site.write("briefings/sub/a.md", briefing())
+    err = site.brief("check").stderr
+    assert "briefings/sub/a.md:1:1: error: the slug 'a' is already used by" in err
+
+
+def test_registry_collision_says_which_to_rename(site: Site) -> None:
+    site.write("briefings/_sources.yaml", "toi:\n  title: Shared\n  reliability: B\n")
+    site.write("briefings/a.md", briefing(extra="sources:\n  toi:\n    title: Local\n", body="[@toi]\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:3: error: source 'toi' is also declared in briefings/_sources.yaml" in err
+
+
+def test_errors_in_the_registry_have_positions(site: Site) -> None:
+    site.write("briefings/_sources.yaml", "toi:\n  title: Shared\n  reliabilty: B\n")
+    err = site.brief("check").stderr
+    assert "briefings/_sources.yaml:3:3: error: unknown key 'reliabilty'" in err
+    assert "did you mean 'reliability'?" in err
+
+
+def test_yaml_tags_are_refused_with_a_diagnostic(site: Site) -> None:
+    site.write("briefings/a.md", "---\ntitle: !!python/object/apply:os.system ['touch pwned']\ndate: 2025-01-01\n---\n")
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert "briefings/a.md:2:8: error: the YAML tag" in result.stderr
+    assert not (site.root / "pwned").exists()
+
+
+def test_front_matter_that_is_not_a_mapping(site: Site) -> None:
+    site.write("briefings/a.md", "---\n- just\n- a list\n---\n")
+    err = site.brief("check").stderr
+    assert "briefings/a.md:2:1: error: the front matter must be a mapping" in err
+
+
+def test_drafts_are_checked_but_not_built(site: Site) -> None:
+    site.write("briefings/d.md", briefing(extra="status: draft", body="[@missing]\n"))
+    site.write("briefings/ok.md", briefing())
+    assert site.brief("check").exit_code == 1
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert not (site.root / "_site" / "briefings" / "d").exists()
+    assert site.brief("build", "--drafts").exit_code == 1
