@@ -95,7 +95,9 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
     if gate is not None and gate not in config.spec.markings:
         message = f"'{gate}' is not one of the site's markings"
         hint = "markings: " + ", ".join(config.spec.markings)
-        return BuildResult([Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "usage")], EXIT_USAGE)
+        return BuildResult(
+            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "usage")], EXIT_USAGE
+        )
 
     corpus, diagnostics = load_corpus(config)
     published = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
@@ -105,7 +107,9 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
         left_out |= {
             path
             for path, declared in corpus.declared.items()
-            if not _would_publish(declared.status, declared.marking or config.default_marking, config, options)
+            if not _would_publish(
+                declared.status, declared.marking or config.default_marking, config, options
+            )
         }
     excluded = []
     if left_out:
@@ -114,8 +118,14 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
             if briefing.path in left_out and not briefing.is_draft:
                 excluded.append(briefing.slug)
                 diagnostics.add(
-                    Diagnostic(briefing.path, Position(1, 1), Severity.INFO,
-                               f"left out: marked {briefing.marking}, above the gate", None, "excluded")
+                    Diagnostic(
+                        briefing.path,
+                        Position(1, 1),
+                        Severity.INFO,
+                        f"left out: marked {briefing.marking}, above the gate",
+                        None,
+                        "excluded",
+                    )
                 )
     links = resolve_links(published, config, diagnostics)
     assessments = {}
@@ -145,7 +155,9 @@ def _count_sources(briefings: list[Briefing]) -> int:
     keys = set()
     for briefing in briefings:
         for source in briefing.sources.values():
-            keys.add(source.url or (f"shared:{source.id}" if source.shared else f"{briefing.slug}:{source.id}"))
+            keys.add(
+                source.url or (f"shared:{source.id}" if source.shared else f"{briefing.slug}:{source.id}")
+            )
     return len(keys)
 
 
@@ -180,8 +192,14 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
         result.seconds = time.perf_counter() - started
         return result
 
-    plan = plan_site(analysed.published, analysed.assessments, analysed.links, config,
-                     portable=options.portable, base_url=options.base_url)
+    plan = plan_site(
+        analysed.published,
+        analysed.assessments,
+        analysed.links,
+        config,
+        portable=options.portable,
+        base_url=options.base_url,
+    )
     staged = StagedOutput(output)
     staged.start()
     try:
@@ -217,7 +235,9 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
 def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:
     static = config.static_dir
     if static.is_symlink():
-        diagnostics.error(static, Position(1, 1), "symbolic links are not allowed in a site's folders", None, "symlink")
+        diagnostics.error(
+            static, Position(1, 1), "symbolic links are not allowed in a site's folders", None, "symlink"
+        )
         return
     if not static.is_dir():
         return
@@ -225,19 +245,34 @@ def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: Diagnost
         base = Path(folder)
         for name in sorted(subfolders):
             if (base / name).is_symlink():
-                diagnostics.error(base / name, Position(1, 1), "symbolic links are not allowed in a site's folders",
-                                  "copy the files instead", "symlink")
+                diagnostics.error(
+                    base / name,
+                    Position(1, 1),
+                    "symbolic links are not allowed in a site's folders",
+                    "copy the files instead",
+                    "symlink",
+                )
         subfolders[:] = sorted(n for n in subfolders if not (base / n).is_symlink())
         for name in sorted(files):
             path = base / name
             if path.is_symlink():
-                diagnostics.error(path, Position(1, 1), "symbolic links are not allowed in a site's folders",
-                                  "copy the file instead", "symlink")
+                diagnostics.error(
+                    path,
+                    Position(1, 1),
+                    "symbolic links are not allowed in a site's folders",
+                    "copy the file instead",
+                    "symlink",
+                )
                 continue
             relative = path.relative_to(static).as_posix()
             if staged.exists(relative):
-                diagnostics.error(path, Position(1, 1), f"static/{relative} would overwrite a page Brief generates",
-                                  "rename or move the file", "static")
+                diagnostics.error(
+                    path,
+                    Position(1, 1),
+                    f"static/{relative} would overwrite a page Brief generates",
+                    "rename or move the file",
+                    "static",
+                )
                 continue
             staged.copy_file(relative, path)
 
@@ -245,9 +280,23 @@ def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: Diagnost
 def _template_diagnostic(error: TemplateError, config: SiteConfig) -> Diagnostic:
     if isinstance(error, TemplateSyntaxError):
         path = Path(error.filename) if error.filename else config.templates_dir / (error.name or "template")
-        return Diagnostic(path, Position(error.lineno or 1, 1), Severity.ERROR,
-                          f"template error: {error.message}", None, "template")
+        return Diagnostic(
+            path,
+            Position(error.lineno or 1, 1),
+            Severity.ERROR,
+            f"template error: {error.message}",
+            None,
+            "template",
+        )
     if isinstance(error, TemplateNotFound):
-        return Diagnostic(config.templates_dir, Position(1, 1), Severity.ERROR,
-                          f"template not found: {error.name}", None, "template")
-    return Diagnostic(config.templates_dir, Position(1, 1), Severity.ERROR, f"template error: {error}", None, "template")
+        return Diagnostic(
+            config.templates_dir,
+            Position(1, 1),
+            Severity.ERROR,
+            f"template not found: {error.name}",
+            None,
+            "template",
+        )
+    return Diagnostic(
+        config.templates_dir, Position(1, 1), Severity.ERROR, f"template error: {error}", None, "template"
+    )

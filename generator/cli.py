@@ -13,7 +13,14 @@ import click
 
 from generator import __version__
 from generator.build import EXIT_USAGE, BuildOptions, BuildResult, build, check
-from generator.diagnostics import Severity, display_path, format_github, format_json, format_markdown_table, format_text
+from generator.diagnostics import (
+    Severity,
+    display_path,
+    format_github,
+    format_json,
+    format_markdown_table,
+    format_text,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,11 +95,19 @@ def _run(action: Callable[[], BuildResult]) -> BuildResult:
 @site_option
 @click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
 @click.option("--drafts", is_flag=True, help="Build drafts too, with a Draft banner.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site.yaml's output, _site).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site.yaml's output, _site).",
+)
 @click.option("--base-url", help="Absolute URL the site is published at (overrides site.yaml).")
 @click.option("--clean", is_flag=True, help="Ignore the build cache: a cold build.")
-@click.option("--portable", is_flag=True, help="Links name their files (…/index.html), for reading from a folder.")
-@click.option("--publish-up-to", "publish_up_to", metavar="MARKING", help="Leave out briefings marked above MARKING.")
+@click.option(
+    "--portable", is_flag=True, help="Links name their files (…/index.html), for reading from a folder."
+)
+@click.option(
+    "--publish-up-to", "publish_up_to", metavar="MARKING", help="Leave out briefings marked above MARKING."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print info findings too.")
 def build_command(

@@ -13,6 +13,7 @@ from generator.content.yamldoc import YamlDocument, load_yaml
 from generator.diagnostics import Diagnostic, Position, Severity
 
 Strength = Literal["strong", "weak", "unknown"]
+ConfidenceLevel = Literal["low", "moderate", "high"]
 FindingLevel = Literal["error", "warning", "info", "off"]
 
 #: Every kind of finding the analysis reports, with its default severity.
@@ -85,7 +86,7 @@ def _default_credibility() -> dict[str, GradeConfig]:
     }
 
 
-def _default_confidence() -> dict[str, ConfidenceLevelConfig]:
+def _default_confidence() -> dict[ConfidenceLevel, ConfidenceLevelConfig]:
     return {
         "low": ConfidenceLevelConfig(label="Low confidence", strong_origins=0),
         "moderate": ConfidenceLevelConfig(label="Moderate confidence", strong_origins=1),
@@ -98,7 +99,7 @@ class ScalesConfig(BaseModel):
 
     reliability: Scale = Field(default_factory=_default_reliability)
     credibility: Scale = Field(default_factory=_default_credibility)
-    confidence: dict[Literal["low", "moderate", "high"], ConfidenceLevelConfig] = Field(
+    confidence: dict[ConfidenceLevel, ConfidenceLevelConfig] = Field(
         default_factory=_default_confidence
     )
 
@@ -163,7 +164,11 @@ class SiteConfig:
 
     @property
     def output_dir(self) -> Path:
-        return (self.root / self.spec.output).resolve() if not Path(self.spec.output).is_absolute() else Path(self.spec.output)
+        return (
+            (self.root / self.spec.output).resolve()
+            if not Path(self.spec.output).is_absolute()
+            else Path(self.spec.output)
+        )
 
     @property
     def default_reliability(self) -> str:
@@ -197,7 +202,11 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        return None, [Diagnostic(path, Position(1, 1), Severity.ERROR, f"cannot read site.yaml: {error}", None, "config")]
+        return None, [
+            Diagnostic(
+                path, Position(1, 1), Severity.ERROR, f"cannot read site.yaml: {error}", None, "config"
+            )
+        ]
     document, problem = load_yaml(text, path)
     if problem:
         return None, [problem]

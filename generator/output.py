@@ -40,14 +40,20 @@ def check_output_dir(output: Path, site_root: Path, source_dirs: list[Path]) -> 
     resolved = output.resolve()
     root = site_root.resolve()
     if resolved == root or _is_within(root, resolved):
-        raise OutputError(f"the output folder {output} contains the site itself; choose another, such as _site")
+        raise OutputError(
+            f"the output folder {output} contains the site itself; choose another, such as _site"
+        )
     for folder in source_dirs:
         folder = folder.resolve()
         if _is_within(resolved, folder) or _is_within(folder, resolved):
-            raise OutputError(f"the output folder {output} overlaps {folder.name}/; choose another, such as _site")
+            raise OutputError(
+                f"the output folder {output} overlaps {folder.name}/; choose another, such as _site"
+            )
     if output.is_symlink():
         if not (resolved / MARKER).is_file():
-            raise OutputError(f"{output} is a symbolic link to a folder Brief did not make; refusing to replace it")
+            raise OutputError(
+                f"{output} is a symbolic link to a folder Brief did not make; refusing to replace it"
+            )
         return
     if output.exists():
         if not output.is_dir():
@@ -185,7 +191,7 @@ def remove_stale_staging(output: Path) -> None:
         return
     for entry in output.parent.iterdir():
         if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
-            pid = entry.name[len(prefix):]
+            pid = entry.name[len(prefix) :]
             if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
                 continue
             shutil.rmtree(entry, ignore_errors=True)

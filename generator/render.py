@@ -85,7 +85,7 @@ class Renderer:
 
         html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
-        return Markup(html)  # noqa: S704 - markdown-it escaped the content; badges come from templates
+        return Markup(html)
 
 
 def _link_url(target: LinkTarget, url: UrlMaker) -> str:

@@ -22,8 +22,18 @@ from generator.markdown.citations import CitationItem
 from generator.urls import HOME_PATH, briefing_path
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 KIND_LABELS = {
@@ -259,13 +269,23 @@ class _Badges:
 
     def reliability(self, grade: str) -> Badge:
         found = self.scales.reliability.get(grade)
-        return Badge("reliability", grade, found.label if found else "Unknown grade", found.strength if found else "unknown")
+        return Badge(
+            "reliability",
+            grade,
+            found.label if found else "Unknown grade",
+            found.strength if found else "unknown",
+        )
 
     def credibility(self, grade: str | None) -> Badge | None:
         if grade is None:
             return None
         found = self.scales.credibility.get(grade)
-        return Badge("credibility", grade, found.label if found else "Unknown grade", found.strength if found else "unknown")
+        return Badge(
+            "credibility",
+            grade,
+            found.label if found else "Unknown grade",
+            found.strength if found else "unknown",
+        )
 
     def confidence(self, level: str) -> Badge:
         found = self.scales.confidence.get(level)  # type: ignore[call-overload]
@@ -274,7 +294,9 @@ class _Badges:
         return Badge("confidence", "", label, strength, key=level)
 
 
-def _source_view(source: Source, badges: _Badges, backlinks: tuple[Backlink, ...], names: Mapping[str, Source]) -> SourceView:
+def _source_view(
+    source: Source, badges: _Badges, backlinks: tuple[Backlink, ...], names: Mapping[str, Source]
+) -> SourceView:
     return SourceView(
         id=source.id,
         anchor=f"src-{source.id}",
@@ -343,7 +365,9 @@ class _BriefingPlanner:
             for ref in claim.sources:
                 if ref.id in source_backlinks:
                     source_backlinks[ref.id].append(
-                        Backlink(f"kj-{claim.id}-{ref.id}", f"KJ{claim.number}", f"Key judgment {claim.number}")
+                        Backlink(
+                            f"kj-{claim.id}-{ref.id}", f"KJ{claim.number}", f"Key judgment {claim.number}"
+                        )
                     )
         sources = {
             source_id: _source_view(source, self.badges, tuple(source_backlinks[source_id]), briefing.sources)
@@ -353,8 +377,10 @@ class _BriefingPlanner:
             claim_id: self.claim_view(claim, sources, tuple(claim_backlinks[claim_id]))
             for claim_id, claim in briefing.claims.items()
         }
-        citations = {found.number: self.citation_view(found.number, found.anchor, found.items, sources, claims)
-                     for found in briefing.body.citations}
+        citations = {
+            found.number: self.citation_view(found.number, found.anchor, found.items, sources, claims)
+            for found in briefing.body.citations
+        }
         return BriefingPage(
             path=briefing_path(briefing.slug),
             summary=summarise(briefing, self.assessments, self.badges),
@@ -376,7 +402,9 @@ class _BriefingPlanner:
             word_count=briefing.body.word_count,
         )
 
-    def claim_view(self, claim: Claim, sources: Mapping[str, SourceView], backlinks: tuple[Backlink, ...]) -> ClaimView:
+    def claim_view(
+        self, claim: Claim, sources: Mapping[str, SourceView], backlinks: tuple[Backlink, ...]
+    ) -> ClaimView:
         assessment = self.assessments[claim.id]
         likelihood = LIKELIHOOD_TERMS.get(claim.likelihood) if claim.likelihood else None
         return ClaimView(
@@ -437,7 +465,9 @@ class _BriefingPlanner:
         return CitationView(number, anchor, tuple(views))
 
 
-def summarise(briefing: Briefing, assessments: Mapping[str, ClaimAssessment], badges: _Badges) -> BriefingSummary:
+def summarise(
+    briefing: Briefing, assessments: Mapping[str, ClaimAssessment], badges: _Badges
+) -> BriefingSummary:
     counts = Counter(assessment.confidence for assessment in assessments.values())
     return BriefingSummary(
         slug=briefing.slug,
@@ -480,9 +510,11 @@ def plan_site(
     )
     ordered = sorted(briefings, key=lambda b: (b.date, b.slug), reverse=True)
     plan = SitePlan(site)
-    plan.pages.append(
-        HomePage(HOME_PATH, tuple(summarise(b, assessments[b.slug], badges) for b in ordered))
-    )
+    plan.pages.append(HomePage(HOME_PATH, tuple(summarise(b, assessments[b.slug], badges) for b in ordered)))
     for briefing in ordered:
-        plan.pages.append(_BriefingPlanner(briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges).plan())
+        plan.pages.append(
+            _BriefingPlanner(
+                briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges
+            ).plan()
+        )
     return plan

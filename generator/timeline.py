@@ -25,7 +25,9 @@ _SIMPLE = re.compile(
 
 DayTuple = tuple[int, int, int]
 
-EXAMPLE_DATES = "2025-08-06, 2025-08, 2025, 2025-07~ (about), 2025? (uncertain), 2025-08/2025-09, ../2025-12-31"
+EXAMPLE_DATES = (
+    "2025-08-06, 2025-08, 2025, 2025-07~ (about), 2025? (uncertain), 2025-08/2025-09, ../2025-12-31"
+)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,9 @@ class Site:
 def site(tmp_path: Path) -> Iterator[Site]:
     root = tmp_path / "site"
     root.mkdir()
-    (root / "site.yaml").write_text("title: Test site\nbase_url: https://example.org/test/\n", encoding="utf-8")
+    (root / "site.yaml").write_text(
+        "title: Test site\nbase_url: https://example.org/test/\n", encoding="utf-8"
+    )
     (root / "briefings").mkdir()
     yield Site(root)
 

@@ -24,7 +24,7 @@ def _shown(citation: Citation) -> str:
         if item.suffix:
             text += f" ({item.suffix})"
         parts.append(text)
-    return "{cite %d: %s}" % (citation.number, "; ".join(parts))
+    return f"{{cite {citation.number}: {'; '.join(parts)}}}"
 
 
 @pytest.mark.parametrize(

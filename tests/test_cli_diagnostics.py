@@ -54,14 +54,26 @@ def test_all_errors_are_reported_in_one_run_each_at_its_line(site: Site) -> None
     err = result.stderr
     lines = [line for line in err.splitlines() if ": error: " in line]
     assert any(
-        line.startswith("briefings/bad-citation.md:12:15: error:") and "no-such-source" in line for line in lines
+        line.startswith("briefings/bad-citation.md:12:15: error:") and "no-such-source" in line
+        for line in lines
     ), err
-    assert any(line.startswith("briefings/bad-grade.md:8:18: error: 'G' is not a reliability grade") for line in lines), err
-    assert any(line.startswith("briefings/duplicate-key.md:4:1: error: duplicate key 'title'") for line in lines), err
-    assert any(line.startswith("briefings/unknown-key.md:4:1: error: unknown key 'summery'") for line in lines), err
+    assert any(
+        line.startswith("briefings/bad-grade.md:8:18: error: 'G' is not a reliability grade")
+        for line in lines
+    ), err
+    assert any(
+        line.startswith("briefings/duplicate-key.md:4:1: error: duplicate key 'title'") for line in lines
+    ), err
+    assert any(
+        line.startswith("briefings/unknown-key.md:4:1: error: unknown key 'summery'") for line in lines
+    ), err
     assert "  hint: did you mean 'summary'?" in err
-    assert any(line.startswith("briefings/unclosed.md:1:1: error: the front matter is not closed") for line in lines), err
-    assert any(line.startswith("briefings/not-utf8.md:2:11: error: the file is not valid UTF-8") for line in lines), err
+    assert any(
+        line.startswith("briefings/unclosed.md:1:1: error: the front matter is not closed") for line in lines
+    ), err
+    assert any(
+        line.startswith("briefings/not-utf8.md:2:11: error: the file is not valid UTF-8") for line in lines
+    ), err
     assert "good.md" not in err
     assert not (site.root / "_site").exists()
 
@@ -127,7 +139,10 @@ def test_warnings_fail_only_under_strict(site: Site) -> None:
 
 
 def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
-    site.write("briefings/a.md", briefing(extra="sources:\n  reuters:\n    title: R\n", body="As reported [@reuter].\n"))
+    site.write(
+        "briefings/a.md",
+        briefing(extra="sources:\n  reuters:\n    title: R\n", body="As reported [@reuter].\n"),
+    )
     result = site.brief("check")
     assert "citation of unknown id 'reuter'" in result.stderr
     assert "did you mean 'reuters'?" in result.stderr
@@ -154,7 +169,9 @@ def test_schema_errors_are_at_the_value(site: Site) -> None:
 def test_claim_source_must_exist_and_be_a_source(site: Site) -> None:
     site.write(
         "briefings/a.md",
-        briefing(extra="claims:\n  c1:\n    statement: s\n    sources: [c2, nope]\n  c2:\n    statement: t\n"),
+        briefing(
+            extra="claims:\n  c1:\n    statement: s\n    sources: [c2, nope]\n  c2:\n    statement: t\n"
+        ),
     )
     err = site.brief("check").stderr
     assert "briefings/a.md:8:15: error: claim 'c1' cites 'c2', which is a claim, not a source" in err
@@ -183,7 +200,10 @@ def test_errors_in_the_registry_have_positions(site: Site) -> None:
 
 
 def test_yaml_tags_are_refused_with_a_diagnostic(site: Site) -> None:
-    site.write("briefings/a.md", "---\ntitle: !!python/object/apply:os.system ['touch pwned']\ndate: 2025-01-01\n---\n")
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: !!python/object/apply:os.system ['touch pwned']\ndate: 2025-01-01\n---\n",
+    )
     result = site.brief("check")
     assert result.exit_code == 1
     assert "briefings/a.md:2:8: error: the YAML tag" in result.stderr

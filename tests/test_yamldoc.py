@@ -12,7 +12,9 @@ PATH = Path("x.yaml")
 
 
 def test_values_and_positions() -> None:
-    document, problem = load_yaml("title: Héllo\nsources:\n  toi:\n    reliability: B\ndate: 2025-08-06\n", PATH, 1)
+    document, problem = load_yaml(
+        "title: Héllo\nsources:\n  toi:\n    reliability: B\ndate: 2025-08-06\n", PATH, 1
+    )
     assert problem is None and document is not None
     assert document.value["date"] == datetime.date(2025, 8, 6)
     assert document.position_of(("sources", "toi", "reliability")) == Position(5, 18)
@@ -50,7 +52,9 @@ def test_alias_bomb_is_capped() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for index in range(1, 9):
         prev, name = chr(ord("a") + index - 1), chr(ord("a") + index)
-        lines.append(f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+        lines.append(
+            f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]"
+        )
     _, problem = load_yaml("\n".join(lines) + "\n", PATH)
     assert problem is not None
     assert "expands to more than" in problem.message

@@ -95,10 +95,10 @@ def _is_unknown_or_anonymous(source: Source, config: SiteConfig) -> bool:
 
 def derive_level(strong_origins: int, config: SiteConfig) -> str:
     levels = config.spec.scales.confidence
-    needed = {
-        level: (levels[level].strong_origins if level in levels and levels[level].strong_origins is not None else default)
-        for level, default in zip(CONFIDENCE_ORDER, (0, 1, 2), strict=True)
-    }
+    needed: dict[str, int] = {}
+    for level, default in zip(CONFIDENCE_ORDER, (0, 1, 2), strict=True):
+        configured = levels[level].strong_origins if level in levels else None
+        needed[level] = default if configured is None else configured
     reached = [level for level in CONFIDENCE_ORDER if strong_origins >= needed[level]]
     return reached[-1] if reached else "low"
 
@@ -133,23 +133,36 @@ def assess_claim(claim: Claim, sources: Mapping[str, Source], config: SiteConfig
         )
         add("single-source", "Single source", explanation)
     if cited and all(_is_unknown_or_anonymous(s, config) for s in cited):
-        add("anonymous-only", "Anonymous or unrated sources only",
-            "Every source of this claim is anonymous or of unknown reliability.")
+        add(
+            "anonymous-only",
+            "Anonymous or unrated sources only",
+            "Every source of this claim is anonymous or of unknown reliability.",
+        )
     if assessed and CONFIDENCE_ORDER.index(assessed) > CONFIDENCE_ORDER.index(derived):
-        add("overconfident", "Confidence above the evidence",
-            f"Assessed {assessed}, but its sources support {derived} confidence.")
+        add(
+            "overconfident",
+            "Confidence above the evidence",
+            f"Assessed {assessed}, but its sources support {derived} confidence.",
+        )
     if len(source_ids) > len(origins):
-        add("circular", "Circular reporting",
+        add(
+            "circular",
+            "Circular reporting",
             f"{len(source_ids)} sources, but only {len(origins)} independent "
-            f"origin{'s' if len(origins) != 1 else ''}.")
+            f"origin{'s' if len(origins) != 1 else ''}.",
+        )
     retracted = [s for s in cited if s.is_retracted]
     if retracted:
-        add("retracted", "Rests on a retracted source",
-            "Retracted: " + ", ".join(s.name for s in retracted) + ".")
+        add(
+            "retracted",
+            "Rests on a retracted source",
+            "Retracted: " + ", ".join(s.name for s in retracted) + ".",
+        )
     disputed = [s for s in cited if s.is_disputed]
     if disputed:
-        add("disputed", "Rests on a disputed source",
-            "Disputed: " + ", ".join(s.name for s in disputed) + ".")
+        add(
+            "disputed", "Rests on a disputed source", "Disputed: " + ", ".join(s.name for s in disputed) + "."
+        )
     return ClaimAssessment(
         confidence=confidence,
         derived_confidence=derived,
@@ -162,4 +175,6 @@ def assess_claim(claim: Claim, sources: Mapping[str, Source], config: SiteConfig
 
 
 def assess_briefing(briefing: Briefing, config: SiteConfig) -> dict[str, ClaimAssessment]:
-    return {claim_id: assess_claim(claim, briefing.sources, config) for claim_id, claim in briefing.claims.items()}
+    return {
+        claim_id: assess_claim(claim, briefing.sources, config) for claim_id, claim in briefing.claims.items()
+    }

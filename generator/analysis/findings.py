@@ -21,13 +21,21 @@ def briefing_findings(
             findings.append(Diagnostic(briefing.path, position, severity, message, hint, kind))
 
     if briefing.summary is None and not briefing.is_withdrawn:
-        report("missing-summary", Position(1, 1), "the briefing has no summary (its bottom line up front)",
-               "add summary: with one or two sentences a reader should take away")
+        report(
+            "missing-summary",
+            Position(1, 1),
+            "the briefing has no summary (its bottom line up front)",
+            "add summary: with one or two sentences a reader should take away",
+        )
 
     for claim_id, assessment in assessments.items():
         claim = briefing.claims[claim_id]
         for flag in assessment.flags:
-            report(flag.kind, claim.location.position, f"claim '{claim_id}': {flag.label.lower()}. {flag.explanation}")
+            report(
+                flag.kind,
+                claim.location.position,
+                f"claim '{claim_id}': {flag.label.lower()}. {flag.explanation}",
+            )
 
     for found in briefing.body.citations:
         for item in found.items:
@@ -35,11 +43,19 @@ def briefing_findings(
             if source is None:
                 continue
             if source.is_retracted:
-                report("retracted", found.position, f"citation of '{item.id}', which is retracted",
-                       source.retraction_reason)
+                report(
+                    "retracted",
+                    found.position,
+                    f"citation of '{item.id}', which is retracted",
+                    source.retraction_reason,
+                )
             if source.is_disputed:
-                report("disputed", found.position, f"citation of '{item.id}', which is disputed",
-                       source.dispute_reason)
+                report(
+                    "disputed",
+                    found.position,
+                    f"citation of '{item.id}', which is disputed",
+                    source.dispute_reason,
+                )
 
     referred: set[str] = {item.id for found in briefing.body.citations for item in found.items}
     for claim in briefing.claims.values():
@@ -50,7 +66,10 @@ def briefing_findings(
         referred |= ancestry(source_id, briefing.sources)
     for source_id, source in briefing.local_sources.items():
         if source_id not in referred:
-            report("unused-source", source.location.position,
-                   f"source '{source_id}' is declared but nothing refers to it",
-                   "cite it in the body with [@" + source_id + "], list it under a claim, or remove it")
+            report(
+                "unused-source",
+                source.location.position,
+                f"source '{source_id}' is declared but nothing refers to it",
+                "cite it in the body with [@" + source_id + "], list it under a claim, or remove it",
+            )
     return findings

@@ -57,7 +57,12 @@ def read_text(path: Path, data: bytes) -> tuple[str | None, Diagnostic | None]:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, Diagnostic(
-            path, Position(line, 1), Severity.ERROR, "the file contains a NUL byte; is it a binary file?", None, "encoding"
+            path,
+            Position(line, 1),
+            Severity.ERROR,
+            "the file contains a NUL byte; is it a binary file?",
+            None,
+            "encoding",
         )
     return text, None
 

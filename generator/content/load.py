@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +193,9 @@ def slug_from_path(path: Path) -> str:
 class _BriefingLoader:
     """Builds one Briefing from one file, adding every problem it finds to `diagnostics`."""
 
-    def __init__(self, path: Path, config: SiteConfig, registry: Mapping[str, Source], diagnostics: DiagnosticList):
+    def __init__(
+        self, path: Path, config: SiteConfig, registry: Mapping[str, Source], diagnostics: DiagnosticList
+    ):
         self.path = path
         self.config = config
         self.registry = registry
@@ -224,7 +225,8 @@ class _BriefingLoader:
         if isinstance(document.value, dict):
             status, marking = document.value.get("status"), document.value.get("marking")
             self.declared = Declared(
-                status if isinstance(status, str) else "published", marking if isinstance(marking, str) else None
+                status if isinstance(status, str) else "published",
+                marking if isinstance(marking, str) else None,
             )
         front_matter, problems = validate_document(FrontMatter, document, "the front matter")
         self.diagnostics.extend(problems)
@@ -237,7 +239,9 @@ class _BriefingLoader:
     def build(self, fm: FrontMatter, document: YamlDocument, body: RenderedBody) -> Briefing | None:
         errors_before = self.diagnostics.count(Severity.ERROR)
         local_sources = {
-            source_id: _build_source(source_id, spec, document, ("sources", source_id), self.config, False, self.diagnostics)
+            source_id: _build_source(
+                source_id, spec, document, ("sources", source_id), self.config, False, self.diagnostics
+            )
             for source_id, spec in fm.sources.items()
         }
         for source_id in local_sources:
@@ -259,7 +263,13 @@ class _BriefingLoader:
         available_sources = {**self.registry, **local_sources}
         for source in local_sources.values():
             for index, parent in enumerate(source.derived_from):
-                self.check_source_ref(parent, available_sources, fm, document.position_of(("sources", source.id, "derived_from", index)), f"source '{source.id}' derives from")
+                self.check_source_ref(
+                    parent,
+                    available_sources,
+                    fm,
+                    document.position_of(("sources", source.id, "derived_from", index)),
+                    f"source '{source.id}' derives from",
+                )
 
         claims: dict[str, Claim] = {}
         for number, (claim_id, spec) in enumerate(fm.claims.items(), start=1):
@@ -268,7 +278,10 @@ class _BriefingLoader:
                 position = document.position_of(("claims", claim_id, "sources", index))
                 self.check_source_ref(ref.id, available_sources, fm, position, f"claim '{claim_id}' cites")
                 if ref.credibility is not None:
-                    self.check_grade(ref.credibility, document.position_of(("claims", claim_id, "sources", index, "credibility")))
+                    self.check_grade(
+                        ref.credibility,
+                        document.position_of(("claims", claim_id, "sources", index, "credibility")),
+                    )
                 claim_sources.append(ClaimSource(ref.id, ref.credibility, Location(self.path, position)))
             if spec.credibility is not None:
                 self.check_grade(spec.credibility, document.position_of(("claims", claim_id, "credibility")))
@@ -296,7 +309,11 @@ class _BriefingLoader:
                     )
             for ref_index, source_id in enumerate(event.sources):
                 self.check_source_ref(
-                    source_id, available_sources, fm, document.position_of(("timeline", index, "sources", ref_index)), f"event '{event.title}' cites"
+                    source_id,
+                    available_sources,
+                    fm,
+                    document.position_of(("timeline", index, "sources", ref_index)),
+                    f"event '{event.title}' cites",
                 )
             events.append(
                 Event(
@@ -334,15 +351,24 @@ class _BriefingLoader:
             )
         for tag_index, tag in enumerate(fm.tags):
             if not slugify(tag):
-                self.error(document.position_of(("tags", tag_index)), f"the tag '{tag}' has no letters or digits to make a URL from")
+                self.error(
+                    document.position_of(("tags", tag_index)),
+                    f"the tag '{tag}' has no letters or digits to make a URL from",
+                )
 
         slug = fm.slug or slug_from_path(self.path)
         if not slug:
-            self.error(Position(1, 1), f"cannot make a URL slug from the file name '{self.path.name}'", "set slug: in the front matter")
+            self.error(
+                Position(1, 1),
+                f"cannot make a URL slug from the file name '{self.path.name}'",
+                "set slug: in the front matter",
+            )
         if self.diagnostics.count(Severity.ERROR) > errors_before:
             return None
 
-        used_sources = _sources_in_order_of_use(body, claims.values(), events, local_sources, available_sources)
+        used_sources = _sources_in_order_of_use(
+            body, claims.values(), events, local_sources, available_sources
+        )
         return Briefing(
             path=self.path,
             slug=slug,
@@ -369,14 +395,26 @@ class _BriefingLoader:
         if source_id in available:
             return
         if source_id in fm.claims:
-            self.error(position, f"{what} '{source_id}', which is a claim, not a source", "list sources here; cite claims in the body", "unknown-id")
+            self.error(
+                position,
+                f"{what} '{source_id}', which is a claim, not a source",
+                "list sources here; cite claims in the body",
+                "unknown-id",
+            )
             return
-        self.error(position, f"{what} unknown source '{source_id}'", _suggest(source_id, available) or _declare_hint(source_id), "unknown-id")
+        self.error(
+            position,
+            f"{what} unknown source '{source_id}'",
+            _suggest(source_id, available) or _declare_hint(source_id),
+            "unknown-id",
+        )
 
     def check_grade(self, grade: str, position: Position) -> None:
         scale = self.config.spec.scales.credibility
         if grade not in scale:
-            self.error(position, f"'{grade}' is not a credibility grade", "use one of: " + ", ".join(scale), "schema")
+            self.error(
+                position, f"'{grade}' is not a credibility grade", "use one of: " + ", ".join(scale), "schema"
+            )
 
     def check_citations(self, body: RenderedBody, known_ids: set[str]) -> None:
         for found in body.citations:
@@ -498,14 +536,26 @@ def resolve_links(
         for fragment, position in briefing.body.fragments:
             if fragment not in own_ids:
                 diagnostics.add(
-                    Diagnostic(briefing.path, position, Severity.WARNING,
-                               f"link to '#{fragment}', which is not on this page", _suggest(fragment, own_ids), "link")
+                    Diagnostic(
+                        briefing.path,
+                        position,
+                        Severity.WARNING,
+                        f"link to '#{fragment}', which is not on this page",
+                        _suggest(fragment, own_ids),
+                        "link",
+                    )
                 )
         for reference in briefing.body.references:
             position = reference.position
             path = reference.path
             if has_invisible_characters(path) or "\\" in path:
-                diagnostics.error(briefing.path, position, f"the link '{path}' contains backslashes, invisible or control characters", None, "link")
+                diagnostics.error(
+                    briefing.path,
+                    position,
+                    f"the link '{path}' contains backslashes, invisible or control characters",
+                    None,
+                    "link",
+                )
                 continue
             folder = briefing.path.resolve().parent
             if not reference.is_image and path.endswith(".md"):
@@ -513,12 +563,25 @@ def resolve_links(
                 target_file = os.path.normpath(base / path.lstrip("/"))
                 target = by_file.get(target_file)
                 if target is None:
-                    diagnostics.error(briefing.path, position, f"link to '{path}', which is not a briefing of this site", None, "link")
+                    diagnostics.error(
+                        briefing.path,
+                        position,
+                        f"link to '{path}', which is not a briefing of this site",
+                        None,
+                        "link",
+                    )
                     continue
                 if reference.fragment and reference.fragment not in ids_of[target.slug]:
-                    diagnostics.add(Diagnostic(briefing.path, position, Severity.WARNING,
-                                               f"link to '{path}#{reference.fragment}': that briefing has no such anchor",
-                                               _suggest(reference.fragment, ids_of[target.slug]), "link"))
+                    diagnostics.add(
+                        Diagnostic(
+                            briefing.path,
+                            position,
+                            Severity.WARNING,
+                            f"link to '{path}#{reference.fragment}': that briefing has no such anchor",
+                            _suggest(reference.fragment, ids_of[target.slug]),
+                            "link",
+                        )
+                    )
                 targets[reference.number] = LinkTarget("briefing", target.slug, reference.fragment)
                 continue
             if path.startswith("/"):
@@ -529,12 +592,22 @@ def resolve_links(
             try:
                 inside = target_path.relative_to(static_root)
             except ValueError:
-                diagnostics.error(briefing.path, position, f"the {what} '{path}' points outside static/",
-                                  "put the file in static/ and write its path from there, for example /maps/area.png", "link")
+                diagnostics.error(
+                    briefing.path,
+                    position,
+                    f"the {what} '{path}' points outside static/",
+                    "put the file in static/ and write its path from there, for example /maps/area.png",
+                    "link",
+                )
                 continue
             if not target_path.is_file() or _has_symlink(static_root, inside):
-                diagnostics.error(briefing.path, position, f"the {what} '{path}' names no file in static/",
-                                  f"expected static/{inside.as_posix()}", "link")
+                diagnostics.error(
+                    briefing.path,
+                    position,
+                    f"the {what} '{path}' names no file in static/",
+                    f"expected static/{inside.as_posix()}",
+                    "link",
+                )
                 continue
             targets[reference.number] = LinkTarget("static", inside.as_posix(), reference.fragment)
         resolved[briefing.slug] = targets

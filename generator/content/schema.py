@@ -19,7 +19,6 @@ from pydantic import (
     Field,
     PlainValidator,
     RootModel,
-    StrictBool,
     StrictStr,
     WithJsonSchema,
     model_validator,
@@ -92,7 +91,11 @@ def _bool_or_reason(value: Any) -> bool | str:
 
 
 Text = Annotated[StrictStr, Field(min_length=1)]
-Id = Annotated[str, PlainValidator(_checked(parse_id)), WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"})]
+Id = Annotated[
+    str,
+    PlainValidator(_checked(parse_id)),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}),
+]
 CalendarDate = Annotated[
     datetime.date,
     PlainValidator(_checked(parse_calendar_date)),
@@ -138,11 +141,11 @@ BoolOrReason = Annotated[
 
 
 def _list_of(item: Any) -> Any:
-    return Annotated[list[item], BeforeValidator(_empty_if_null)]  # type: ignore[valid-type]
+    return Annotated[list[item], BeforeValidator(_empty_if_null)]
 
 
 def _mapping_of(value: Any) -> Any:
-    return Annotated[dict[Id, value], BeforeValidator(_empty_mapping_if_null)]  # type: ignore[valid-type]
+    return Annotated[dict[Id, value], BeforeValidator(_empty_mapping_if_null)]
 
 
 class _Strict(BaseModel):
@@ -159,7 +162,9 @@ class SourceSpec(_Strict):
     published: PartialDateValue | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     accessed: PartialDateValue | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     kind: Literal["named", "anonymous", "official", "document", "social", "dataset", "media"] = "named"
-    reliability: Grade | None = Field(None, description="A grade of the reliability scale (default A–F); default F")
+    reliability: Grade | None = Field(
+        None, description="A grade of the reliability scale (default A–F); default F"
+    )
     derived_from: _list_of(Id) = Field(  # type: ignore[valid-type]
         default_factory=list, description="Ids of sources this one repeats (circular reporting)"
     )

@@ -48,9 +48,7 @@ def validate_document(
         return None, diagnostics
 
 
-def _diagnostic_for(
-    model: type[BaseModel], document: YamlDocument, loc: YamlPath, detail: Any
-) -> Diagnostic:
+def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPath, detail: Any) -> Diagnostic:
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
     value = detail.get("input")
@@ -112,9 +110,9 @@ def _diagnostic_for(
 def _value_at(document: YamlDocument, yaml_path: YamlPath, fallback: Any) -> Any:
     current: Any = document.value
     for part in yaml_path:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and part < len(current)
+        if in_mapping or in_list:
             current = current[part]
         else:
             return fallback
@@ -137,7 +135,11 @@ def _name(yaml_path: YamlPath) -> str:
         return f"{text} of {owner_name}"
     if len(yaml_path) == 2 and yaml_path[0] in labels:
         ident = yaml_path[1]
-        return f"{labels[str(yaml_path[0])]} {ident + 1}" if isinstance(ident, int) else f"{labels[str(yaml_path[0])]} '{ident}'"
+        return (
+            f"{labels[str(yaml_path[0])]} {ident + 1}"
+            if isinstance(ident, int)
+            else f"{labels[str(yaml_path[0])]} '{ident}'"
+        )
     if len(yaml_path) == 2 and isinstance(yaml_path[1], int):
         return f"item {yaml_path[1] + 1} of '{yaml_path[0]}'"
     return text
@@ -186,6 +188,10 @@ def _allowed_keys(model: type[BaseModel], yaml_path: YamlPath) -> list[str]:
         if annotation is None:
             return []
     annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and not issubclass(annotation, RootModel):
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, BaseModel)
+        and not issubclass(annotation, RootModel)
+    ):
         return list(annotation.model_fields)
     return []

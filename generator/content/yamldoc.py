@@ -161,12 +161,16 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument
         return None, Diagnostic(path, error.position, Severity.ERROR, error.message, error.hint, "yaml")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        position = Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1 + line_offset, 1)
+        position = (
+            Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1 + line_offset, 1)
+        )
         message = f"invalid YAML: {error.problem or error.context or 'syntax error'}"
         hint = _yaml_hint(error)
         return None, Diagnostic(path, position, Severity.ERROR, message, hint, "yaml")
     except yaml.YAMLError as error:
-        return None, Diagnostic(path, Position(1 + line_offset, 1), Severity.ERROR, f"invalid YAML: {error}", None, "yaml")
+        return None, Diagnostic(
+            path, Position(1 + line_offset, 1), Severity.ERROR, f"invalid YAML: {error}", None, "yaml"
+        )
     except RecursionError:
         return None, Diagnostic(
             path, Position(1 + line_offset, 1), Severity.ERROR, "the YAML is nested too deeply", None, "yaml"

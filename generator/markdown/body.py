@@ -21,9 +21,31 @@ from generator.markdown.links import LinkProblem, LinkReference, link_env, link_
 RESERVED_PREFIXES = ("cite-", "src-", "claim-", "kj-", "fn", "event-", "pv-")
 RESERVED_IDS = frozenset(
     {
-        "top", "main", "content", "bluf", "summary", "key-judgments", "body", "timeline", "sources",
-        "corrections", "site-header", "site-footer", "nav", "search", "document", "window", "location",
-        "name", "forms", "images", "links", "cookie", "domain", "body", "head", "title",
+        "top",
+        "main",
+        "content",
+        "bluf",
+        "summary",
+        "key-judgments",
+        "body",
+        "timeline",
+        "sources",
+        "corrections",
+        "site-header",
+        "site-footer",
+        "nav",
+        "search",
+        "document",
+        "window",
+        "location",
+        "name",
+        "forms",
+        "images",
+        "links",
+        "cookie",
+        "domain",
+        "head",
+        "title",
     }
 )
 
@@ -44,12 +66,17 @@ def _demote_headings(state: StateCore) -> None:
             token.tag = f"h{level}"
 
 
+def _accept_every_url(url: str) -> bool:
+    """markdown-it's hook for its blocklist; `links.link_policy` applies our allowlist instead."""
+    return True
+
+
 @functools.cache
 def body_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     # The allowlist in links.link_policy decides; markdown-it's own check is a blocklist.
-    md.validateLink = lambda url: True
+    md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.use(footnote_plugin)
     md.use(citation_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
@@ -63,7 +90,7 @@ def inline_markdown() -> MarkdownIt:
     """For short fields such as an event's description: inline Markdown, no citations."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["strikethrough", "replacements", "smartquotes"])
-    md.validateLink = lambda url: True
+    md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.core.ruler.push("brief_links", link_policy)
     return md
 
@@ -113,7 +140,9 @@ def render_body(text: str, line_offset: int = 0) -> RenderedBody:
             dataclasses.replace(reference, position=_shifted(reference.position, line_offset))
             for reference in links.references
         ),
-        fragments=tuple((fragment, _shifted(position, line_offset)) for fragment, position in links.fragments),
+        fragments=tuple(
+            (fragment, _shifted(position, line_offset)) for fragment, position in links.fragments
+        ),
         problems=tuple(
             dataclasses.replace(problem, position=_shifted(problem.position, line_offset))
             for problem in links.problems
@@ -127,4 +156,4 @@ def render_inline(text: str) -> str:
     """Render one line of inline Markdown (no links to files, no citations)."""
     md = inline_markdown()
     env: dict[str, object] = {}
-    return md.renderInline(text, env)
+    return str(md.renderInline(text, env))

@@ -53,7 +53,7 @@ class Citation:
     items: tuple[CitationItem, ...]
     raw: str
     #: Line and column within the body (1-based), filled in by the `citation_positions` rule.
-    position: Position = Position(1, 1)
+    position: Position = field(default_factory=Position)
 
     @property
     def anchor(self) -> str:
@@ -146,7 +146,9 @@ def citation_positions(state: StateCore) -> None:
                 line_index += raw.count("\n")
 
 
-def _find_in_lines(lines: list[str], line_index: int, raw: str, search_from: dict[int, int]) -> tuple[int, int]:
+def _find_in_lines(
+    lines: list[str], line_index: int, raw: str, search_from: dict[int, int]
+) -> tuple[int, int]:
     """The 1-based column of `raw` on or just after `line_index`, left to right per line."""
     first_line = raw.split("\n", 1)[0]
     for index in range(line_index, min(line_index + 3, len(lines))):

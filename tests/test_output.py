@@ -1,0 +1,140 @@
+"""The output folder: atomic replacement, refusal of folders Brief did not make, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from generator.output import MARKER, StagedOutput, exchange
+from tests.conftest import Site, briefing
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under root with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _good_site(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            title="Alpha",
+            extra=(
+                "sources:\n  s1:\n    title: One\n    reliability: B\n"
+                "claims:\n  c1:\n    statement: S.\n    sources: [s1]\n"
+            ),
+            body="Text [@s1].\n",
+        ),
+    )
+    site.write("briefings/b.md", briefing(title="Beta", date="2025-09-01"))
+    site.write("static/images/x.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+
+def test_failed_build_leaves_previous_output_untouched(site: Site) -> None:
+    _good_site(site)
+    assert site.brief("build").exit_code == 0
+    before = tree_digest(site.root / "_site")
+    site.write("briefings/a.md", briefing(title="Alpha changed", body="[@missing]\n"))
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert tree_digest(site.root / "_site") == before
+    assert not [p for p in site.root.iterdir() if "staging" in p.name]
+
+
+def test_two_builds_are_byte_identical(site: Site) -> None:
+    _good_site(site)
+    assert site.brief("build", "--out", "one").exit_code == 0
+    assert site.brief("build", "--out", "two").exit_code == 0
+    one, two = tree_digest(site.root / "one"), tree_digest(site.root / "two")
+    assert one == two
+    assert "briefings/a/index.html" in one and "images/x.svg" in one
+
+
+def test_rebuild_replaces_the_output_and_leaves_no_temporary_folders(site: Site) -> None:
+    _good_site(site)
+    assert site.brief("build").exit_code == 0
+    site.write("briefings/b.md", briefing(title="Beta renamed", date="2025-09-01"))
+    (site.root / "_site" / "stale.txt").write_text("from an older build")
+    assert site.brief("build").exit_code == 0
+    assert "Beta renamed" in site.page("b")
+    assert not (site.root / "_site" / "stale.txt").exists()
+    assert (site.root / "_site" / MARKER).is_file()
+    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_refuses_a_non_empty_folder_it_did_not_make(site: Site) -> None:
+    _good_site(site)
+    documents = site.root / "documents"
+    documents.mkdir()
+    (documents / "precious.txt").write_text("keep me")
+    result = site.brief("build", "--out", "documents")
+    assert result.exit_code == 2
+    assert "not empty and was not made by Brief" in result.stderr
+    assert (documents / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("out", [".", "..", "briefings", "briefings/out", "static"])
+def test_refuses_an_output_that_is_or_contains_the_sources(site: Site, out: str) -> None:
+    _good_site(site)
+    before = tree_digest(site.root)
+    result = site.brief("build", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert tree_digest(site.root) == before
+
+
+def test_an_empty_folder_is_accepted(site: Site) -> None:
+    _good_site(site)
+    (site.root / "empty").mkdir()
+    assert site.brief("build", "--out", "empty").exit_code == 0
+
+
+def test_stale_staging_of_a_killed_build_is_removed(site: Site) -> None:
+    _good_site(site)
+    stale = site.root / "._site.brief-staging-999999999"
+    stale.mkdir()
+    (stale / "half-written.html").write_text("<")
+    assert site.brief("build").exit_code == 0
+    assert not stale.exists()
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "f").write_text("a")
+    (b / "f").write_text("b")
+    if not exchange(a, b):
+        pytest.skip("no atomic exchange on this system")
+    assert (a / "f").read_text() == "b" and (b / "f").read_text() == "a"
+
+
+def test_writes_outside_the_staging_folder_are_refused(tmp_path: Path) -> None:
+    staged = StagedOutput(tmp_path / "out")
+    staged.start()
+    for bad in ("../escape.html", "/abs.html", "a/../../x", "a\\b"):
+        with pytest.raises(ValueError):
+            staged.write_text(bad, "x")
+    staged.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_symlink_mode_flips_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no atomic exchange exists, the output becomes a link to the current build."""
+    monkeypatch.setattr("generator.output.exchange", lambda a, b: False)
+    output = tmp_path / "out"
+    for content in ("first", "second", "third"):
+        staged = StagedOutput(output)
+        staged.start()
+        staged.write_text("index.html", content)
+        staged.commit()
+        assert (output / "index.html").read_text() == content
+    assert output.is_symlink()
+    builds = list((tmp_path / ".out.builds").iterdir())
+    assert len(builds) == 1

@@ -1,0 +1,194 @@
+"""What a reader gets on the home page and a briefing page: badges as text, flags, safety."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import Site, briefing
+from tests.html_text import parse_html, squash
+
+FRONT = """
+authors: [R. Mehta, A. Analyst]
+tags: [india, russia]
+sources:
+  toi:
+    title: Doval's Moscow visit
+    publisher: The Times of India
+    published: 2025-08-05
+    reliability: B
+  afp:
+    title: Wire report
+    publisher: AFP
+    reliability: A
+  wire-copy:
+    title: Copy of the wire report
+    publisher: Local paper
+    reliability: B
+    derived_from: [afp]
+  insiders:
+    title: Unnamed insiders
+    kind: anonymous
+    reliability: F
+claims:
+  two-origins:
+    statement: Corroborated statement.
+    sources: [toi, afp]
+  one-source:
+    statement: Single sourced statement.
+    sources: [{id: toi, credibility: 2}]
+    likelihood: likely
+  anon-only:
+    statement: Anonymous statement.
+    sources: [insiders]
+  overconfident:
+    statement: Overconfident statement.
+    sources: [insiders]
+    confidence: high
+  unsourced:
+    statement: Unsourced statement.
+  circular:
+    statement: Circular statement.
+    sources: [afp, wire-copy]
+"""
+
+BODY = """
+Doval met Shoigu [@toi]. Insiders talk [@insiders; see @afp, p. 2].
+The judgment [@two-origins] holds.
+
+A literal \\[@x] and `[@code]` stay text.
+
+<script>alert(1)</script> and <img src=x onerror=alert(1)>
+
+[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](java&#115;cript:alert(1)) <javascript:alert(1)>
+[d](data:text/html,hi) [e](vbscript:x) [f](file:///etc/passwd) [ok](https://example.org/)
+"""
+
+
+def _built(site: Site) -> str:
+    site.write("briefings/talks.md", briefing(title="Talks", extra=FRONT, body=BODY))
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    return site.page("talks")
+
+
+def _judgment(page: str, claim_id: str) -> str:
+    return squash(parse_html(page).by_id(f"claim-{claim_id}").visible_text)
+
+
+def test_citation_badges_carry_the_rating_as_text(site: Site) -> None:
+    page = parse_html(_built(site))
+    badges = page.find_all("button", class_="cite-badge")
+    texts = [squash(b.visible_text) for b in badges]
+    assert texts == [
+        "B · Usually reliable",
+        "F · Reliability cannot be judged",
+        "A · Completely reliable",
+        "High confidence",
+    ]
+    # The accessible name names the source too.
+    assert squash(badges[0].text) == "Source: Doval's Moscow visit, rated B · Usually reliable"
+    # The preview shows title, publisher and date, and links to the entry.
+    preview = page.by_id(badges[0].attrs["popovertarget"])
+    assert "popover" in preview.attrs
+    assert "The Times of India, 5 Aug 2025" in squash(preview.text)
+    assert preview.find_all("a")[0].attrs["href"] == "#src-toi"
+    # Locators and prefixes are shown as written.
+    citation = squash(page.by_id("cite-2").visible_text)
+    assert "see A · Completely reliable p. 2" in citation
+
+
+def test_source_entries_carry_rating_and_backlinks(site: Site) -> None:
+    page = parse_html(_built(site))
+    entry = page.by_id("src-toi")
+    text = squash(entry.visible_text)
+    assert text.startswith("B · Usually reliable Named source")
+    assert "Doval's Moscow visit. The Times of India, 5 Aug 2025." in text
+    backlinks = [a.attrs["href"] for a in entry.find_all("a")]
+    assert backlinks == ["#cite-1", "#kj-two-origins-toi", "#kj-one-source-toi"]
+    # Every back-link target exists on the page.
+    for href in backlinks:
+        page.by_id(href[1:])
+
+
+def test_claims_show_confidence_and_its_basis(site: Site) -> None:
+    page = _built(site)
+    assert _judgment(page, "two-origins").startswith("High confidence Derived")
+    assert _judgment(page, "one-source").startswith(
+        "Moderate confidence Derived Likely (55–80 %) Single source"
+    )
+    assert "Credibility of this information: " not in _judgment(page, "one-source")
+    assert "2 · Probably true" in _judgment(page, "one-source")
+    overconfident = _judgment(page, "overconfident")
+    assert overconfident.startswith("High confidence Assessed")
+    assert "Confidence above the evidence" in overconfident
+    assert "supports low" in overconfident
+
+
+def test_flags_are_shown(site: Site) -> None:
+    page = _built(site)
+    assert "Single source" in _judgment(page, "one-source")
+    assert "Anonymous or unrated sources only" in _judgment(page, "anon-only")
+    unsourced = _judgment(page, "unsourced")
+    assert "Citation needed" in unsourced and "[citation needed]" in unsourced
+    circular = _judgment(page, "circular")
+    assert "Circular reporting" in circular and "2 sources, but only 1 independent origin" in circular
+    assert circular.startswith("Moderate confidence")
+    assert "Single source" in circular
+
+
+def test_escapes_and_code_stay_literal(site: Site) -> None:
+    page = _built(site)
+    body = squash(parse_html(page).by_id("body").visible_text)
+    assert "A literal [@x] and [@code] stay text." in body
+
+
+def test_raw_html_and_unsafe_links_are_neutralised(site: Site) -> None:
+    page = _built(site)
+    body_html = page[page.index('id="body"') : page.index('id="sources"')]
+    assert "<script" not in body_html and "&lt;script&gt;alert(1)&lt;/script&gt;" in body_html
+    assert "<img src=x" not in body_html
+    assert not re.search(r"href=\"\s*(javascript|data|vbscript|file):", page, re.IGNORECASE)
+    assert 'href="https://example.org/"' in body_html
+    assert "java&amp;#115;cript" not in body_html
+
+
+def test_briefing_text_is_never_a_template(site: Site) -> None:
+    site.write(
+        "briefings/t.md",
+        briefing(
+            title='"{{ 7*7 }}"', summary="\"{% include 'base.html' %}\"", body="Body {{ 7*7 }} {% raw %}\n"
+        ),
+    )
+    assert site.brief("build").exit_code == 0
+    page = site.page("t")
+    assert "{{ 7*7 }}" in page and "49" not in page
+    assert "{% include &#39;base.html&#39; %}" in page
+
+
+def test_home_page_lists_newest_first_with_bluf_tags_and_confidence(site: Site) -> None:
+    _built(site)
+    site.write("briefings/older.md", briefing(title="Older", date="2024-01-02", summary="Old news."))
+    assert site.brief("build").exit_code == 0
+    home = parse_html((site.root / "_site" / "index.html").read_text())
+    cards = home.find_all("li", class_="briefing-card")
+    assert [squash(c.find_all("h2")[0].text) for c in cards] == ["Talks", "Older"]
+    first = squash(cards[0].visible_text)
+    assert "8 August 2025" in first and "The bottom line." in first
+    assert "Key judgments: 2 × High confidence 2 × Moderate confidence 2 × Low confidence" in first
+    assert "india" in first and "russia" in first
+    assert cards[0].find_all("a")[0].attrs["href"] == "briefings/talks/"
+
+
+def test_links_are_relative(site: Site) -> None:
+    page = _built(site)
+    assert 'href="../../assets/brief.css"' in page
+    assert 'href="../../"' in page
+    assert "https://example.org/test/" not in page
+
+
+def test_portable_links_name_their_files(site: Site) -> None:
+    site.write("briefings/a.md", briefing())
+    assert site.brief("build", "--portable").exit_code == 0
+    home = (site.root / "_site" / "index.html").read_text()
+    assert 'href="briefings/a/index.html"' in home
+    assert 'href="../../index.html"' in site.page("a")
