@@ -192,3 +192,32 @@ def test_portable_links_name_their_files(site: Site) -> None:
     home = (site.root / "_site" / "index.html").read_text()
     assert 'href="briefings/a/index.html"' in home
     assert 'href="../../index.html"' in site.page("a")
+
+
+def test_sanitise_mode_keeps_safe_html_and_drops_the_rest(site: Site) -> None:
+    site.write("site.yaml", "title: T\nhtml: sanitise\n")
+    site.write(
+        "briefings/h.md",
+        briefing(
+            extra="sources:\n  s:\n    title: S\n",
+            body=(
+                "Keep <b>bold</b> and <abbr title='North Atlantic'>NATO</abbr> [@s].\n\n"
+                "<script>alert(1)</script><img src='https://tracker.example/p.png' onerror='x'>\n"
+                "<a href='javascript:alert(1)'>j</a> <span class='badge is-strong'>A · fake</span>\n"
+            ),
+        ),
+    )
+    assert site.brief("build").exit_code == 0
+    body = site.page("h").split('id="body"')[1].split('id="sources"')[0]
+    assert "<b>bold</b>" in body and "<abbr" in body
+    assert "<script" not in body and "tracker.example" not in body and "onerror" not in body
+    assert "javascript:" not in body
+    assert 'class="badge is-strong">A · fake' not in body
+    assert "B · Usually reliable" not in body and "F · Reliability cannot be judged" in body
+
+
+def test_table_alignment_uses_classes_not_inline_styles(site: Site) -> None:
+    site.write("briefings/t.md", briefing(body="| a | b |\n|:-|-:|\n| x | y |\n"))
+    assert site.brief("build").exit_code == 0
+    page = site.page("t")
+    assert 'class="align-right"' in page and "style=" not in page

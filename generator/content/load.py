@@ -217,7 +217,7 @@ class _BriefingLoader:
             return None
         assert split is not None
         document, problem = load_yaml(split.front_matter, self.path, split.front_matter_offset)
-        body = render_body(split.body, split.body_first_line - 1)
+        body = render_body(split.body, split.body_first_line - 1, self.config.spec.html == "sanitise")
         if problem:
             self.diagnostics.add(problem)
             return None

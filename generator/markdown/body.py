@@ -58,6 +58,16 @@ def heading_slug(text: str) -> str:
     return slug
 
 
+def _alignment_classes(state: StateCore) -> None:
+    """Table alignment as classes: the pages' CSP forbids inline style attributes."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style")
+            if isinstance(style, str) and style.startswith("text-align:"):
+                del token.attrs["style"]
+                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
 def _demote_headings(state: StateCore) -> None:
     """Body headings sit under the page's title (h1), so `#` becomes h2, and so on."""
     for token in state.tokens:
@@ -72,8 +82,9 @@ def _accept_every_url(url: str) -> bool:
 
 
 @functools.cache
-def body_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+def body_markdown(allow_html: bool = False) -> MarkdownIt:
+    """The body parser. With `allow_html`, raw HTML passes to `sanitise_html`; else it is escaped."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     # The allowlist in links.link_policy decides; markdown-it's own check is a blocklist.
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
@@ -82,6 +93,7 @@ def body_markdown() -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.core.ruler.push("brief_links", link_policy)
     md.core.ruler.push("brief_demote_headings", _demote_headings)
+    md.core.ruler.push("brief_alignment_classes", _alignment_classes)
     return md
 
 
@@ -109,6 +121,64 @@ class RenderedBody:
 
 
 _ID_ATTRIBUTE = re.compile(r' id="([^"]+)"')
+
+#: Placeholders use NUL, which the sanitiser drops; during sanitising they wear this
+#: private-use character instead, removed from the input first so it cannot be forged.
+_SHIELD = "\ue000"
+
+_SANITISER_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
+    "u", "ul", "var",
+}
+_SANITISER_ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "ol": {"start", "reversed"},
+}
+_SANITISER_CLASSES = {
+    "a": {"external", "footnote-backref"},
+    "section": {"footnotes"},
+    "sup": {"footnote-ref"},
+    "li": {"footnote-item"},
+    "hr": {"footnotes-sep"},
+    "th": {"align-left", "align-center", "align-right"},
+    "td": {"align-left", "align-center", "align-right"},
+}
+
+
+def sanitise_html(html: str) -> str:
+    """Clean rendered HTML with an allowlist (nh3, the Rust `ammonia` sanitiser).
+
+    Only http, https and mailto URLs survive, and images only through our own placeholder
+    (raw `<img>` from other hosts would break the privacy promise and the CSP).
+    """
+    import nh3
+
+    shielded = html.replace("\x00", _SHIELD)
+    cleaned = nh3.clean(
+        shielded,
+        tags=_SANITISER_TAGS,
+        attributes=_SANITISER_ATTRIBUTES,
+        allowed_classes=_SANITISER_CLASSES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        attribute_filter=_only_placeholder_images,
+    )
+    return cleaned.replace(_SHIELD, "\x00")
+
+
+def _only_placeholder_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not value.startswith(_SHIELD + "link:"):
+        return None
+    return value
 _WORD = re.compile(r"\w+")
 
 
@@ -116,15 +186,20 @@ def _shifted(position: Position, line_offset: int) -> Position:
     return Position(position.line + line_offset, position.col)
 
 
-def render_body(text: str, line_offset: int = 0) -> RenderedBody:
+def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> RenderedBody:
     """Render a body whose first line is file line `line_offset + 1`.
 
-    Every position in the result is a file position.
+    Every position in the result is a file position. With `allow_html` (site.yaml
+    `html: sanitise`), raw HTML is kept but cleaned with an allowlist.
     """
-    md = body_markdown()
+    md = body_markdown(allow_html)
     env: dict[str, object] = {}
+    if allow_html:
+        text = text.replace(_SHIELD, "\ufffd")
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
+    if allow_html:
+        html = sanitise_html(html)
     heading_ids = frozenset(
         str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")
     )
