@@ -17,7 +17,7 @@ from generator.content.load import LinkTarget, load_corpus, resolve_links
 from generator.content.model import Briefing
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.output import OutputError, StagedOutput, check_output_dir
-from generator.render import Renderer, theme_assets
+from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.site import plan_site
 
 ProgressCallback = Callable[[int, int], None]
@@ -91,6 +91,11 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
     config, problems = load_config(options.site_root)
     if config is None:
         return BuildResult(problems, EXIT_USAGE)
+    if options.base_url is not None and not options.base_url.startswith(("http://", "https://")):
+        message = f"--base-url must be an absolute http(s) URL, not '{options.base_url}'"
+        return BuildResult(
+            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, None, "usage")], EXIT_USAGE
+        )
     gate = options.publish_up_to
     if gate is not None and gate not in config.spec.markings:
         message = f"'{gate}' is not one of the site's markings"
@@ -211,6 +216,7 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
                 progress(done, total)
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
+        staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
         _copy_static(config, staged, diagnostics)
     except (TemplateSyntaxError, TemplateNotFound, TemplateError) as error:
         staged.abort()

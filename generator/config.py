@@ -99,9 +99,7 @@ class ScalesConfig(BaseModel):
 
     reliability: Scale = Field(default_factory=_default_reliability)
     credibility: Scale = Field(default_factory=_default_credibility)
-    confidence: dict[ConfidenceLevel, ConfidenceLevelConfig] = Field(
-        default_factory=_default_confidence
-    )
+    confidence: dict[ConfidenceLevel, ConfidenceLevelConfig] = Field(default_factory=_default_confidence)
 
     @field_validator("reliability", "credibility")
     @classmethod

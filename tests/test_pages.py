@@ -221,3 +221,23 @@ def test_table_alignment_uses_classes_not_inline_styles(site: Site) -> None:
     assert site.brief("build").exit_code == 0
     page = site.page("t")
     assert 'class="align-right"' in page and "style=" not in page
+
+
+def test_scale_labels_and_colours_come_from_site_yaml(site: Site) -> None:
+    site.write(
+        "site.yaml",
+        """
+        title: T
+        scales:
+          reliability:
+            1: {label: Verified, strength: strong, colour: "#1a7f37"}
+            2: {label: Unverified, strength: unknown}
+        """,
+    )
+    site.write("briefings/a.md", briefing(extra="sources:\n  s:\n    title: S\n", body="[@s]\n"))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    # No reliability given: the last grade of a scale without F.
+    assert squash(page.by_id("cite-1").visible_text).startswith("2 · Unverified")
+    css = (site.root / "_site" / "assets" / "scales.css").read_text()
+    assert ".badge-reliability-1 { border-color: #1a7f37;" in css
