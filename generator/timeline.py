@@ -47,7 +47,7 @@ class EventDate:
     def sort_key(self) -> tuple[DayTuple, DayTuple]:
         """Earliest possible date (an open start sorts by its end), then latest."""
         start = self.earliest or self.latest or (0, 1, 1)
-        end = self.latest or self.earliest or (9999, 12, 31)
+        end = self.latest or (9999, 12, 31)
         return start, end
 
     @property

@@ -513,7 +513,15 @@ def _relative(path: Path) -> str:
 
 def page_ids(briefing: Briefing) -> set[str]:
     """Every id a briefing page carries, for checking `#fragment` links."""
-    ids = {"bluf", "key-judgments", "body", "timeline", "sources", "corrections"}
+    ids = {"body", "main"}
+    sections = {
+        "bluf": briefing.summary,
+        "key-judgments": briefing.claims,
+        "timeline": briefing.timeline,
+        "sources": briefing.sources,
+        "corrections": briefing.corrections,
+    }
+    ids.update(section for section, content in sections.items() if content)
     ids.update(briefing.body.heading_ids)
     ids.update(f"claim-{claim_id}" for claim_id in briefing.claims)
     ids.update(f"src-{source_id}" for source_id in briefing.sources)
