@@ -224,3 +224,16 @@ def test_drafts_are_checked_but_not_built(site: Site) -> None:
     assert result.exit_code == 0, result.output
     assert not (site.root / "_site" / "briefings" / "d").exists()
     assert site.brief("build", "--drafts").exit_code == 1
+
+
+def test_missing_required_keys_point_at_the_opening_fence(site: Site) -> None:
+    site.write("briefings/a.md", "---\nsummary: s\n---\nBody\n")
+    err = site.brief("check").stderr
+    assert "briefings/a.md:1:1: error: missing required key 'title'" in err
+    assert "briefings/a.md:1:1: error: missing required key 'date'" in err
+
+
+def test_missing_key_of_a_source_points_at_the_source(site: Site) -> None:
+    site.write("briefings/a.md", briefing(extra="sources:\n  s:\n    kind: named\n", body="[@s]\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:3: error: a source needs a title or a publisher" in err

@@ -102,7 +102,12 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> dict[str, 
         return {}
     if not path.is_file():
         return {}
-    text, problem = read_text(path, path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        diagnostics.error(path, Position(1, 1), f"cannot read the file: {error.strerror}", code="io")
+        return {}
+    text, problem = read_text(path, data)
     if problem:
         diagnostics.add(problem)
         return {}
@@ -206,7 +211,12 @@ class _BriefingLoader:
         self.diagnostics.error(self.path, position, message, hint, code)
 
     def load(self) -> Briefing | None:
-        text, problem = read_text(self.path, self.path.read_bytes())
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:
+            self.error(Position(1, 1), f"cannot read the file: {error.strerror}", code="io")
+            return None
+        text, problem = read_text(self.path, data)
         if problem:
             self.diagnostics.add(problem)
             return None

@@ -14,7 +14,7 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, RootModel, ValidationError
 
 from generator.content.yamldoc import YamlDocument, YamlPath, describe_type
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, Position, Severity
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -60,13 +60,16 @@ def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPat
     if is_key:
         position = document.key_position_of(yaml_path)
     elif kind == "missing":
-        position = document.key_position_of(yaml_path[:-1]) if yaml_path[:-1] else document.position_of(())
+        # A missing top-level key has no better place than the opening `---` (line 1).
+        position = document.key_position_of(yaml_path[:-1]) if yaml_path[:-1] else Position(1, 1)
     elif kind == "extra_forbidden":
         position = document.key_position_of(yaml_path)
     else:
         position = document.position_of(yaml_path)
-    # Keep the position of the value itself, not of an enclosing mapping, where one is known.
     value = _value_at(document, yaml_path, value)
+    if isinstance(value, dict) and yaml_path and kind != "missing":
+        # A problem with a whole mapping (a source without a name) is shown at its key.
+        position = document.key_position_of(yaml_path)
 
     if kind == "brief_value":
         message = ctx["message"]
