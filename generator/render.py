@@ -14,8 +14,8 @@ from generator.config import SiteConfig
 from generator.content.load import LinkTarget
 from generator.markdown.citations import PLACEHOLDER_PATTERN
 from generator.markdown.links import LINK_PLACEHOLDER_PATTERN
-from generator.site import BriefingPage, Page, SiteView
 from generator.urls import UrlMaker, briefing_path
+from generator.views import BriefingPage, Page, SiteView
 
 THEME_ASSETS = "assets"
 

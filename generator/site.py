@@ -6,10 +6,10 @@ which badge a source gets, which flags a claim carries) is made here or in `anal
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 
 from slugify import slugify
 
@@ -17,9 +17,37 @@ from generator.analysis.confidence import CONFIDENCE_ORDER, ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.config import SiteConfig
 from generator.content.load import LinkTarget
-from generator.content.model import Briefing, Claim, Source
+from generator.content.model import Briefing, Claim, Event, Source
+from generator.markdown.body import render_inline
 from generator.markdown.citations import CitationItem
-from generator.urls import HOME_PATH, briefing_path
+from generator.timeline import EventDate
+from generator.urls import HOME_PATH, TIMELINE_PATH, briefing_path
+from generator.views import (
+    Backlink,
+    Badge,
+    BriefingPage,
+    BriefingRef,
+    BriefingSummary,
+    CitationView,
+    CitedItem,
+    ClaimView,
+    ConfidenceCount,
+    CorrectionView,
+    EventClaim,
+    EventSource,
+    EventView,
+    Evidence,
+    FlagView,
+    HomePage,
+    Likelihood,
+    NavItem,
+    SitePlan,
+    SiteView,
+    SourceView,
+    TagView,
+    TimelinePage,
+    YearGroup,
+)
 
 _MONTHS = (
     "January",
@@ -49,216 +77,6 @@ KIND_LABELS = {
 
 def long_date(day: datetime.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A labelled pill: a grade or word first, then its meaning. Never colour alone."""
-
-    scale: str
-    #: The grade shown before the label ("B"); empty for a badge that is only a word.
-    grade: str
-    label: str
-    strength: str
-    #: The grade or level, for the CSS class.
-    key: str = ""
-
-    @property
-    def text(self) -> str:
-        return f"{self.grade} · {self.label}" if self.grade else self.label
-
-    @property
-    def css_class(self) -> str:
-        grade = slugify(self.key or self.grade) or "none"
-        return f"badge badge-{self.scale} badge-{self.scale}-{grade} is-{self.strength}"
-
-
-@dataclass(frozen=True)
-class Backlink:
-    anchor: str
-    label: str
-    description: str
-
-
-@dataclass(frozen=True)
-class SourceView:
-    id: str
-    anchor: str
-    name: str
-    title: str | None
-    publisher: str | None
-    author: str | None
-    url: str | None
-    published: str | None
-    published_iso: str | None
-    accessed: str | None
-    kind: str
-    kind_label: str
-    reliability: Badge
-    retracted: bool
-    retraction_reason: str | None
-    disputed: bool
-    dispute_reason: str | None
-    note: str | None
-    shared: bool
-    derived_from: tuple[tuple[str, str], ...]
-    backlinks: tuple[Backlink, ...]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One source under a key judgment."""
-
-    anchor: str
-    source: SourceView
-    credibility: Badge | None
-
-
-@dataclass(frozen=True)
-class Likelihood:
-    term: str
-    range_text: str
-
-
-@dataclass(frozen=True)
-class FlagView:
-    kind: str
-    label: str
-    explanation: str
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    id: str
-    anchor: str
-    number: int
-    statement: str
-    confidence: Badge
-    is_assessed: bool
-    basis: str
-    likelihood: Likelihood | None
-    credibility: Badge | None
-    flags: tuple[FlagView, ...]
-    evidence: tuple[Evidence, ...]
-    note: str | None
-    backlinks: tuple[Backlink, ...]
-
-
-@dataclass(frozen=True)
-class CitedItem:
-    """One id inside a citation, with what its badge and preview show."""
-
-    prefix: str
-    suffix: str
-    target_anchor: str
-    preview_id: str
-    badge: Badge
-    source: SourceView | None
-    claim: ClaimView | None
-    warning: str | None
-
-
-@dataclass(frozen=True)
-class CitationView:
-    number: int
-    anchor: str
-    items: tuple[CitedItem, ...]
-
-
-@dataclass(frozen=True)
-class TagView:
-    name: str
-    slug: str
-
-
-@dataclass(frozen=True)
-class ConfidenceCount:
-    badge: Badge
-    count: int
-
-
-@dataclass(frozen=True)
-class BriefingSummary:
-    """A briefing as listed on the home page."""
-
-    slug: str
-    path: str
-    title: str
-    date: str
-    date_iso: str
-    summary: str | None
-    tags: tuple[TagView, ...]
-    status: str
-    marking: str
-    confidence_counts: tuple[ConfidenceCount, ...]
-    claim_count: int
-
-
-@dataclass(frozen=True)
-class CorrectionView:
-    date: str
-    date_iso: str
-    text: str
-
-
-@dataclass(frozen=True)
-class BriefingPage:
-    path: str
-    summary: BriefingSummary
-    title: str
-    date: str
-    date_iso: str
-    updated: str | None
-    updated_iso: str | None
-    authors: tuple[str, ...]
-    corrections: tuple[CorrectionView, ...]
-    claims: tuple[ClaimView, ...]
-    body_html: str
-    citations: Mapping[int, CitationView]
-    links: Mapping[int, LinkTarget]
-    sources: tuple[SourceView, ...]
-    word_count: int
-    template: str = "briefing.html"
-
-
-@dataclass(frozen=True)
-class HomePage:
-    path: str
-    briefings: tuple[BriefingSummary, ...]
-    template: str = "index.html"
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    path: str
-
-
-@dataclass(frozen=True)
-class SiteView:
-    """What every page knows about the site."""
-
-    title: str
-    description: str | None
-    language: str
-    base_url: str | None
-    nav: tuple[NavItem, ...]
-    portable: bool
-    markings: tuple[str, ...]
-
-
-Page = BriefingPage | HomePage
-
-
-@dataclass
-class SitePlan:
-    """Every page of the site, in a stable order."""
-
-    site: SiteView
-    pages: list[Page] = field(default_factory=list)
-
-    def __iter__(self) -> Iterator[Page]:
-        return iter(self.pages)
 
 
 class _Badges:
@@ -369,6 +187,12 @@ class _BriefingPlanner:
                             f"kj-{claim.id}-{ref.id}", f"KJ{claim.number}", f"Key judgment {claim.number}"
                         )
                     )
+        for number, event in enumerate(briefing.timeline, start=1):
+            for source_id in event.sources:
+                if source_id in source_backlinks:
+                    source_backlinks[source_id].append(
+                        Backlink(f"event-{number}", f"T{number}", f"Timeline event {number}")
+                    )
         sources = {
             source_id: _source_view(source, self.badges, tuple(source_backlinks[source_id]), briefing.sources)
             for source_id, source in briefing.sources.items()
@@ -399,6 +223,10 @@ class _BriefingPlanner:
             citations=citations,
             links=self.links,
             sources=tuple(sources.values()),
+            timeline=tuple(
+                event_view(event, f"event-{number}", briefing, claims, sources)
+                for number, event in enumerate(briefing.timeline, start=1)
+            ),
             word_count=briefing.body.word_count,
         )
 
@@ -465,6 +293,102 @@ class _BriefingPlanner:
         return CitationView(number, anchor, tuple(views))
 
 
+def _certainty(date: EventDate) -> tuple[str, ...]:
+    """Words for how sure a date is; the stylesheet draws each differently."""
+    words = []
+    if date.is_interval:
+        if date.earliest is None:
+            words.append("open-start")
+        elif date.latest is None:
+            words.append("open-end")
+        else:
+            words.append("interval")
+    if date.approximate:
+        words.append("approximate")
+    if date.uncertain:
+        words.append("uncertain")
+    if "X" in date.text:
+        words.append("unspecified")
+    return tuple(words) or ("exact",)
+
+
+def _html_datetime(date: EventDate) -> str | None:
+    """The EDTF text where it is also a valid HTML date (2025, 2025-08, 2025-08-06)."""
+    text = date.text
+    qualified = date.is_interval or date.approximate or date.uncertain or "X" in text
+    return None if qualified or text.startswith("-") or len(text) not in (4, 7, 10) else text
+
+
+def event_view(
+    event: Event,
+    anchor: str,
+    briefing: Briefing,
+    claims: Mapping[str, ClaimView],
+    sources: Mapping[str, SourceView],
+) -> EventView:
+    """An event as drawn on a timeline; its badges link to the entries on its briefing's page."""
+    page = briefing_path(briefing.slug)
+    return EventView(
+        anchor=anchor,
+        date_text=event.date.display,
+        datetime=_html_datetime(event.date),
+        earliest_iso=event.date.earliest_iso,
+        latest_iso=event.date.latest_iso,
+        sort_key=event.date.sort_key,
+        certainty=_certainty(event.date),
+        title=event.title,
+        description_html=render_inline(event.description) if event.description else None,
+        claims=tuple(
+            EventClaim(page, claims[c].anchor, claims[c].number, claims[c].statement, claims[c].confidence)
+            for c in event.claims
+            if c in claims
+        ),
+        sources=tuple(
+            EventSource(page, sources[s].anchor, sources[s].name, sources[s].reliability)
+            for s in event.sources
+            if s in sources
+        ),
+        briefings=(BriefingRef(briefing.title, page),),
+    )
+
+
+def plan_timeline(briefing_pages: Iterable[BriefingPage]) -> TimelinePage:
+    """Every event of every published briefing, in order, grouped by year.
+
+    Events that several briefings share (the same date and title) are shown once, with
+    every briefing they come from.
+    """
+    merged: dict[tuple[str, str], EventView] = {}
+    briefing_count = 0
+    for page in briefing_pages:
+        briefing_count += bool(page.timeline)
+        for event in page.timeline:
+            key = (event.date_text, event.title)
+            known = merged.get(key)
+            if known is None:
+                merged[key] = event
+            else:
+                merged[key] = dataclasses.replace(
+                    known,
+                    claims=known.claims + event.claims,
+                    sources=known.sources + event.sources,
+                    briefings=tuple(sorted(known.briefings + event.briefings, key=lambda ref: ref.title)),
+                    description_html=known.description_html or event.description_html,
+                )
+    years: dict[str, list[EventView]] = {}
+    ordered = sorted(merged.items(), key=lambda item: (item[1].sort_key, item[0][1], item[0][0]))
+    for number, (_, event) in enumerate(ordered, start=1):
+        year = event.sort_key[0][0]
+        label = f"{1 - year} BCE" if year <= 0 else str(year)
+        years.setdefault(label, []).append(dataclasses.replace(event, anchor=f"event-{number}"))
+    return TimelinePage(
+        path=TIMELINE_PATH,
+        years=tuple(YearGroup(year, tuple(events)) for year, events in years.items()),
+        event_count=len(merged),
+        briefing_count=briefing_count,
+    )
+
+
 def summarise(
     briefing: Briefing, assessments: Mapping[str, ClaimAssessment], badges: _Badges
 ) -> BriefingSummary:
@@ -504,17 +428,17 @@ def plan_site(
         description=spec.description,
         language=spec.language,
         base_url=base_url or spec.base_url,
-        nav=(NavItem("Briefings", HOME_PATH),),
+        nav=(NavItem("Briefings", HOME_PATH), NavItem("Timeline", TIMELINE_PATH)),
         portable=portable,
         markings=tuple(spec.markings),
     )
     ordered = sorted(briefings, key=lambda b: (b.date, b.slug), reverse=True)
     plan = SitePlan(site)
     plan.pages.append(HomePage(HOME_PATH, tuple(summarise(b, assessments[b.slug], badges) for b in ordered)))
-    for briefing in ordered:
-        plan.pages.append(
-            _BriefingPlanner(
-                briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges
-            ).plan()
-        )
+    briefing_pages = [
+        _BriefingPlanner(briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges).plan()
+        for briefing in ordered
+    ]
+    plan.pages.extend(briefing_pages)
+    plan.pages.append(plan_timeline(briefing_pages))
     return plan

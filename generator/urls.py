@@ -19,6 +19,7 @@ def tag_path(tag_slug: str) -> str:
 
 
 HOME_PATH = "index.html"
+TIMELINE_PATH = "timeline/index.html"
 
 
 @dataclass(frozen=True)

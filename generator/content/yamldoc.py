@@ -110,6 +110,9 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError, OverflowError) as error:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                # `2025-13-45` looks like a date to YAML; let the schema say what is wrong.
+                return node.value
             problem = getattr(error, "problem", None) or str(error)
             raise _YamlError(self.position(node), f"invalid {_tag_name(node.tag)} value: {problem}") from None
 

@@ -15,7 +15,7 @@ from slugify import slugify
 
 from generator.diagnostics import Position
 from generator.markdown.citations import Citation, citation_env, citation_plugin
-from generator.markdown.links import LinkProblem, LinkReference, link_env, link_policy
+from generator.markdown.links import LinkProblem, LinkReference, external_links_only, link_env, link_policy
 
 #: Ids the page itself uses, and names that would clobber globals of the page's script.
 RESERVED_PREFIXES = ("cite-", "src-", "claim-", "kj-", "fn", "event-", "pv-")
@@ -103,7 +103,7 @@ def inline_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["strikethrough", "replacements", "smartquotes"])
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
-    md.core.ruler.push("brief_links", link_policy)
+    md.core.ruler.push("brief_links", external_links_only)
     return md
 
 
@@ -279,7 +279,7 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
 
 
 def render_inline(text: str) -> str:
-    """Render one line of inline Markdown (no links to files, no citations)."""
+    """Render a short field as inline Markdown: emphasis, code and external links only."""
     md = inline_markdown()
     env: dict[str, object] = {}
     return str(md.renderInline(text, env))

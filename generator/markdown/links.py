@@ -170,3 +170,30 @@ def _position(lines: list[str], line_index: int, url: str) -> Position:
                 if at >= 0:
                     return Position(index + 1, at + 1)
     return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1)
+
+
+def external_links_only(state: StateCore) -> None:
+    """Core rule for short inline fields: only http(s) and mailto links; no images.
+
+    Such fields have no file of their own to resolve relative links against.
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        unlinked_depth = 0
+        for token in block.children:
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                if url_scheme(href) not in SAFE_SCHEMES:
+                    unlinked_depth += 1
+                    continue
+                token.attrSet("class", "external")
+            elif token.type == "link_close" and unlinked_depth:
+                unlinked_depth -= 1
+                continue
+            elif token.type == "image":
+                children.append(_alt_text(token))
+                continue
+            children.append(token)
+        block.children = children

@@ -1,0 +1,285 @@
+"""Typed views of the site's pages: what templates receive. Plain data, no policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from slugify import slugify
+
+from generator.content.load import LinkTarget
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A labelled pill: a grade or word first, then its meaning. Never colour alone."""
+
+    scale: str
+    #: The grade shown before the label ("B"); empty for a badge that is only a word.
+    grade: str
+    label: str
+    strength: str
+    #: The grade or level, for the CSS class.
+    key: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.grade} · {self.label}" if self.grade else self.label
+
+    @property
+    def css_class(self) -> str:
+        grade = slugify(self.key or self.grade) or "none"
+        return f"badge badge-{self.scale} badge-{self.scale}-{grade} is-{self.strength}"
+
+
+@dataclass(frozen=True)
+class Backlink:
+    anchor: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    anchor: str
+    name: str
+    title: str | None
+    publisher: str | None
+    author: str | None
+    url: str | None
+    published: str | None
+    published_iso: str | None
+    accessed: str | None
+    kind: str
+    kind_label: str
+    reliability: Badge
+    retracted: bool
+    retraction_reason: str | None
+    disputed: bool
+    dispute_reason: str | None
+    note: str | None
+    shared: bool
+    derived_from: tuple[tuple[str, str], ...]
+    backlinks: tuple[Backlink, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One source under a key judgment."""
+
+    anchor: str
+    source: SourceView
+    credibility: Badge | None
+
+
+@dataclass(frozen=True)
+class Likelihood:
+    term: str
+    range_text: str
+
+
+@dataclass(frozen=True)
+class FlagView:
+    kind: str
+    label: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    id: str
+    anchor: str
+    number: int
+    statement: str
+    confidence: Badge
+    is_assessed: bool
+    basis: str
+    likelihood: Likelihood | None
+    credibility: Badge | None
+    flags: tuple[FlagView, ...]
+    evidence: tuple[Evidence, ...]
+    note: str | None
+    backlinks: tuple[Backlink, ...]
+
+
+@dataclass(frozen=True)
+class CitedItem:
+    """One id inside a citation, with what its badge and preview show."""
+
+    prefix: str
+    suffix: str
+    target_anchor: str
+    preview_id: str
+    badge: Badge
+    source: SourceView | None
+    claim: ClaimView | None
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class CitationView:
+    number: int
+    anchor: str
+    items: tuple[CitedItem, ...]
+
+
+@dataclass(frozen=True)
+class TagView:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class ConfidenceCount:
+    badge: Badge
+    count: int
+
+
+@dataclass(frozen=True)
+class BriefingSummary:
+    """A briefing as listed on the home page."""
+
+    slug: str
+    path: str
+    title: str
+    date: str
+    date_iso: str
+    summary: str | None
+    tags: tuple[TagView, ...]
+    status: str
+    marking: str
+    confidence_counts: tuple[ConfidenceCount, ...]
+    claim_count: int
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    date: str
+    date_iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BriefingRef:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class EventClaim:
+    """A claim an event cites: its badge, linking to the claim on its briefing's page."""
+
+    path: str
+    anchor: str
+    number: int
+    statement: str
+    badge: Badge
+
+
+@dataclass(frozen=True)
+class EventSource:
+    path: str
+    anchor: str
+    name: str
+    badge: Badge
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One timeline event: its date in words, its bounds, and how sure the date is."""
+
+    anchor: str
+    date_text: str
+    #: A valid HTML `datetime` value where the date has one (exact day, month or year).
+    datetime: str | None
+    earliest_iso: str | None
+    latest_iso: str | None
+    sort_key: tuple[tuple[int, int, int], tuple[int, int, int]]
+    #: `exact`, `approximate`, `uncertain`, `unspecified`, `interval`, `open-start`, `open-end`.
+    certainty: tuple[str, ...]
+    title: str
+    description_html: str | None
+    claims: tuple[EventClaim, ...]
+    sources: tuple[EventSource, ...]
+    briefings: tuple[BriefingRef, ...]
+
+    @property
+    def css_class(self) -> str:
+        return " ".join(f"is-{word}" for word in self.certainty)
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: str
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    path: str
+    years: tuple[YearGroup, ...]
+    event_count: int
+    briefing_count: int
+    template: str = "timeline.html"
+
+
+@dataclass(frozen=True)
+class BriefingPage:
+    path: str
+    summary: BriefingSummary
+    title: str
+    date: str
+    date_iso: str
+    updated: str | None
+    updated_iso: str | None
+    authors: tuple[str, ...]
+    corrections: tuple[CorrectionView, ...]
+    claims: tuple[ClaimView, ...]
+    body_html: str
+    citations: Mapping[int, CitationView]
+    links: Mapping[int, LinkTarget]
+    sources: tuple[SourceView, ...]
+    timeline: tuple[EventView, ...]
+    word_count: int
+    template: str = "briefing.html"
+
+
+@dataclass(frozen=True)
+class HomePage:
+    path: str
+    briefings: tuple[BriefingSummary, ...]
+    template: str = "index.html"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every page knows about the site."""
+
+    title: str
+    description: str | None
+    language: str
+    base_url: str | None
+    nav: tuple[NavItem, ...]
+    portable: bool
+    markings: tuple[str, ...]
+
+
+Page = BriefingPage | HomePage | TimelinePage
+
+
+@dataclass
+class SitePlan:
+    """Every page of the site, in a stable order."""
+
+    site: SiteView
+    pages: list[Page] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Page]:
+        return iter(self.pages)

@@ -1,0 +1,184 @@
+"""EDTF dates: parsing, bounds, order and wording; timelines on pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from generator.content.values import ValueProblem
+from generator.timeline import describe_edtf, parse_event_date
+from tests.conftest import Site, briefing
+from tests.html_text import parse_html, squash
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("2025-08-06", "2025-08-06", "2025-08-06"),
+        ("2025-08", "2025-08-01", "2025-08-31"),
+        ("2024-02", "2024-02-01", "2024-02-29"),
+        ("2018", "2018-01-01", "2018-12-31"),
+        ("2025-07~", "2025-07-01", "2025-07-31"),
+        ("2025?", "2025-01-01", "2025-12-31"),
+        ("2025%", "2025-01-01", "2025-12-31"),
+        ("202X", "2020-01-01", "2029-12-31"),
+        ("2025-XX", "2025-01-01", "2025-12-31"),
+        ("2025-08/2025-09", "2025-08-01", "2025-09-30"),
+        ("../2025-12-31", None, "2025-12-31"),
+        ("2024-03/..", "2024-03-01", None),
+    ],
+)
+def test_bounds_are_strict(text: str, earliest: str | None, latest: str | None) -> None:
+    date = parse_event_date(text)
+    assert (date.earliest_iso, date.latest_iso) == (earliest, latest)
+
+
+def test_yaml_integers_and_dates_mean_the_same() -> None:
+    assert parse_event_date(2018) == parse_event_date("2018")
+    assert parse_event_date(datetime.date(2025, 8, 6)) == parse_event_date("2025-08-06")
+
+
+@pytest.mark.parametrize("bad", ["2025-13-45", "next spring", "2025-02-30", "", True, None, 3.5])
+def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
+    with pytest.raises(ValueProblem) as caught:
+        parse_event_date(bad)
+    assert caught.value.hint is not None and "2025-08-06" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("2025-08-06", "6 Aug 2025"),
+        ("2025-08", "Aug 2025"),
+        ("2018", "2018"),
+        ("2018~", "c. 2018"),
+        ("2025-07~", "c. Jul 2025"),
+        ("2025?", "2025?"),
+        ("2025%", "c. 2025?"),
+        ("2025-08/2025-09", "Aug–Sep 2025"),
+        ("2025-08-06/2025-08-09", "6–9 Aug 2025"),
+        ("2025-11/2026-02", "Nov 2025–Feb 2026"),
+        ("2026/2027", "2026–2027"),
+        ("../2025-12-31", "by 31 Dec 2025"),
+        ("2024-03/..", "from Mar 2024"),
+        ("202X", "2020s"),
+        ("19XX", "1900s"),
+        ("2025-21", "Spring 2025"),
+        ("[2025,2026]", "2025 or 2026"),
+    ],
+)
+def test_wording(text: str, words: str) -> None:
+    assert describe_edtf(text) == words
+
+
+def test_order_earliest_then_latest_then_title() -> None:
+    texts = ["2025-08-06", "2025-07~", "../2025-12-31", "2018", "2025-08", "2024-03/..", "2025"]
+    ordered = sorted(texts, key=lambda t: parse_event_date(t).sort_key)
+    assert ordered == ["2018", "2024-03/..", "2025", "2025-07~", "2025-08", "2025-08-06", "../2025-12-31"]
+
+
+def test_open_end_sorts_after_a_closed_date_with_the_same_start() -> None:
+    closed, open_ended = parse_event_date("2024-03"), parse_event_date("2024-03/..")
+    assert closed.sort_key < open_ended.sort_key
+
+
+SHUFFLED = """
+timeline:
+  - date: ../2025-12-31
+    title: End of year
+  - date: 2025-08-06
+    title: The meeting
+  - date: 2018
+    title: The contract
+  - date: 2025-07~
+    title: Around July
+"""
+
+
+def test_briefing_timeline_is_in_order_with_wording(site: Site) -> None:
+    site.write("briefings/a.md", briefing(extra=SHUFFLED))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    section = page.by_id("timeline")
+    events = section.find_all("li", class_="event")
+    assert [squash(e.find_all("p", class_="event-title")[0].text) for e in events] == [
+        "The contract",
+        "Around July",
+        "The meeting",
+        "End of year",
+    ]
+    dates = [squash(e.find_all("p", class_="event-date")[0].text) for e in events]
+    assert dates == ["2018", "c. Jul 2025", "6 Aug 2025", "by 31 Dec 2025"]
+    assert "is-approximate" in events[1].attrs["class"] and "is-exact" in events[2].attrs["class"]
+    assert "is-open-start" in events[3].attrs["class"]
+
+
+def test_merged_timeline_orders_both_briefings_and_links_back(site: Site) -> None:
+    site.write("briefings/a.md", briefing(title="Alpha", extra=SHUFFLED))
+    site.write(
+        "briefings/b.md",
+        briefing(
+            title="Beta",
+            extra="timeline:\n  - date: 2025-08\n    title: Beta in August\n"
+            "  - date: 2018\n    title: The contract\n  - date: 2019\n    title: Beta 2019\n",
+        ),
+    )
+    assert site.brief("build").exit_code == 0
+    page = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    events = page.find_all("li", class_="event")
+    titles = [squash(e.find_all("p", class_="event-title")[0].text) for e in events]
+    assert titles == [
+        "The contract",
+        "Beta 2019",
+        "Around July",
+        "Beta in August",
+        "The meeting",
+        "End of year",
+    ]
+    shared = squash(events[0].find_all("p", class_="event-briefings")[0].text)
+    assert shared == "Briefings: Alpha; Beta"
+    assert [a.attrs["href"] for a in events[1].find_all("a")] == ["../briefings/b/"]
+    assert [squash(h.text) for h in page.find_all("h2")] == ["2018", "2019", "2025"]
+
+
+def test_event_badges_link_to_the_same_entries(site: Site) -> None:
+    extra = """
+    sources:
+      s: {title: The source, reliability: B}
+    claims:
+      c: {statement: A claim., sources: [s]}
+    timeline:
+      - date: 2025-08-06
+        title: Event
+        description: Said *quietly*, see [more](https://example.org/) and [a file](x.md).
+        claims: [c]
+        sources: [s]
+    """
+    site.write("briefings/a.md", briefing(extra=extra, body="[@s]\n"))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    event = page.by_id("event-1")
+    assert [a.attrs["href"] for a in event.find_all("a")] == ["https://example.org/", "#claim-c", "#src-s"]
+    assert "<em>quietly</em>" in site.page("a")
+    assert "Moderate confidence Key judgment 1" in squash(event.visible_text)
+    merged = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    hrefs = [a.attrs["href"] for a in merged.by_id("event-1").find_all("a")]
+    assert hrefs == [
+        "https://example.org/",
+        "../briefings/a/#claim-c",
+        "../briefings/a/#src-s",
+        "../briefings/a/",
+    ]
+    # The source entry links back to the event.
+    assert "#event-1" in [a.attrs["href"] for a in page.by_id("src-s").find_all("a")]
+
+
+def test_bad_dates_are_errors_at_their_lines(site: Site) -> None:
+    extra = "timeline:\n  - date: 2025-13-45\n    title: A\n  - date: next spring\n    title: B\n"
+    extra += "  - date: 2018\n    title: C\n  - date: 2025-08-06\n    title: D\n"
+    site.write("briefings/a.md", briefing(extra=extra))
+    result = site.brief("check")
+    assert "briefings/a.md:6:11: error: '2025-13-45' is not a valid EDTF date" in result.stderr
+    assert "briefings/a.md:8:11: error: 'next spring' is not a valid EDTF date" in result.stderr
+    assert result.stderr.count("error:") == 2
