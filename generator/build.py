@@ -17,6 +17,7 @@ from generator.content.load import LinkTarget, load_corpus, resolve_links
 from generator.content.model import Briefing
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.output import OutputError, StagedOutput, check_output_dir
+from generator.search import build_search_index
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.site import plan_site
 
@@ -218,6 +219,19 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
         _copy_static(config, staged, diagnostics)
+        if not diagnostics.has_errors:
+            problem = build_search_index(staged.staging)
+            if problem:
+                diagnostics.add(
+                    Diagnostic(
+                        config.path,
+                        Position(1, 1),
+                        Severity.WARNING,
+                        problem,
+                        "pip install 'pagefind[bin]'",
+                        "search",
+                    )
+                )
     except (TemplateSyntaxError, TemplateNotFound, TemplateError) as error:
         staged.abort()
         diagnostics.add(_template_diagnostic(error, config))

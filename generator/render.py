@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from generator.config import SiteConfig
 from generator.content.load import LinkTarget
 from generator.markdown.citations import PLACEHOLDER_PATTERN
 from generator.markdown.links import LINK_PLACEHOLDER_PATTERN
-from generator.urls import UrlMaker, briefing_path
-from generator.views import BriefingPage, Page, SiteView
+from generator.urls import RootUrlMaker, UrlMaker, briefing_path
+from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 
 THEME_ASSETS = "assets"
 
@@ -67,14 +68,18 @@ class Renderer:
         self.citation_template = self.env.get_template("partials/citation.html")
 
     def render(self, page: Page) -> str:
-        url = UrlMaker(page.path, self.site.portable)
+        if isinstance(page, JsonPage):
+            return json.dumps(page.data, ensure_ascii=False, indent=2) + "\n"
+        url: UrlMaker | RootUrlMaker = UrlMaker(page.path, self.site.portable)
+        if isinstance(page, NotFoundPage):
+            url = RootUrlMaker(page.root_path)
         body = Markup("")
         if isinstance(page, BriefingPage):
             body = self.render_body(page, url)
         template = self.env.get_template(page.template)
         return template.render(page=page, site=self.site, url=url, body=body)
 
-    def render_body(self, page: BriefingPage, url: UrlMaker) -> Markup:
+    def render_body(self, page: BriefingPage, url: UrlMaker | RootUrlMaker) -> Markup:
         """The body's HTML with its citation badges and relative links filled in."""
 
         def citation(match: object) -> str:
@@ -109,7 +114,7 @@ def scale_stylesheet(config: SiteConfig) -> str:
     return "".join(rules)
 
 
-def _link_url(target: LinkTarget, url: UrlMaker) -> str:
+def _link_url(target: LinkTarget, url: UrlMaker | RootUrlMaker) -> str:
     if target.kind == "briefing":
         return url(briefing_path(target.target), target.fragment)
     return url(target.target, target.fragment)

@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
@@ -18,6 +19,21 @@ from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.config import SiteConfig
 from generator.content.load import LinkTarget
 from generator.content.model import Briefing, Claim, Event, Source
+from generator.indexes import (
+    NOT_FOUND_PATH,
+    SEARCH_PATH,
+    SOURCES_PATH,
+    TAGS_PATH,
+    briefing_data,
+    data_pages,
+    json_ld,
+    last_change,
+    plan_feed,
+    plan_sitemap,
+    plan_sources_page,
+    plan_tag_pages,
+    source_anchors,
+)
 from generator.markdown.body import render_inline
 from generator.markdown.citations import CitationItem
 from generator.timeline import EventDate
@@ -41,6 +57,8 @@ from generator.views import (
     HomePage,
     Likelihood,
     NavItem,
+    NotFoundPage,
+    SearchPage,
     SitePlan,
     SiteView,
     SourceView,
@@ -113,7 +131,11 @@ class _Badges:
 
 
 def _source_view(
-    source: Source, badges: _Badges, backlinks: tuple[Backlink, ...], names: Mapping[str, Source]
+    source: Source,
+    badges: _Badges,
+    backlinks: tuple[Backlink, ...],
+    names: Mapping[str, Source],
+    index_anchor: str,
 ) -> SourceView:
     return SourceView(
         id=source.id,
@@ -126,6 +148,7 @@ def _source_view(
         published=source.published.display if source.published else None,
         published_iso=source.published.iso if source.published else None,
         accessed=source.accessed.display if source.accessed else None,
+        accessed_iso=source.accessed.iso if source.accessed else None,
         kind=source.kind,
         kind_label=KIND_LABELS.get(source.kind, source.kind),
         reliability=badges.reliability(source.reliability),
@@ -139,6 +162,7 @@ def _source_view(
             (parent, names[parent].name if parent in names else parent) for parent in source.derived_from
         ),
         backlinks=backlinks,
+        index_anchor=index_anchor,
     )
 
 
@@ -162,11 +186,13 @@ class _BriefingPlanner:
         assessments: Mapping[str, ClaimAssessment],
         links: Mapping[int, LinkTarget],
         badges: _Badges,
+        anchors: Mapping[tuple[str, str], str],
     ) -> None:
         self.briefing = briefing
         self.assessments = assessments
         self.links = links
         self.badges = badges
+        self.anchors = anchors
 
     def plan(self) -> BriefingPage:
         briefing = self.briefing
@@ -194,7 +220,13 @@ class _BriefingPlanner:
                         Backlink(f"event-{number}", f"T{number}", f"Timeline event {number}")
                     )
         sources = {
-            source_id: _source_view(source, self.badges, tuple(source_backlinks[source_id]), briefing.sources)
+            source_id: _source_view(
+                source,
+                self.badges,
+                tuple(source_backlinks[source_id]),
+                briefing.sources,
+                self.anchors[(briefing.slug, source_id)],
+            )
             for source_id, source in briefing.sources.items()
         }
         claims = {
@@ -423,22 +455,58 @@ def plan_site(
     """Plan every page of the published briefings. `assessments` and `links` are keyed by slug."""
     badges = _Badges(config)
     spec = config.spec
+    base_url = base_url or spec.base_url
     site = SiteView(
         title=spec.title,
         description=spec.description,
         language=spec.language,
-        base_url=base_url or spec.base_url,
-        nav=(NavItem("Briefings", HOME_PATH), NavItem("Timeline", TIMELINE_PATH)),
+        base_url=base_url,
+        nav=(
+            NavItem("Briefings", HOME_PATH),
+            NavItem("Timeline", TIMELINE_PATH),
+            NavItem("Sources", SOURCES_PATH),
+            NavItem("Tags", TAGS_PATH),
+            NavItem("Search", SEARCH_PATH),
+        ),
         portable=portable,
         markings=tuple(spec.markings),
     )
     ordered = sorted(briefings, key=lambda b: (b.date, b.slug), reverse=True)
+    by_slug = {briefing.slug: briefing for briefing in ordered}
+    anchors = source_anchors(ordered)
     plan = SitePlan(site)
-    plan.pages.append(HomePage(HOME_PATH, tuple(summarise(b, assessments[b.slug], badges) for b in ordered)))
-    briefing_pages = [
-        _BriefingPlanner(briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges).plan()
-        for briefing in ordered
-    ]
+    summaries = tuple(summarise(b, assessments[b.slug], badges) for b in ordered)
+    plan.pages.append(HomePage(HOME_PATH, summaries))
+    briefing_pages = []
+    for briefing in ordered:
+        page = _BriefingPlanner(
+            briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges, anchors
+        ).plan()
+        page = dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, spec.language))
+        briefing_pages.append(page)
     plan.pages.extend(briefing_pages)
     plan.pages.append(plan_timeline(briefing_pages))
+    plan.pages.append(plan_sources_page(briefing_pages, by_slug))
+    plan.pages.extend(plan_tag_pages(summaries))
+    plan.pages.append(SearchPage(SEARCH_PATH, _all_tags(summaries)))
+    plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
+    per_briefing = [
+        (page, briefing_data(by_slug[page.summary.slug], page, assessments[page.summary.slug], config))
+        for page in briefing_pages
+    ]
+    site_data: dict[str, object] = {"title": spec.title, "base_url": base_url, "language": spec.language}
+    plan.pages.extend(data_pages(per_briefing, site_data))
+    if base_url:
+        plan.pages.append(plan_feed(briefing_pages, by_slug, base_url))
+        listed = [(page.path, None) for page in plan.pages if page.path.endswith("index.html")]
+        dated = {page.path: last_change(by_slug[page.summary.slug]) for page in briefing_pages}
+        plan.pages.append(plan_sitemap([(path, dated.get(path)) for path, _ in listed], base_url))
     return plan
+
+
+def _all_tags(summaries: Iterable[BriefingSummary]) -> tuple[TagView, ...]:
+    tags: dict[str, TagView] = {}
+    for summary in summaries:
+        for tag in summary.tags:
+            tags.setdefault(tag.slug, tag)
+    return tuple(sorted(tags.values(), key=lambda tag: tag.name.casefold()))

@@ -41,3 +41,16 @@ class UrlMaker:
         else:
             url = posixpath.relpath(target, here or ".")
         return url + (f"#{fragment}" if fragment else "")
+
+
+@dataclass(frozen=True)
+class RootUrlMaker:
+    """Root-relative URLs from the path of `base_url`, for pages served at any depth (404)."""
+
+    root_path: str
+
+    def __call__(self, target: str, fragment: str = "") -> str:
+        root = self.root_path if self.root_path.endswith("/") else self.root_path + "/"
+        if target.endswith("index.html"):
+            target = target[: -len("index.html")]
+        return root + target + (f"#{fragment}" if fragment else "")

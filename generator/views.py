@@ -51,6 +51,7 @@ class SourceView:
     published: str | None
     published_iso: str | None
     accessed: str | None
+    accessed_iso: str | None
     kind: str
     kind_label: str
     reliability: Badge
@@ -62,6 +63,8 @@ class SourceView:
     shared: bool
     derived_from: tuple[tuple[str, str], ...]
     backlinks: tuple[Backlink, ...]
+    #: The source's anchor on /sources/, where every use of it across the site is listed.
+    index_anchor: str
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ class BriefingPage:
     sources: tuple[SourceView, ...]
     timeline: tuple[EventView, ...]
     word_count: int
+    json_ld: str = ""
     template: str = "briefing.html"
 
 
@@ -271,7 +275,131 @@ class SiteView:
     markings: tuple[str, ...]
 
 
-Page = BriefingPage | HomePage | TimelinePage
+@dataclass(frozen=True)
+class SourceUse:
+    """One claim or briefing that rests on a source, as listed on /sources/."""
+
+    briefing: BriefingRef
+    claim: EventClaim | None
+    citations: int
+
+
+@dataclass(frozen=True)
+class SiteSource:
+    """A source across the whole site: one registry id, or one URL, or one briefing's local id."""
+
+    anchor: str
+    name: str
+    view: SourceView
+    ratings: tuple[Badge, ...]
+    uses: tuple[SourceUse, ...]
+    briefing_count: int
+    claim_count: int
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    path: str
+    discredited: tuple[SiteSource, ...]
+    sources: tuple[SiteSource, ...]
+    template: str = "sources.html"
+
+
+@dataclass(frozen=True)
+class TagCount:
+    tag: TagView
+    path: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TagsPage:
+    path: str
+    tags: tuple[TagCount, ...]
+    template: str = "tags.html"
+
+
+@dataclass(frozen=True)
+class TagPage:
+    path: str
+    tag: TagView
+    briefings: tuple[BriefingSummary, ...]
+    template: str = "tag.html"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    title: str
+    published: str
+    updated: str
+    summary: str | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    corrections: tuple[CorrectionView, ...]
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    path: str
+    url: str
+    home_url: str
+    updated: str
+    entries: tuple[FeedEntry, ...]
+    template: str = "feed.xml"
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str
+    lastmod: str | None
+
+
+@dataclass(frozen=True)
+class SitemapPage:
+    path: str
+    entries: tuple[SitemapEntry, ...]
+    template: str = "sitemap.xml"
+
+
+@dataclass(frozen=True)
+class NotFoundPage:
+    """`404.html`: served by hosts at any depth, so its links are root-relative."""
+
+    path: str
+    root_path: str
+    template: str = "404.html"
+
+
+@dataclass(frozen=True)
+class JsonPage:
+    """A JSON file for other tools; `data` holds only JSON types."""
+
+    path: str
+    data: object
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    path: str
+    tags: tuple[TagView, ...]
+    template: str = "search.html"
+
+
+Page = (
+    BriefingPage
+    | HomePage
+    | TimelinePage
+    | SourcesPage
+    | TagsPage
+    | TagPage
+    | FeedPage
+    | SitemapPage
+    | NotFoundPage
+    | JsonPage
+    | SearchPage
+)
 
 
 @dataclass

@@ -1,0 +1,130 @@
+// Brief: search over the Pagefind index, with filters by tag, confidence and reliability.
+// Loaded only by the search page. Every other page works without JavaScript.
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-input");
+const statusLine = document.getElementById("search-status");
+const resultsList = document.getElementById("search-results");
+const filtersBox = document.getElementById("search-filters");
+const FILTER_NAMES = ["tag", "confidence", "reliability"];
+
+function say(text) {
+  statusLine.textContent = text;
+}
+
+function selectedFilters() {
+  const filters = {};
+  for (const name of FILTER_NAMES) {
+    const checked = [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
+    if (checked.length) filters[name] = { any: checked };
+  }
+  return filters;
+}
+
+function buildFilters(available) {
+  let any = false;
+  for (const name of FILTER_NAMES) {
+    const box = document.querySelector(`#filter-${name} .filter-options`);
+    const values = Object.keys(available[name] || {}).sort();
+    box.textContent = "";
+    values.forEach((value, index) => {
+      const id = `filter-${name}-${index}`;
+      const wrapper = document.createElement("span");
+      wrapper.className = "filter-option";
+      const checkbox = document.createElement("input");
+      checkbox.type = "checkbox";
+      checkbox.name = name;
+      checkbox.value = value;
+      checkbox.id = id;
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = `${value} (${available[name][value]})`;
+      wrapper.append(checkbox, label);
+      box.append(wrapper);
+      any = true;
+    });
+    document.getElementById(`filter-${name}`).hidden = values.length === 0;
+  }
+  filtersBox.hidden = !any;
+}
+
+// Pagefind's excerpt is escaped text with <mark> around the matches; keep only those marks.
+function markedText(excerpt) {
+  const parsed = new DOMParser().parseFromString(`<p>${excerpt}</p>`, "text/html").body.firstChild;
+  return [...parsed.childNodes].map((node) => {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      return mark;
+    }
+    return document.createTextNode(node.textContent);
+  });
+}
+
+function showResults(results, total) {
+  resultsList.textContent = "";
+  for (const result of results) {
+    const item = document.createElement("li");
+    item.className = "search-result";
+    const heading = document.createElement("h2");
+    const link = document.createElement("a");
+    link.href = result.url;
+    link.textContent = (result.meta && result.meta.title) || result.url;
+    heading.append(link);
+    const excerpt = document.createElement("p");
+    excerpt.append(...markedText(result.excerpt));
+    item.append(heading, excerpt);
+    resultsList.append(item);
+  }
+  say(total === 0 ? "No briefings match." : `${total} briefing${total === 1 ? "" : "s"} found.`);
+}
+
+async function main() {
+  if (location.protocol === "file:") {
+    say("Search needs the site to be served by a web server; everything else works from a folder.");
+    form.hidden = true;
+    return;
+  }
+  let pagefind;
+  try {
+    pagefind = await import(form.dataset.bundle);
+  } catch (error) {
+    say("Search is not available on this copy of the site.");
+    return;
+  }
+  const siteRoot = new URL(form.dataset.siteRoot, location.href).pathname;
+  await pagefind.options({ baseUrl: siteRoot });
+  buildFilters(await pagefind.filters());
+
+  let latest = 0;
+  async function run() {
+    const query = input.value.trim();
+    const filters = selectedFilters();
+    const ticket = ++latest;
+    if (!query && Object.keys(filters).length === 0) {
+      resultsList.textContent = "";
+      say("");
+      return;
+    }
+    const search = await pagefind.search(query || null, { filters });
+    if (ticket !== latest || !search) return;
+    const data = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
+    if (ticket !== latest) return;
+    showResults(data, search.results.length);
+    const params = new URLSearchParams();
+    if (query) params.set("q", query);
+    history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  input.addEventListener("input", () => run());
+  filtersBox.addEventListener("change", () => run());
+  const initial = new URLSearchParams(location.search).get("q");
+  if (initial && !input.value) input.value = initial;
+  // Whatever the reader typed while the index was loading.
+  if (input.value.trim()) run();
+}
+
+main();
