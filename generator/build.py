@@ -17,8 +17,8 @@ from generator.content.load import LinkTarget, load_corpus, resolve_links
 from generator.content.model import Briefing
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.output import OutputError, StagedOutput, check_output_dir
-from generator.search import build_search_index
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
+from generator.search import build_search_index
 from generator.site import plan_site
 
 ProgressCallback = Callable[[int, int], None]
