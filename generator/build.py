@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from generator.analysis.confidence import ClaimAssessment, assess_briefing
+from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.config import SiteConfig, load_config
 from generator.content.load import LinkTarget, load_corpus, resolve_links
@@ -138,6 +139,7 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
     for briefing in published:
         assessments[briefing.slug] = assess_briefing(briefing, config)
         diagnostics.extend(briefing_findings(briefing, assessments[briefing.slug], config))
+        diagnostics.extend(estimative_findings(briefing, config))
     return _Analysed(config, published, assessments, links, diagnostics, excluded)
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.diagnostics import Diagnostic, Position
+
+if TYPE_CHECKING:
+    from generator.config import SiteConfig
+    from generator.content.model import Briefing
 
 
 @dataclass(frozen=True)
@@ -32,3 +40,85 @@ LIKELIHOOD_TERMS: dict[str, LikelihoodTerm] = {}
 for _left, _right, _low, _high in _TABLE:
     LIKELIHOOD_TERMS[_left] = LikelihoodTerm(_left, _low, _high, 0)
     LIKELIHOOD_TERMS[_right] = LikelihoodTerm(_right, _low, _high, 1)
+
+
+# --- the linter ---------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)")
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """A likelihood term in a briefing: in the prose, or as a claim's `likelihood`."""
+
+    term: str
+    position: Position
+
+
+def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The start and end of the sentence around `offset` in a paragraph's text."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() <= offset:
+            start = match.end()
+        else:
+            return start, match.end()
+    return start, len(text)
+
+
+def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnostic]:
+    """Mixed ICD 203 term sets in one briefing; confidence and likelihood in one sentence."""
+    findings: list[Diagnostic] = []
+    body = briefing.body
+    uses = [TermUse(use.key, use.position) for use in body.likelihood_terms]
+    uses.extend(TermUse(c.likelihood, c.location.position) for c in briefing.claims.values() if c.likelihood)
+    uses.sort(key=lambda use: use.position)
+
+    mixed = config.severity_of("estimative-mixed-sets")
+    if mixed is not None and uses:
+        first = uses[0]
+        first_set = LIKELIHOOD_TERMS[first.term].term_set
+        other = next((use for use in uses if LIKELIHOOD_TERMS[use.term].term_set != first_set), None)
+        if other is not None:
+            sets = (
+                "likely, unlikely, very likely, almost certain… or probable, improbable, "
+                "highly probable, nearly certain…"
+            )
+            findings.append(
+                Diagnostic(
+                    briefing.path,
+                    other.position,
+                    mixed,
+                    f"likelihood terms from both ICD 203 sets in one briefing: '{first.term}' "
+                    f"(line {first.position.line}) and '{other.term}'",
+                    f"keep to one set: {sets}",
+                    "estimative-mixed-sets",
+                )
+            )
+
+    together = config.severity_of("estimative-confidence-and-likelihood")
+    if together is not None:
+        for phrase in body.confidence_phrases:
+            text = body.paragraphs[phrase.paragraph]
+            start, end = sentence_bounds(text, phrase.offset)
+            term = next(
+                (
+                    t
+                    for t in body.likelihood_terms
+                    if t.paragraph == phrase.paragraph and start <= t.offset < end
+                ),
+                None,
+            )
+            if term is not None:
+                findings.append(
+                    Diagnostic(
+                        briefing.path,
+                        phrase.position,
+                        together,
+                        f"'{phrase.phrase}' and '{term.phrase}' in one sentence",
+                        "ICD 203 keeps them apart: say how likely something is, and separately how "
+                        "confident you are in the judgment",
+                        "estimative-confidence-and-likelihood",
+                    )
+                )
+    return findings

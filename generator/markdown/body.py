@@ -15,6 +15,7 @@ from slugify import slugify
 
 from generator.diagnostics import Position
 from generator.markdown.citations import Citation, citation_env, citation_plugin
+from generator.markdown.estimative import PhraseUse, estimative_env, estimative_plugin
 from generator.markdown.links import LinkProblem, LinkReference, external_links_only, link_env, link_policy
 
 #: Ids the page itself uses, and names that would clobber globals of the page's script.
@@ -91,6 +92,7 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(citation_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+    md.use(estimative_plugin)
     md.core.ruler.push("brief_links", link_policy)
     md.core.ruler.push("brief_demote_headings", _demote_headings)
     md.core.ruler.push("brief_alignment_classes", _alignment_classes)
@@ -118,6 +120,10 @@ class RenderedBody:
     problems: tuple[LinkProblem, ...]
     heading_ids: frozenset[str]
     word_count: int
+    #: Likelihood terms and confidence phrases in the prose, and each paragraph's text.
+    likelihood_terms: tuple[PhraseUse, ...] = ()
+    confidence_phrases: tuple[PhraseUse, ...] = ()
+    paragraphs: tuple[str, ...] = ()
 
 
 _ID_ATTRIBUTE = re.compile(r' id="([^"]+)"')
@@ -237,6 +243,10 @@ def _shifted(position: Position, line_offset: int) -> Position:
     return Position(position.line + line_offset, position.col)
 
 
+def _shift_use(use: PhraseUse, line_offset: int) -> PhraseUse:
+    return dataclasses.replace(use, position=_shifted(use.position, line_offset))
+
+
 def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> RenderedBody:
     """Render a body whose first line is file line `line_offset + 1`.
 
@@ -256,6 +266,7 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
     )
     footnote_ids = frozenset(_ID_ATTRIBUTE.findall(html)) - heading_ids
     links = link_env(env)
+    estimative = estimative_env(env)
     return RenderedBody(
         html=html,
         citations=tuple(
@@ -274,6 +285,14 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
             for problem in links.problems
         ),
         heading_ids=heading_ids | footnote_ids,
+        likelihood_terms=tuple(
+            dataclasses.replace(use, position=_shifted(use.position, line_offset)) for use in estimative.terms
+        ),
+        confidence_phrases=tuple(
+            dataclasses.replace(use, position=_shifted(use.position, line_offset))
+            for use in estimative.confidences
+        ),
+        paragraphs=tuple(estimative.paragraphs),
         word_count=len(_WORD.findall(text)),
     )
 

@@ -1,0 +1,161 @@
+"""A markdown-it-py plugin that finds ICD 203 likelihood terms and confidence phrases in prose.
+
+Terms match as whole phrases, case-insensitively, longest first ("highly probable" is not
+also "probable"); "remote" counts only in "remote chance", "remote possibility" or
+"remote prospect". Each term found inside one text token is wrapped so that a reader who
+hovers over or focuses it sees its range. What was found, with positions and the text of
+each paragraph, goes to `env` for the linter in `analysis.estimative`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from generator.analysis.estimative import LIKELIHOOD_TERMS
+from generator.diagnostics import Position
+
+_TERMS = sorted((t for t in LIKELIHOOD_TERMS if t != "remote"), key=len, reverse=True)
+TERM_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(t) for t in _TERMS) + r"|remote(?=\s+(?:chance|possibility|prospect)\b))\b",
+    re.IGNORECASE,
+)
+CONFIDENCE_PATTERN = re.compile(r"\b(low|moderate|high)[\s-]+confidence\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PhraseUse:
+    """A likelihood term or a confidence phrase found in prose."""
+
+    phrase: str
+    #: The normalised term ("highly probable") or confidence level ("high").
+    key: str
+    position: Position
+    #: Which paragraph of the body, and where in its text (for sentence checks).
+    paragraph: int
+    offset: int
+
+
+@dataclass
+class EstimativeEnv:
+    paragraphs: list[str] = field(default_factory=list)
+    terms: list[PhraseUse] = field(default_factory=list)
+    confidences: list[PhraseUse] = field(default_factory=list)
+
+
+def estimative_env(env: EnvType) -> EstimativeEnv:
+    state = env.get("brief_estimative")
+    if not isinstance(state, EstimativeEnv):
+        state = EstimativeEnv()
+        env["brief_estimative"] = state
+    return state
+
+
+def estimative_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("estimative_terms", estimative_terms)
+    md.add_render_rule("likelihood_term", render_likelihood_term)
+
+
+def estimative_terms(state: StateCore) -> None:
+    _Scanner(state.src.split("\n"), estimative_env(state.env)).scan(state.tokens)
+
+
+class _Scanner:
+    """Walks the inline tokens of one body, recording phrases and cutting out terms."""
+
+    def __init__(self, lines: list[str], found: EstimativeEnv) -> None:
+        self.lines = lines
+        self.found = found
+        self.search_from: dict[int, int] = {}
+
+    def scan(self, tokens: list[Token]) -> None:
+        for block in tokens:
+            if block.type == "inline" and block.children:
+                self.scan_paragraph(block)
+
+    def scan_paragraph(self, block: Token) -> None:
+        paragraph = len(self.found.paragraphs)
+        line_index = block.map[0] if block.map else 0
+        pieces: list[str] = []
+        children: list[Token] = []
+        for token in block.children or []:
+            offset = sum(len(piece) for piece in pieces)
+            if token.type in ("softbreak", "hardbreak"):
+                line_index += 1
+                pieces.append(" ")
+            elif token.type == "code_inline":
+                pieces.append(" " * len(token.content))
+            elif token.type == "text":
+                for match in CONFIDENCE_PATTERN.finditer(token.content):
+                    position = self.locate(line_index, match.group(0))
+                    self.found.confidences.append(
+                        PhraseUse(
+                            match.group(0), match[1].lower(), position, paragraph, offset + match.start()
+                        )
+                    )
+                children.extend(self.cut_terms(token, line_index, paragraph, offset))
+                pieces.append(token.content)
+                continue
+            children.append(token)
+        block.children = children
+        self.found.paragraphs.append("".join(pieces))
+
+    def cut_terms(self, token: Token, line_index: int, paragraph: int, offset: int) -> list[Token]:
+        """The text token cut around each likelihood term, with the terms as their own tokens."""
+        text = token.content
+        result: list[Token] = []
+        cursor = 0
+        for match in TERM_PATTERN.finditer(text):
+            key = re.sub(r"\s+", " ", match[1].lower())
+            position = self.locate(line_index, match[1])
+            self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + match.start()))
+            if match.start() > cursor:
+                result.append(_text(token, text[cursor : match.start()]))
+            term = Token("likelihood_term", "", 0)
+            term.content = match[1]
+            term.meta = {"term": key}
+            result.append(term)
+            cursor = match.end()
+        if cursor == 0:
+            return [token]
+        if cursor < len(text):
+            result.append(_text(token, text[cursor:]))
+        return result
+
+    def locate(self, line_index: int, phrase: str) -> Position:
+        """Where a phrase is in the source: on its line or the next ones, left to right."""
+        words = phrase.split()
+        needle = (words[0] if words else phrase).lower()
+        for index in range(line_index, min(line_index + 30, len(self.lines))):
+            at = self.lines[index].lower().find(needle, self.search_from.get(index, 0))
+            if at >= 0:
+                self.search_from[index] = at + len(needle)
+                return Position(index + 1, at + 1)
+        return Position(line_index + 1, 1)
+
+
+def _text(original: Token, content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    token.level = original.level
+    return token
+
+
+def render_likelihood_term(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    term = LIKELIHOOD_TERMS[token.meta["term"]]
+    return (
+        f'<span class="likelihood-term" tabindex="0" data-range="{term.range_text}">'
+        f"{escapeHtml(token.content)}"
+        f'<span class="likelihood-range-note"> ({term.range_text})</span></span>'
+    )

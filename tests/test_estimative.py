@@ -1,0 +1,91 @@
+"""The estimative-language linter (ICD 203) and likelihood terms in prose."""
+
+from __future__ import annotations
+
+from generator.analysis.estimative import sentence_bounds
+from generator.markdown.body import render_body
+from tests.conftest import Site, briefing
+from tests.html_text import parse_html, squash
+
+
+def test_terms_match_whole_phrases_longest_first() -> None:
+    body = render_body(
+        "It is highly probable, not merely probable, and unlikely to be likely.\n"
+        "A remote region; a remote chance. Code `very likely` is not prose.\n"
+    )
+    assert [use.key for use in body.likelihood_terms] == [
+        "highly probable",
+        "probable",
+        "unlikely",
+        "likely",
+        "remote",
+    ]
+    assert [use.position.line for use in body.likelihood_terms] == [1, 1, 1, 1, 2]
+    assert body.likelihood_terms[2].position.col == 49
+
+
+def test_confidence_phrases_are_found() -> None:
+    body = render_body("We have High confidence in this, and low-confidence in that.\n")
+    assert [use.key for use in body.confidence_phrases] == ["high", "low"]
+
+
+def test_sentence_bounds() -> None:
+    text = "First one. We assess with high confidence that it is very likely. Third."
+    start, end = sentence_bounds(text, text.index("high"))
+    assert text[start:end].strip() == "We assess with high confidence that it is very likely."
+
+
+def test_mixed_sets_are_warned_at_the_line(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(body="The visit is likely.\n\nA delay is highly probable.\n"),
+    )
+    result = site.brief("check")
+    assert (
+        "briefings/a.md:8:12: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'likely' (line 6) and 'highly probable'" in result.stderr
+    )
+
+
+def test_claims_likelihood_counts_towards_the_sets(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra="claims:\n  c:\n    statement: S.\n    likelihood: probable\n", body="It is likely.\n"
+        ),
+    )
+    result = site.brief("check", "--format", "json")
+    assert '"code": "estimative-mixed-sets"' in result.stdout
+
+
+def test_one_set_only_is_fine(site: Site) -> None:
+    site.write("briefings/a.md", briefing(body="Likely. Very likely. Almost certain. Unlikely.\n"))
+    assert "ICD 203" not in site.brief("check").stderr
+
+
+def test_confidence_and_likelihood_in_one_sentence(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            body="Intro line.\nWe assess with high confidence that it is very likely to happen.\n\n"
+            "We have high confidence. It is very likely.\n"
+        ),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:7:16: warning: 'high confidence' and 'very likely' in one sentence" in err, err
+    assert err.count("in one sentence") == 1
+
+
+def test_prose_terms_show_their_range(site: Site) -> None:
+    site.write("briefings/a.md", briefing(body="The visit is very likely.\n"))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    term = page.find_all("span", class_="likelihood-term")[0]
+    assert term.attrs["tabindex"] == "0"
+    assert squash(term.text) == "very likely (80–95 %)"
+
+
+def test_findings_can_be_turned_off(site: Site) -> None:
+    site.write("site.yaml", "title: T\nfindings:\n  estimative-mixed-sets: off\n")
+    site.write("briefings/a.md", briefing(body="Likely and probable.\n"))
+    assert "ICD 203" not in site.brief("check").stderr
