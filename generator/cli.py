@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -13,6 +14,8 @@ import click
 
 from generator import __version__
 from generator.build import EXIT_USAGE, BuildOptions, BuildResult, build, check
+from generator.config import DEFAULT_FINDINGS, SiteConfig, SiteConfigSpec, load_config
+from generator.content.jsonschema import front_matter_schema, registry_schema
 from generator.diagnostics import (
     Severity,
     display_path,
@@ -21,6 +24,7 @@ from generator.diagnostics import (
     format_markdown_table,
     format_text,
 )
+from generator.scaffold import scaffold_text, slug_from_title, today
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,3 +180,55 @@ def check_command(site: Path, strict: bool, output_format: str, quiet: bool, ver
         if not quiet and result.exit_code != EXIT_USAGE:
             click.echo(_summary(result, "Checked"), err=True)
     sys.exit(result.exit_code)
+
+
+def _site_config_or_defaults(site: Path) -> SiteConfig:
+    """The site's configuration, or the defaults outside a site; exits 2 on a broken site.yaml."""
+    if not (site / "site.yaml").is_file():
+        return SiteConfig(
+            root=site, path=site / "site.yaml", spec=SiteConfigSpec(), findings=dict(DEFAULT_FINDINGS)
+        )
+    config, problems = load_config(site)
+    if config is None:
+        click.echo(format_text(problems), err=True, nl=False)
+        sys.exit(EXIT_USAGE)
+    return config
+
+
+@main.command("schema")
+@site_option
+@click.option(
+    "--for",
+    "target",
+    type=click.Choice(["front-matter", "sources"]),
+    default="front-matter",
+    show_default=True,
+    help="The briefings' front matter, or briefings/_sources.yaml.",
+)
+def schema_command(site: Path, target: str) -> None:
+    """Print the JSON Schema (2020-12) of the front matter or of _sources.yaml."""
+    config = _site_config_or_defaults(site.resolve())
+    schema = front_matter_schema(config) if target == "front-matter" else registry_schema(config)
+    click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
+
+
+@main.command("new")
+@site_option
+@click.argument("title")
+def new_command(site: Path, title: str) -> None:
+    """Start a new briefing, as a draft, in briefings/<slug>.md."""
+    root = site.resolve()
+    _site_config_or_defaults(root)
+    slug = slug_from_title(title)
+    if not slug:
+        click.echo(f"brief: cannot make a file name from the title {title!r}", err=True)
+        sys.exit(EXIT_USAGE)
+    path = root / "briefings" / f"{slug}.md"
+    if path.exists() or path.is_symlink():
+        click.echo(f"brief: {display_path(path)} already exists; not overwriting it", err=True)
+        sys.exit(EXIT_USAGE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = scaffold_text(title, slug, today())
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    click.echo(f"Created {display_path(path)} (a draft: build it with brief build --drafts)")

@@ -1,0 +1,30 @@
+"""`brief new`: the text of a new briefing, with every front-matter key shown and explained."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from pathlib import Path
+
+from slugify import slugify
+
+SCAFFOLD = Path(__file__).resolve().parent / "scaffold.md"
+
+
+def slug_from_title(title: str) -> str:
+    return slugify(title)
+
+
+def today() -> datetime.date:
+    """Today, or the day of SOURCE_DATE_EPOCH where it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+def scaffold_text(title: str, slug: str, day: datetime.date) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, whatever the title holds.
+    quoted_title = json.dumps(title, ensure_ascii=False)
+    return SCAFFOLD.read_text(encoding="utf-8").format(title=quoted_title, slug=slug, date=day.isoformat())

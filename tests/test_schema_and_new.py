@@ -1,0 +1,128 @@
+"""`brief schema` and `brief new`."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from generator.content.frontmatter import split_front_matter
+from tests.conftest import REPO, Site
+
+
+def _as_editor_sees(value: Any) -> Any:
+    """YAML values as a YAML-aware editor hands them to JSON Schema: dates are text."""
+    if isinstance(value, dict):
+        return {str(k): _as_editor_sees(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_editor_sees(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _front_matter(path: Path) -> Any:
+    split, _ = split_front_matter(path, path.read_text(encoding="utf-8"))
+    assert split is not None
+    return _as_editor_sees(yaml.safe_load(split.front_matter))
+
+
+def _schema(site: Site, *args: str) -> dict[str, Any]:
+    result = site.brief("schema", *args)
+    assert result.exit_code == 0, result.output
+    schema: dict[str, Any] = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Site:
+    return Site(REPO)
+
+
+def test_schema_accepts_every_example_briefing(example: Site) -> None:
+    schema = _schema(example)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((REPO / "briefings").rglob("*.md"))
+    assert len(files) >= 3
+    for path in files:
+        errors = list(validator.iter_errors(_front_matter(path)))
+        assert errors == [], f"{path}: {[e.message for e in errors]}"
+
+
+def test_schema_rejects_a_bad_grade_and_an_unknown_key(example: Site) -> None:
+    validator = jsonschema.Draft202012Validator(_schema(example))
+    good = {"title": "T", "date": "2025-08-08", "sources": {"s": {"title": "S", "reliability": "B"}}}
+    assert validator.is_valid(good)
+    bad_grade = {**good, "sources": {"s": {"title": "S", "reliability": "G"}}}
+    assert not validator.is_valid(bad_grade)
+    assert not validator.is_valid({**good, "summery": "typo"})
+    assert not validator.is_valid({**good, "sources": {"Bad Id": {"title": "S"}}})
+    assert not validator.is_valid({**good, "sources": {"s": {"kind": "named"}}})
+    assert validator.is_valid(
+        {**good, "claims": {"c": {"statement": "S", "sources": [{"id": "s", "credibility": 2}]}}}
+    )
+    assert not validator.is_valid({**good, "claims": {"c": {"statement": "S", "credibility": 9}}})
+
+
+def test_sources_schema_accepts_the_example_registry(example: Site) -> None:
+    schema = _schema(example, "--for", "sources")
+    registry = _as_editor_sees(yaml.safe_load((REPO / "briefings" / "_sources.yaml").read_text()))
+    jsonschema.Draft202012Validator(schema).validate(registry)
+    assert not jsonschema.Draft202012Validator(schema).is_valid({"x": {"title": "t", "reliability": "Z"}})
+
+
+def test_schema_follows_the_sites_scales(site: Site) -> None:
+    site.write("site.yaml", "title: T\nscales:\n  reliability:\n    1: {label: Verified, strength: strong}\n")
+    schema = _schema(site)
+    assert schema["$defs"]["SourceSpec"]["properties"]["reliability"]["enum"] == ["1", 1]
+
+
+def test_new_scaffolds_a_draft_that_builds_cleanly(site: Site) -> None:
+    result = site.brief("new", "Moscow talks, part 2")
+    assert result.exit_code == 0, result.output
+    path = site.root / "briefings" / "moscow-talks-part-2.md"
+    assert path.is_file()
+    text = path.read_text()
+    assert 'title: "Moscow talks, part 2"' in text and "status: draft" in text
+    for key in (
+        "summary:",
+        "# updated:",
+        "# slug:",
+        "# marking:",
+        "# aliases:",
+        "# corrections:",
+        "# internal:",
+        "reliability:",
+        "# derived_from:",
+        "# likelihood:",
+        "timeline:",
+    ):
+        assert key in text
+    check = site.brief("check", "--strict")
+    assert check.exit_code == 0, check.output
+    assert "moscow-talks-part-2" not in check.stderr
+    build = site.brief("build", "--drafts", "--strict")
+    assert build.exit_code == 0, build.output
+    assert "Draft" in site.page("moscow-talks-part-2")
+
+
+def test_new_refuses_to_overwrite(site: Site) -> None:
+    assert site.brief("new", "Moscow talks, part 2").exit_code == 0
+    path = site.root / "briefings" / "moscow-talks-part-2.md"
+    path.write_text("precious work")
+    again = site.brief("new", "Moscow talks, part 2")
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr
+    assert path.read_text() == "precious work"
+
+
+def test_new_handles_titles_that_need_quoting(site: Site) -> None:
+    assert site.brief("new", 'Talks: "day one" & #2').exit_code == 0
+    assert site.brief("check").exit_code == 0
