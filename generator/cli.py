@@ -25,6 +25,7 @@ from generator.diagnostics import (
     format_text,
 )
 from generator.scaffold import scaffold_text, slug_from_title, today
+from generator.server import PreviewServer, describe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -232,3 +233,43 @@ def new_command(site: Path, title: str) -> None:
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     click.echo(f"Created {display_path(path)} (a draft: build it with brief build --drafts)")
+
+
+@main.command("serve")
+@site_option
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--drafts", is_flag=True, help="Show drafts too.")
+def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
+    """Preview the site: rebuild on every save and reload open pages."""
+    root = site.resolve()
+    _site_config_or_defaults(root)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"brief: warning: serving on {host}; anyone who can reach this machine can read drafts", err=True
+        )
+    try:
+        preview = PreviewServer(root, drafts=drafts, host=host, port=port)
+    except OSError as error:
+        click.echo(f"brief: cannot listen on {host}:{port}: {error.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
+
+    def report(result: BuildResult) -> None:
+        _print_diagnostics(result, verbose=False)
+        click.echo(describe(result), err=True)
+
+    report(_run(preview.rebuild))
+    preview.start()
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"Serving {display_path(root)} at http://{shown_host}:{preview.port}/ (Ctrl-C to stop)", err=True
+    )
+    try:
+        preview.watch(report)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    click.echo("Stopped.", err=True)

@@ -1,0 +1,131 @@
+"""`brief serve`: rebuilds on save, shows failed builds, and never serves outside its folder."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.server import PreviewServer, resolve_request_path
+from tests.conftest import Site, briefing
+
+
+@pytest.fixture
+def preview(site: Site) -> Iterator[PreviewServer]:
+    site.write(
+        "briefings/a.md", briefing(title="First title", extra="sources:\n  s:\n    title: S\n", body="[@s]\n")
+    )
+    server = PreviewServer(site.root, port=0)
+    server.rebuild()
+    server.start()
+    stop = threading.Event()
+    watcher = threading.Thread(target=server.watch, args=(lambda result: None, stop), daemon=True)
+    watcher.start()
+    time.sleep(0.3)  # let the watcher settle before the test edits files
+    yield server
+    stop.set()
+    watcher.join(timeout=5)
+    server.stop()
+
+
+def _get(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    connection.putrequest(method, path, skip_host=False, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", errors="replace")
+    connection.close()
+    return response.status, body
+
+
+def _wait_for_build(server: PreviewServer, after: int, seconds: float = 2.0) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if json.loads(_get(server, "/__brief__/state")[1])["build"] > after:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"no rebuild within {seconds} s")
+
+
+def test_serves_the_site_from_its_own_cache_folder(preview: PreviewServer, site: Site) -> None:
+    status, body = _get(preview, "/briefings/a/")
+    assert status == 200 and "First title" in body
+    assert '<script src="/__brief__/reload.js" defer></script>' in body
+    assert (site.root / ".brief-cache" / "serve" / "index.html").is_file()
+    assert not (site.root / "_site").exists()
+
+
+def test_editing_a_title_changes_the_page_within_two_seconds(preview: PreviewServer, site: Site) -> None:
+    before = preview.state.build_number
+    site.write(
+        "briefings/a.md",
+        briefing(title="Second title", extra="sources:\n  s:\n    title: S\n", body="[@s]\n"),
+    )
+    _wait_for_build(preview, before)
+    status, body = _get(preview, "/briefings/a/")
+    assert status == 200 and "Second title" in body
+
+
+def test_a_failed_build_shows_its_errors_then_recovers(preview: PreviewServer, site: Site) -> None:
+    before = preview.state.build_number
+    site.write("briefings/a.md", briefing(title="First title", body="Now citing [@nowhere].\n"))
+    _wait_for_build(preview, before)
+    status, body = _get(preview, "/briefings/a/")
+    assert status == 500
+    assert "citation of unknown id &#x27;nowhere&#x27;" in body and "briefings/a.md:6:12" in body
+    assert "/__brief__/reload.js" in body
+    fixed = preview.state.build_number
+    site.write(
+        "briefings/a.md", briefing(title="Fixed title", extra="sources:\n  s:\n    title: S\n", body="[@s]\n")
+    )
+    _wait_for_build(preview, fixed)
+    status, body = _get(preview, "/briefings/a/")
+    assert status == 200 and "Fixed title" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/..%5c..%5cetc%5cpasswd",
+        "/briefings/..%2f..%2f..%2fsite.yaml",
+        "/%00index.html",
+        "//etc/passwd",
+    ],
+)
+def test_traversal_is_refused(preview: PreviewServer, path: str) -> None:
+    status, body = _get(preview, path)
+    assert status == 404
+    assert "root:" not in body and "title: Test site" not in body
+
+
+def test_no_directory_listing_and_no_other_methods(preview: PreviewServer) -> None:
+    status, body = _get(preview, "/assets/")
+    assert status == 404 and "Page not found" in body
+    assert 'href="brief.css"' not in body and 'href="scales.css"' not in body
+    # The 404 page of the preview links from the preview's own root.
+    assert 'href="/assets/brief.css"' in body
+    for method in ("POST", "PUT", "DELETE"):
+        assert _get(preview, "/", method)[0] == 405
+
+
+def test_symlinks_out_of_the_folder_are_refused(preview: PreviewServer, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    link = preview.output / "leak.txt"
+    os.symlink(secret, link)
+    status, body = _get(preview, "/leak.txt")
+    assert status == 404 and "top secret" not in body
+    assert resolve_request_path(preview.output, "/leak.txt") is None
+
+
+def test_oversized_request_line_is_refused(preview: PreviewServer) -> None:
+    assert _get(preview, "/" + "a" * 70000)[0] == 414
