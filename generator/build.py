@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -15,8 +16,9 @@ from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.config import SiteConfig, load_config
 from generator.content.load import LinkTarget, load_corpus, resolve_links
-from generator.content.model import Briefing
+from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
+from generator.gitinfo import GitError, revisions_by_file
 from generator.output import OutputError, StagedOutput, check_output_dir
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.search import build_search_index
@@ -107,6 +109,12 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
         )
 
     corpus, diagnostics = load_corpus(config)
+    try:
+        corpus = with_git_history(corpus, config)
+    except GitError as error:
+        return BuildResult(
+            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "git")], EXIT_USAGE
+        )
     published = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
     left_out = {b.path for b in corpus.briefings if b not in published}
     if not everything:
@@ -134,13 +142,31 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
                         "excluded",
                     )
                 )
-    links = resolve_links(published, config, diagnostics)
+    links = resolve_links(published, config, diagnostics, list(corpus.briefings))
     assessments = {}
     for briefing in published:
         assessments[briefing.slug] = assess_briefing(briefing, config)
         diagnostics.extend(briefing_findings(briefing, assessments[briefing.slug], config))
         diagnostics.extend(estimative_findings(briefing, config))
     return _Analysed(config, published, assessments, links, diagnostics, excluded)
+
+
+def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
+    """Apply `git: {updated, history}` from site.yaml; with both off, Git is never asked."""
+    git = config.spec.git
+    if not (git.updated or git.history):
+        return corpus
+    revisions = revisions_by_file(config.root, config.briefings_dir)
+    briefings = []
+    for briefing in corpus.briefings:
+        found = revisions.get(briefing.path.resolve(), ())
+        updated = briefing.updated
+        if git.updated and updated is None and found:
+            updated = found[0].date
+        briefings.append(
+            dataclasses.replace(briefing, updated=updated, revisions=found if git.history else ())
+        )
+    return dataclasses.replace(corpus, briefings=tuple(briefings))
 
 
 def check(options: BuildOptions) -> BuildResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from generator.urls import RootUrlMaker, UrlMaker, briefing_path
 from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 
 THEME_ASSETS = "assets"
+#: A whole link element, so that a link to an unpublished briefing can become its text.
+_UNPUBLISHED_LINK = re.compile('<a href="\x00link:([0-9]+)\x00"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 @functools.cache
@@ -82,15 +85,20 @@ class Renderer:
     def render_body(self, page: BriefingPage, url: UrlMaker | RootUrlMaker) -> Markup:
         """The body's HTML with its citation badges and relative links filled in."""
 
-        def citation(match: object) -> str:
-            number = int(match[1])  # type: ignore[index]
+        def citation(match: re.Match[str]) -> str:
+            number = int(match[1])
             return self.citation_template.render(citation=page.citations[number], url=url).strip()
 
-        def link(match: object) -> str:
-            target = page.links.get(int(match[1]))  # type: ignore[index]
+        def link(match: re.Match[str]) -> str:
+            target = page.links.get(int(match[1]))
             return str(escape(_link_url(target, url))) if target else "#"
 
+        def unlinked(match: re.Match[str]) -> str:
+            target = page.links.get(int(match[1]))
+            return match[0] if target is None or target.kind != "unpublished" else match[2]
+
         html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
+        html = _UNPUBLISHED_LINK.sub(unlinked, html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
         return Markup(html)
 

@@ -58,12 +58,14 @@ from generator.views import (
     Likelihood,
     NavItem,
     NotFoundPage,
+    RedirectPage,
     SearchPage,
     SitePlan,
     SiteView,
     SourceView,
     TagView,
     TimelinePage,
+    WithdrawnPage,
     YearGroup,
 )
 
@@ -260,6 +262,9 @@ class _BriefingPlanner:
                 for number, event in enumerate(briefing.timeline, start=1)
             ),
             word_count=briefing.body.word_count,
+            revisions=tuple(
+                CorrectionView(long_date(r.date), r.date.isoformat(), r.subject) for r in briefing.revisions
+            ),
         )
 
     def claim_view(
@@ -471,7 +476,8 @@ def plan_site(
         portable=portable,
         markings=tuple(spec.markings),
     )
-    ordered = sorted(briefings, key=lambda b: (b.date, b.slug), reverse=True)
+    everything = sorted(briefings, key=lambda b: (b.date, b.slug), reverse=True)
+    ordered = [briefing for briefing in everything if not briefing.is_withdrawn]
     by_slug = {briefing.slug: briefing for briefing in ordered}
     anchors = source_anchors(ordered)
     plan = SitePlan(site)
@@ -485,6 +491,18 @@ def plan_site(
         page = dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, spec.language))
         briefing_pages.append(page)
     plan.pages.extend(briefing_pages)
+    plan.pages.extend(
+        WithdrawnPage(
+            briefing_path(b.slug), b.title, long_date(b.date), b.date.isoformat(), b.summary, b.marking
+        )
+        for b in everything
+        if b.is_withdrawn
+    )
+    plan.pages.extend(
+        RedirectPage(briefing_path(alias), briefing_path(b.slug), b.title)
+        for b in ordered
+        for alias in b.aliases
+    )
     plan.pages.append(plan_timeline(briefing_pages))
     plan.pages.append(plan_sources_page(briefing_pages, by_slug))
     plan.pages.extend(plan_tag_pages(summaries))
@@ -498,7 +516,11 @@ def plan_site(
     plan.pages.extend(data_pages(per_briefing, site_data))
     if base_url:
         plan.pages.append(plan_feed(briefing_pages, by_slug, base_url))
-        listed = [(page.path, None) for page in plan.pages if page.path.endswith("index.html")]
+        listed = [
+            (page.path, None)
+            for page in plan.pages
+            if page.path.endswith("index.html") and not isinstance(page, WithdrawnPage | RedirectPage)
+        ]
         dated = {page.path: last_change(by_slug[page.summary.slug]) for page in briefing_pages}
         plan.pages.append(plan_sitemap([(path, dated.get(path)) for path, _ in listed], base_url))
     return plan

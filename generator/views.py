@@ -245,6 +245,7 @@ class BriefingPage:
     sources: tuple[SourceView, ...]
     timeline: tuple[EventView, ...]
     word_count: int
+    revisions: tuple[CorrectionView, ...] = ()
     json_ld: str = ""
     template: str = "briefing.html"
 
@@ -381,6 +382,29 @@ class JsonPage:
 
 
 @dataclass(frozen=True)
+class WithdrawnPage:
+    """What is left of a withdrawn briefing: a notice with its title, date and reason."""
+
+    path: str
+    title: str
+    date: str
+    date_iso: str
+    reason: str | None
+    marking: str
+    template: str = "withdrawn.html"
+
+
+@dataclass(frozen=True)
+class RedirectPage:
+    """An old address (an alias) that sends readers to a briefing's page."""
+
+    path: str
+    target: str
+    title: str
+    template: str = "redirect.html"
+
+
+@dataclass(frozen=True)
 class SearchPage:
     path: str
     tags: tuple[TagView, ...]
@@ -399,6 +423,8 @@ Page = (
     | NotFoundPage
     | JsonPage
     | SearchPage
+    | WithdrawnPage
+    | RedirectPage
 )
 
 

@@ -20,13 +20,22 @@ def briefing_findings(
         if severity is not None:
             findings.append(Diagnostic(briefing.path, position, severity, message, hint, kind))
 
-    if briefing.summary is None and not briefing.is_withdrawn:
+    if briefing.summary is None and briefing.is_withdrawn:
+        report(
+            "missing-summary",
+            Position(1, 1),
+            "a withdrawn briefing has no summary to give the reason",
+            "set summary: to why it was withdrawn; readers see it on the notice",
+        )
+    elif briefing.summary is None:
         report(
             "missing-summary",
             Position(1, 1),
             "the briefing has no summary (its bottom line up front)",
             "add summary: with one or two sentences a reader should take away",
         )
+    if briefing.is_withdrawn:
+        return findings  # its claims and sources are not published, so they have no findings
 
     for claim_id, assessment in assessments.items():
         claim = briefing.claims[claim_id]

@@ -391,6 +391,7 @@ class _BriefingLoader:
             status=fm.status,
             marking=marking,
             aliases=tuple(fm.aliases),
+            alias_positions=tuple(document.position_of(("aliases", i)) for i in range(len(fm.aliases))),
             corrections=tuple(Correction(c.date, c.text) for c in fm.corrections),
             local_sources=local_sources,
             claims=claims,
@@ -501,16 +502,33 @@ def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[
             continue
         owners[folded] = briefing
         survivors.append(briefing)
+    alias_owners: dict[str, Briefing] = {}
     for briefing in survivors:
-        for alias in briefing.aliases:
-            if alias in owners and owners[alias] is not briefing:
+        for alias, position in zip(briefing.aliases, briefing.alias_positions, strict=True):
+            folded = alias.casefold()
+            if folded in owners:
+                owner = owners[folded]
+                where = (
+                    "this briefing's own slug"
+                    if owner is briefing
+                    else f"the slug of {_relative(owner.path)}"
+                )
                 diagnostics.error(
                     briefing.path,
-                    Position(1, 1),
-                    f"the alias '{alias}' is the slug of {_relative(owners[alias].path)}",
+                    position,
+                    f"the alias '{alias}' is {where}",
                     "an alias must be an old slug that no briefing uses now",
                     code="duplicate-slug",
                 )
+            elif folded in alias_owners and alias_owners[folded] is not briefing:
+                diagnostics.error(
+                    briefing.path,
+                    position,
+                    f"the alias '{alias}' is also an alias of {_relative(alias_owners[folded].path)}",
+                    "an old address can redirect to one briefing only",
+                    code="duplicate-slug",
+                )
+            alias_owners.setdefault(folded, briefing)
     return survivors
 
 
@@ -540,11 +558,21 @@ def page_ids(briefing: Briefing) -> set[str]:
 
 
 def resolve_links(
-    briefings: list[Briefing], config: SiteConfig, diagnostics: DiagnosticList
+    briefings: list[Briefing],
+    config: SiteConfig,
+    diagnostics: DiagnosticList,
+    every_briefing: list[Briefing] | None = None,
 ) -> dict[str, dict[int, LinkTarget]]:
-    """Resolve every relative link and image; report the broken ones. Keyed by slug."""
-    by_file = {os.path.normpath(b.path.resolve()): b for b in briefings}
-    ids_of = {b.slug: page_ids(b) for b in briefings}
+    """Resolve every relative link and image of `briefings`; report the broken ones.
+
+    Links may point at any briefing of `every_briefing` (default: `briefings`); a link to
+    one that is not among `briefings` (a draft, or one above the marking gate) is shown
+    as plain text, so that it leaves no trace. Keyed by slug.
+    """
+    known = every_briefing if every_briefing is not None else briefings
+    published = {b.slug for b in briefings}
+    by_file = {os.path.normpath(b.path.resolve()): b for b in known}
+    ids_of = {b.slug: page_ids(b) for b in known}
     static_root = config.static_dir.resolve()
     briefings_root = config.briefings_dir.resolve()
     resolved: dict[str, dict[int, LinkTarget]] = {}
@@ -588,6 +616,19 @@ def resolve_links(
                         None,
                         "link",
                     )
+                    continue
+                if target.slug not in published:
+                    diagnostics.add(
+                        Diagnostic(
+                            briefing.path,
+                            position,
+                            Severity.WARNING,
+                            f"link to '{path}', which is not published in this build",
+                            "the link is shown as plain text",
+                            "link",
+                        )
+                    )
+                    targets[reference.number] = LinkTarget("unpublished", target.slug)
                     continue
                 if reference.fragment and reference.fragment not in ids_of[target.slug]:
                     diagnostics.add(

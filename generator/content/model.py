@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.content.values import PartialDate
 from generator.diagnostics import Position
+from generator.gitinfo import Revision
 from generator.markdown.body import RenderedBody
 from generator.timeline import EventDate
 
@@ -120,6 +121,7 @@ class Briefing:
     status: str
     marking: str
     aliases: tuple[str, ...]
+    alias_positions: tuple[Position, ...]
     corrections: tuple[Correction, ...]
     #: Sources declared in this briefing, in declaration order.
     local_sources: Mapping[str, Source]
@@ -128,6 +130,8 @@ class Briefing:
     body: RenderedBody
     #: Every source this briefing uses (local and shared), in order of first mention.
     sources: Mapping[str, Source] = field(default_factory=dict)
+    #: Its commits, newest first, where site.yaml asks for `git: {history: true}`.
+    revisions: tuple[Revision, ...] = ()
 
     @property
     def is_draft(self) -> bool:

@@ -1,0 +1,201 @@
+"""Publication control: markings and the gate, drafts, internal notes, withdrawal, aliases.
+
+Nothing that is not published may leave a trace: every output byte is scanned, the search
+index (decompressed) included.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from tests.conftest import Site
+from tests.html_text import parse_html, squash
+
+
+def _briefing_with_marker(
+    word: str, marking: str, status: str = "published", date: str = "2025-08-08"
+) -> str:
+    """A briefing whose every field carries `word`, so that any leak can be found."""
+    return f"""---
+title: Briefing {word}title
+date: {date}
+summary: Summary {word}summary.
+authors: [Author {word}author]
+tags: [{word}tag]
+status: {status}
+marking: {marking}
+aliases: [{word}alias]
+corrections:
+  - date: 2025-08-09
+    text: Correction {word}correction.
+internal:
+  note: Internal {word}internal
+sources:
+  {word}source:
+    title: Source {word}sourcetitle
+    publisher: Publisher {word}publisher
+    url: https://example.org/{word}url
+    note: Note {word}sourcenote
+    reliability: B
+claims:
+  {word}claim:
+    statement: Claim {word}statement.
+    sources: [{word}source]
+    note: Claim note {word}claimnote.
+timeline:
+  - date: 2025-08-06
+    title: Event {word}event
+    description: Description {word}description.
+    sources: [{word}source]
+---
+
+Body {word}body cites [@{word}source] and [@{word}claim].
+"""
+
+
+def _every_output_byte(root: Path) -> bytes:
+    """All files' bytes; gzip-compressed files (the search index) decompressed too."""
+    chunks = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            chunks.append(data)
+            try:
+                chunks.append(gzip.decompress(data))
+            except (OSError, EOFError):
+                pass
+    return b"\n".join(chunks)
+
+
+def _write_marked_site(site: Site) -> None:
+    site.write("briefings/clear.md", _briefing_with_marker("kiwiclear", "TLP:CLEAR"))
+    site.write("briefings/green.md", _briefing_with_marker("fennelgreen", "TLP:GREEN"))
+    site.write("briefings/amber.md", _briefing_with_marker("quinceamber", "TLP:AMBER"))
+    site.write("briefings/red.md", _briefing_with_marker("zanderred", "TLP:RED"))
+
+
+def test_the_gate_leaves_no_byte_of_briefings_above_it(site: Site) -> None:
+    _write_marked_site(site)
+    result = site.brief("build", "--publish-up-to", "TLP:GREEN")
+    assert result.exit_code == 0, result.output
+    everything = _every_output_byte(site.root / "_site")
+    assert b"kiwiclearbody" in everything and b"fennelgreenbody" in everything
+    assert b"kiwiclearbody" in everything.lower()  # the search index was scanned too
+    for word in (b"quinceamber", b"zanderred"):
+        assert word not in everything.lower()
+    assert "left out: marked TLP:AMBER" in result.stderr and "left out: marked TLP:RED" in result.stderr
+    # The search index holds the published briefings.
+    assert (site.root / "_site" / "pagefind").is_dir()
+
+
+def test_internal_notes_are_never_written(site: Site) -> None:
+    _write_marked_site(site)
+    assert site.brief("build", "--publish-up-to", "TLP:RED").exit_code == 0
+    everything = _every_output_byte(site.root / "_site").lower()
+    for word in (b"kiwiclearinternal", b"fennelgreeninternal", b"quinceamberinternal", b"zanderredinternal"):
+        assert word not in everything
+
+
+def test_built_up_to_red_every_briefing_has_its_banners(site: Site) -> None:
+    _write_marked_site(site)
+    assert site.brief("build", "--publish-up-to", "TLP:RED").exit_code == 0
+    for slug, marking in (
+        ("clear", "TLP:CLEAR"),
+        ("green", "TLP:GREEN"),
+        ("amber", "TLP:AMBER"),
+        ("red", "TLP:RED"),
+    ):
+        page = parse_html(site.page(slug))
+        banners = page.find_all("p", class_="marking-banner")
+        assert [squash(b.visible_text) for b in banners] == [marking, marking]
+        assert [b.attrs["data-where"] for b in banners] == ["top", "bottom"]
+
+
+def test_publish_up_to_in_site_yaml_and_unknown_markings(site: Site) -> None:
+    _write_marked_site(site)
+    site.write("site.yaml", "title: T\npublish_up_to: TLP:CLEAR\n")
+    assert site.brief("build").exit_code == 0
+    assert not (site.root / "_site" / "briefings" / "green").exists()
+    assert site.brief("build", "--publish-up-to", "TLP:PURPLE").exit_code == 2
+    site.write("briefings/odd.md", _briefing_with_marker("oddword", "TLP:PURPLE"))
+    result = site.brief("check")
+    assert "briefings/odd.md:8:10: error: 'TLP:PURPLE' is not one of the site's markings" in result.stderr
+
+
+def test_a_draft_leaves_no_trace_and_builds_with_drafts(site: Site) -> None:
+    site.write("briefings/live.md", _briefing_with_marker("kiwilive", "TLP:CLEAR"))
+    site.write("briefings/draft.md", _briefing_with_marker("draftyword", "TLP:CLEAR", status="draft"))
+    assert site.brief("build").exit_code == 0
+    assert b"draftyword" not in _every_output_byte(site.root / "_site").lower()
+    assert site.brief("build", "--drafts").exit_code == 0
+    page = parse_html(site.page("draft"))
+    assert "Draft." in squash(page.find_all("p", class_="draft-banner")[0].visible_text)
+
+
+def test_a_withdrawn_briefing_leaves_only_its_notice(site: Site) -> None:
+    site.write("briefings/live.md", _briefing_with_marker("kiwilive", "TLP:CLEAR"))
+    site.write(
+        "briefings/gone.md",
+        _briefing_with_marker("gonebye", "TLP:CLEAR", status="withdrawn").replace(
+            "summary: Summary gonebyesummary.",
+            "summary: Withdrawn because its only source gonebyereason recanted.",
+        ),
+    )
+    assert site.brief("build").exit_code == 0
+    out = site.root / "_site"
+    notice = parse_html(site.page("gone"))
+    text = squash(notice.by_id("main").visible_text)
+    assert "Withdrawn." in text and "Briefing gonebyetitle" in text and "8 August 2025" in text
+    assert "gonebyereason recanted" in text
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path != out / "briefings" / "gone" / "index.html":
+            data = path.read_bytes().lower()
+            assert b"gonebye" not in data, path
+    notice_html = site.page("gone").lower()
+    for word in ("gonebyebody", "gonebyestatement", "gonebyeevent", "gonebyesourcetitle", "gonebyeinternal"):
+        assert word not in notice_html
+
+
+def test_links_to_unpublished_briefings_become_text(site: Site) -> None:
+    site.write("briefings/draft.md", _briefing_with_marker("draftyword", "TLP:CLEAR", status="draft"))
+    site.write(
+        "briefings/live.md",
+        "---\ntitle: Live\ndate: 2025-08-08\nsummary: S.\n---\nSee [the draft](draft.md) for more.\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "link to 'draft.md', which is not published in this build" in result.stderr
+    page = site.page("live")
+    assert "See the draft for more." in squash(parse_html(page).by_id("body").visible_text)
+    assert "briefings/draft" not in page and "../draft/" not in page
+
+
+def test_corrections_on_the_page_and_in_the_feed(site: Site) -> None:
+    site.write("briefings/c.md", _briefing_with_marker("corr", "TLP:CLEAR"))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("c"))
+    assert "9 August 2025: Correction corrcorrection." in squash(page.by_id("corrections").visible_text)
+    feed = (site.root / "_site" / "feed.xml").read_text()
+    assert "Correction corrcorrection." in feed
+    assert "<updated>2025-08-09T00:00:00Z</updated>" in feed
+
+
+def test_aliases_redirect_and_are_listed_nowhere_else(site: Site) -> None:
+    site.write("briefings/new-home.md", _briefing_with_marker("movedword", "TLP:CLEAR"))
+    assert site.brief("build").exit_code == 0
+    redirect = (site.root / "_site" / "briefings" / "movedwordalias" / "index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=../new-home/">' in redirect
+    assert 'href="../new-home/"' in redirect
+    for path in (site.root / "_site").rglob("*.html"):
+        if "movedwordalias" not in str(path):
+            assert "movedwordalias" not in path.read_text(), path
+    assert "movedwordalias" not in (site.root / "_site" / "sitemap.xml").read_text()
+
+
+def test_an_alias_that_collides_with_a_live_slug_is_an_error(site: Site) -> None:
+    site.write("briefings/one.md", _briefing_with_marker("one", "TLP:CLEAR").replace("[onealias]", "[two]"))
+    site.write("briefings/two.md", _briefing_with_marker("two", "TLP:CLEAR"))
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert "briefings/one.md:9:11: error: the alias 'two' is the slug of briefings/two.md" in result.stderr
