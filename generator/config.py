@@ -41,6 +41,11 @@ def _text_key(value: object) -> object:
     return value
 
 
+def _off_is_off(value: object) -> object:
+    """YAML 1.1 reads an unquoted `off` as false; in `findings:` it means the level `off`."""
+    return "off" if value is False else value
+
+
 class GradeConfig(BaseModel):
     """One grade of a rating scale."""
 
@@ -127,7 +132,7 @@ class SiteConfigSpec(BaseModel):
     description: StrictStr | None = None
     output: StrictStr = "_site"
     scales: ScalesConfig = Field(default_factory=ScalesConfig)
-    findings: dict[str, FindingLevel] = Field(default_factory=dict)
+    findings: dict[str, Annotated[FindingLevel, BeforeValidator(_off_is_off)]] = Field(default_factory=dict)
     markings: list[StrictStr] = Field(default_factory=lambda: list(TLP_MARKINGS), min_length=1)
     default_marking: StrictStr | None = None
     publish_up_to: StrictStr | None = None

@@ -7,13 +7,11 @@ what is valid and computes the strict bounds. The wording ("c. 2018", "Aug–Sep
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
-
-import edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
 
 from generator.content.values import ValueProblem
 
@@ -104,13 +102,10 @@ def parse_event_date(value: Any) -> EventDate:
         text = value.strip()
     else:
         raise ValueProblem("expected an EDTF date", f"for example {EXAMPLE_DATES}")
-    try:
-        parsed = edtf.parse_edtf(text)
-    except (EDTFParseException, ValueError, TypeError):
-        raise ValueProblem(
-            f"'{text}' is not a valid EDTF date", f"valid forms include {EXAMPLE_DATES}"
-        ) from None
-    lower, upper = _bounds(parsed)
+    bounds = simple_bounds(text)
+    if bounds is None:
+        bounds = _library_bounds(text)
+    lower, upper = bounds
     is_interval = "/" in text
     return EventDate(
         text=text,
@@ -120,6 +115,84 @@ def parse_event_date(value: Any) -> EventDate:
         uncertain="?" in text or "%" in text,
         is_interval=is_interval,
     )
+
+
+# --- bounds ----------------------------------------------------------------------------
+#
+# The common forms (levels 0 and 1: days, months, years, `?` `~` `%`, unspecified digits,
+# intervals and open ends) are read here with one regular expression: the `edtf` package
+# parses with pyparsing at about 13 ms a date, which would dominate the build of a large
+# site. Everything else (seasons, sets, level 2 qualifiers, long years) goes to the
+# package. tests/test_timeline.py checks that both agree on the forms read here.
+
+_SIMPLE_POINT = re.compile(
+    r"(?P<year>[0-9]{4}|[0-9]{3}X|[0-9]{2}XX)(?:-(?P<month>[0-9]{2}|XX)(?:-(?P<day>[0-9]{2}|XX))?)?[?~%]?"
+)
+
+
+class _NotSimple(Exception):
+    """The text is not one of the forms read by `simple_bounds`."""
+
+
+def _invalid(text: str) -> ValueProblem:
+    return ValueProblem(f"'{text}' is not a valid EDTF date", f"valid forms include {EXAMPLE_DATES}")
+
+
+def _point_bounds(text: str, whole: str) -> tuple[DayTuple, DayTuple]:
+    match = _SIMPLE_POINT.fullmatch(text)
+    if not match:
+        raise _NotSimple
+    year, month, day = match["year"], match["month"], match["day"]
+    if "X" in year and (month or day):
+        raise _NotSimple
+    if month == "XX" and day not in (None, "XX"):
+        raise _NotSimple
+    low_year, high_year = int(year.replace("X", "0")), int(year.replace("X", "9"))
+    if month is None or month == "XX":
+        low_month, high_month = 1, 12
+    else:
+        number = int(month)
+        if number > 12:
+            raise _NotSimple if number >= 21 else _invalid(whole)
+        if number == 0:
+            raise _invalid(whole)
+        low_month = high_month = number
+    last_day = calendar.monthrange(high_year, high_month)[1]
+    if day is None or day == "XX":
+        return (low_year, low_month, 1), (high_year, high_month, last_day)
+    try:
+        exact = datetime.date(low_year, low_month, int(day))
+    except ValueError:
+        raise _invalid(whole) from None
+    return (exact.year, exact.month, exact.day), (exact.year, exact.month, exact.day)
+
+
+def simple_bounds(text: str) -> tuple[DayTuple | None, DayTuple | None] | None:
+    """Strict bounds of a common EDTF form; None where the text is not one of them."""
+    try:
+        if "/" not in text:
+            return _point_bounds(text, text)
+        start, _, end = text.partition("/")
+        lower = None if start in ("", "..") else _point_bounds(start, text)[0]
+        upper = None if end in ("", "..") else _point_bounds(end, text)[1]
+    except _NotSimple:
+        return None
+    if lower is None and upper is None:
+        raise ValueProblem(f"'{text}' has neither a start nor an end", "give at least one end: ../2025-12-31")
+    if lower is not None and upper is not None and lower > upper:
+        raise ValueProblem(f"the interval '{text}' ends before it starts")
+    return lower, upper
+
+
+def _library_bounds(text: str) -> tuple[DayTuple | None, DayTuple | None]:
+    import edtf  # imported here: it takes a tenth of a second, and most sites never need it
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    try:
+        parsed = edtf.parse_edtf(text)
+        return _bounds(parsed)
+    except (EDTFParseException, ValueError, TypeError, AttributeError, OverflowError):
+        raise _invalid(text) from None
 
 
 def _bounds(parsed: Any) -> tuple[DayTuple | None, DayTuple | None]:

@@ -237,3 +237,10 @@ def test_missing_key_of_a_source_points_at_the_source(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="sources:\n  s:\n    kind: named\n", body="[@s]\n"))
     err = site.brief("check").stderr
     assert "briefings/a.md:6:3: error: a source needs a title or a publisher" in err
+
+
+def test_an_unquoted_off_turns_a_finding_off(site: Site) -> None:
+    site.write("site.yaml", "title: T\nfindings:\n  unsourced: off\n")
+    site.write("briefings/a.md", briefing(extra="claims:\n  c:\n    statement: Unsourced.\n"))
+    result = site.brief("check", "--strict")
+    assert result.exit_code == 0, result.output

@@ -182,3 +182,55 @@ def test_bad_dates_are_errors_at_their_lines(site: Site) -> None:
     assert "briefings/a.md:6:11: error: '2025-13-45' is not a valid EDTF date" in result.stderr
     assert "briefings/a.md:8:11: error: 'next spring' is not a valid EDTF date" in result.stderr
     assert result.stderr.count("error:") == 2
+
+
+# --- the fast path agrees with the edtf package -----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.timeline import _library_bounds, simple_bounds  # noqa: E402
+
+_points = st.one_of(
+    st.integers(1000, 2999).map(str),
+    st.tuples(st.integers(1000, 2999), st.integers(1, 12)).map(lambda t: f"{t[0]}-{t[1]:02d}"),
+    st.dates(min_value=datetime.date(1000, 1, 1), max_value=datetime.date(2999, 12, 31)).map(str),
+    st.integers(100, 299).map(lambda d: f"{d}X"),
+    st.integers(10, 29).map(lambda d: f"{d}XX"),
+    st.integers(1000, 2999).map(lambda y: f"{y}-XX"),
+)
+_qualified = st.tuples(_points, st.sampled_from(["", "?", "~", "%"])).map(lambda t: t[0] + t[1])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_qualified)
+def test_fast_path_matches_the_library_for_points(text: str) -> None:
+    assert simple_bounds(text) == _library_bounds(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_qualified, _qualified)
+def test_fast_path_matches_the_library_for_intervals(start: str, end: str) -> None:
+    text = f"{start}/{end}"
+    try:
+        library = _library_bounds(text)
+    except ValueProblem:
+        return  # the package refuses some interval ends (unspecified digits) that Brief reads
+    lower, upper = library
+    if lower is not None and upper is not None and lower > upper:
+        with pytest.raises(ValueProblem, match="ends before it starts"):
+            simple_bounds(text)
+    else:
+        assert simple_bounds(text) == library
+
+
+@pytest.mark.parametrize("text", ["2019-02-29", "2025-00", "2025-13", "2025/2020", "../..", "2025-02-30"])
+def test_fast_path_refuses_what_is_not_a_date(text: str) -> None:
+    with pytest.raises(ValueProblem):
+        parse_event_date(text)
+
+
+@pytest.mark.parametrize("text", ["2025-21", "[2025,2026]", "2025-XX-15", "-0100", "Y170000002"])
+def test_other_forms_go_to_the_library(text: str) -> None:
+    assert simple_bounds(text) is None
+    assert parse_event_date(text).earliest is not None
