@@ -12,13 +12,13 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-WORDS = (
+WORDS = tuple(
     "analysts assess the delegation reported officials ministry defence energy contract deliveries "
     "squadron pipeline tanker refinery sanctions payment rupee settlement summit statement agency "
     "imagery satellite border exercise negotiation treaty corridor shipment port insurance cargo "
     "volume quarter estimate forecast policy cabinet parliament minister envoy visit talks capital "
-    "region security council adviser briefing assessment source claim evidence timeline uncertain"
-).split()
+    "region security council adviser briefing assessment source claim evidence timeline uncertain".split()
+)
 TAGS = (
     "india",
     "russia",
@@ -135,7 +135,8 @@ def write_corpus(root: Path, count: int, seed: int = 20251125) -> CorpusFiles:
         encoding="utf-8",
     )
     registry = [
-        f"shared-{k}:\n  title: Shared report {k}\n  publisher: Wire {k % 7}\n  reliability: {GRADES[k % 6]}\n"
+        f"shared-{k}:\n  title: Shared report {k}\n  publisher: Wire {k % 7}\n"
+        f"  reliability: {GRADES[k % 6]}\n"
         for k in range(SHARED_SOURCES)
     ]
     (site / "briefings" / "_sources.yaml").write_text("".join(registry), encoding="utf-8")
