@@ -12,13 +12,14 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-WORDS = tuple(
-    "analysts assess the delegation reported officials ministry defence energy contract deliveries "
-    "squadron pipeline tanker refinery sanctions payment rupee settlement summit statement agency "
-    "imagery satellite border exercise negotiation treaty corridor shipment port insurance cargo "
-    "volume quarter estimate forecast policy cabinet parliament minister envoy visit talks capital "
-    "region security council adviser briefing assessment source claim evidence timeline uncertain".split()
-)
+_VOCABULARY = """
+analysts assess the delegation reported officials ministry defence energy contract deliveries
+squadron pipeline tanker refinery sanctions payment rupee settlement summit statement agency
+imagery satellite border exercise negotiation treaty corridor shipment port insurance cargo
+volume quarter estimate forecast policy cabinet parliament minister envoy visit talks capital
+region security council adviser briefing assessment source claim evidence timeline uncertain
+"""
+WORDS = tuple(_VOCABULARY.split())
 TAGS = (
     "india",
     "russia",
