@@ -116,7 +116,8 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
             [Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "git")], EXIT_USAGE
         )
     published = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
-    left_out = {b.path for b in corpus.briefings if b not in published}
+    published_paths = {b.path for b in published}
+    left_out = {b.path for b in corpus.briefings if b.path not in published_paths}
     if not everything:
         # Files with errors are left out too when they declare that they are not published.
         left_out |= {
