@@ -268,6 +268,7 @@ def briefing_data(
                     else None
                 ),
                 "credibility": claim.credibility,
+                "note": claim.note,
                 "sources": [{"id": ref.id, "credibility": ref.credibility} for ref in claim.sources],
                 "origins": assessments[claim.id].origin_count,
                 "strong_origins": assessments[claim.id].strong_origin_count,

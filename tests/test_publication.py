@@ -6,6 +6,7 @@ index (decompressed) included.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 from pathlib import Path
 
@@ -61,10 +62,8 @@ def _every_output_byte(root: Path) -> bytes:
         if path.is_file():
             data = path.read_bytes()
             chunks.append(data)
-            try:
+            with contextlib.suppress(OSError, EOFError):
                 chunks.append(gzip.decompress(data))
-            except (OSError, EOFError):
-                pass
     return b"\n".join(chunks)
 
 

@@ -543,6 +543,7 @@ def page_ids(briefing: Briefing) -> set[str]:
     """Every id a briefing page carries, for checking `#fragment` links."""
     ids = {"body", "main"}
     sections = {
+        "revisions": briefing.revisions,
         "bluf": briefing.summary,
         "key-judgments": briefing.claims,
         "timeline": briefing.timeline,

@@ -20,6 +20,7 @@ from pydantic import (
     PlainValidator,
     RootModel,
     StrictStr,
+    StringConstraints,
     WithJsonSchema,
     model_validator,
 )
@@ -90,7 +91,8 @@ def _bool_or_reason(value: Any) -> bool | str:
     raise ValueProblem("expected true, false or the reason as text")
 
 
-Text = Annotated[StrictStr, Field(min_length=1)]
+#: Text, with the newline YAML keeps at the end of a block (`summary: >`) taken off.
+Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[
     str,
     PlainValidator(_checked(parse_id)),

@@ -1,21 +1,15 @@
 // Brief: small enhancements. Every page works without this file.
 (function () {
   "use strict";
-  var root = document.documentElement;
-  // Escape dismisses a citation preview shown on hover or focus (WCAG 1.4.13);
-  // open popovers close on Escape by themselves.
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") {
-      root.classList.add("js-dismissed");
-    }
-  });
-  function restore() {
-    root.classList.remove("js-dismissed");
-  }
-  document.addEventListener("focusin", restore);
-  document.addEventListener("pointerover", function (event) {
-    if (event.target && event.target.closest && !event.target.closest(".cite-item")) {
-      restore();
+  // Following the link in a citation preview closes the preview, so that it does not stay open
+  // over the source entry in browsers that show previews in the middle of the screen. The link
+  // gives up focus first, or closing the preview would move focus (and the view) back to the badge.
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest(".preview-link");
+    var preview = link && link.closest("[popover]");
+    if (preview && preview.hidePopover && preview.matches(":popover-open")) {
+      link.blur();
+      preview.hidePopover();
     }
   });
 })();

@@ -1,0 +1,271 @@
+"""A reader in Chromium: on a phone, without JavaScript, and along a whole journey through the site.
+
+Every page type is read at 360 px without horizontal scrolling; every page but search works
+with JavaScript off, citation previews included; a keyboard reader goes from the home page to
+a briefing, a citation preview, the source entry and back, the timeline and search; and no
+page asks anything of another origin.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.serving import PAGE_TYPES
+from tests.browser.test_search_browser import check_filter, open_search, wait_for_results
+from tests.html_text import squash
+
+PHONE = 360
+
+#: Elements whose right edge lies beyond the viewport, except those clipped by a scrolling
+#: container (a wide table scrolls inside itself) and those not shown (closed popovers).
+OVERFLOWING = """width => {
+    const found = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || box.right <= width + 0.5) continue;
+        if (el.closest('.visually-hidden, [popover]:not(:popover-open)')) continue;
+        let clipped = false;
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+            const style = getComputedStyle(up);
+            if (style.overflowX !== 'visible' && up.getBoundingClientRect().right <= width + 0.5) {
+                clipped = true;
+                break;
+            }
+        }
+        if (!clipped) {
+            found.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)}`
+                       + ` "${(el.textContent || '').trim().slice(0, 40)}"`);
+        }
+    }
+    return found;
+}"""
+
+
+def _is_open(preview: Any) -> bool:
+    return bool(preview.evaluate("p => p.matches(':popover-open')"))
+
+
+def _in_viewport(tab: Any, locator: Any) -> bool:
+    box = locator.bounding_box()
+    viewport = tab.viewport_size
+    return (
+        box is not None
+        and box["y"] < viewport["height"]
+        and box["y"] + box["height"] > 0
+        and box["x"] >= -0.5
+        and box["x"] + box["width"] <= viewport["width"] + 0.5
+    )
+
+
+def _fits(tab: Any) -> list[str]:
+    width = tab.viewport_size["width"]
+    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+    overflowing = tab.evaluate(OVERFLOWING, width)
+    return ([f"scrollWidth {scroll_width} > {width}"] if scroll_width > width else []) + overflowing
+
+
+# --- 360 px ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_fits_a_phone(open_page: Any, site_url: str, scheme: str) -> None:
+    tab = open_page(width=PHONE, height=740, color_scheme=scheme)
+    problems = {}
+    for name, path in PAGE_TYPES.items():
+        tab.goto(site_url + path)
+        if name == "search":
+            open_search(tab, site_url)
+            tab.fill("#search-input", "India")
+            tab.locator(".search-result").first.wait_for()
+        if found := _fits(tab):
+            problems[name] = found
+    # A citation preview opened on a phone stays on the screen.
+    tab.goto(site_url + PAGE_TYPES["briefing"])
+    for badge in tab.locator(".briefing-body button.cite-badge").all()[:6]:
+        badge.click()
+        preview = tab.locator("#" + badge.get_attribute("popovertarget"))
+        assert _is_open(preview)
+        box = preview.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+        if found := _fits(tab):
+            problems["open preview"] = found
+        tab.keyboard.press("Escape")
+    assert problems == {}
+    assert tab.errors == []
+
+
+# --- without JavaScript ----------------------------------------------------------------------------
+
+
+def test_every_page_but_search_works_without_javascript(open_page: Any, site_url: str) -> None:
+    tab = open_page(width=PHONE, height=740, java_script_enabled=False)
+    for name, path in PAGE_TYPES.items():
+        assert tab.goto(site_url + path).status == 200
+        heading = tab.locator("main h1")
+        assert heading.is_visible(), name
+        # The stylesheet applies (the site is not an unstyled fallback) and nothing needs a script.
+        assert "system-ui" in tab.evaluate("getComputedStyle(document.body).fontFamily")
+        assert tab.locator("nav[aria-label=Site] a").count() == 5
+        if name == "search":
+            # Search is the one feature that needs JavaScript, and the page says so.
+            note = tab.locator("main .search-note").first
+            assert note.is_visible() and "needs JavaScript" in note.inner_text()
+            assert not tab.locator("#search-filters").is_visible()
+        elif name in ("home", "tag"):
+            assert tab.locator(".briefing-card").first.is_visible()
+        elif name == "timeline":
+            assert tab.locator("li.event").count() >= 10
+        elif name == "sources":
+            assert tab.locator("li.site-source").first.is_visible()
+    assert tab.errors == []
+
+
+def test_citation_previews_work_without_javascript(open_page: Any, site_url: str) -> None:
+    tab = open_page(width=PHONE, height=740, java_script_enabled=False)
+    tab.goto(site_url + PAGE_TYPES["briefing"])
+    badges = tab.locator(".briefing-body button.cite-badge")
+    assert badges.count() >= 5
+    badge = badges.first
+    preview = tab.locator("#" + badge.get_attribute("popovertarget"))
+    assert not preview.is_visible()
+    # A tap opens the preview: the source, its publisher and its rating, as text.
+    badge.click()
+    assert _is_open(preview) and preview.is_visible()
+    text = squash(preview.inner_text())
+    rating = badge.evaluate(
+        "b => [...b.childNodes].filter(n => !n.classList?.contains('visually-hidden'))"
+        ".map(n => n.textContent).join('').trim()"
+    )
+    assert rating and rating in text
+    name = squash(preview.locator(".preview-title").inner_text())
+    assert name in text
+    # Escape closes it, and so does a second tap.
+    tab.keyboard.press("Escape")
+    assert not _is_open(preview) and not preview.is_visible()
+    badge.click()
+    assert preview.is_visible()
+    badge.click()
+    assert not preview.is_visible()
+    # The preview links to the source entry...
+    badge.click()
+    link = preview.locator("a.preview-link")
+    assert link.inner_text() == "Go to the source entry"
+    link.click()
+    entry_id = link.get_attribute("href").removeprefix("#")
+    assert tab.url.endswith("#" + entry_id)
+    entry = tab.locator(f"#{entry_id}")
+    assert entry.evaluate("e => e.matches(':target') && e.matches('li.source')")
+    assert _in_viewport(tab, entry.locator(".reference"))
+    # It is the entry of the source the preview named, with the same rating.
+    assert name.strip("“”") in squash(entry.locator(".reference").inner_text())
+    assert rating in squash(entry.locator(".source-head").inner_text())
+    # ...whose back-link returns to the same citation.
+    citation_id = badge.evaluate("b => b.closest('.citation').id")
+    back = entry.locator(f'a[href="#{citation_id}"]')
+    assert back.count() == 1
+    back.click()
+    assert tab.url.endswith("#" + citation_id)
+    assert _in_viewport(tab, badge)
+    assert tab.errors == []
+
+
+# --- a whole journey ----------------------------------------------------------------------------------
+
+
+def _tab_to(tab: Any, predicate: str, limit: int = 150) -> None:
+    """Press Tab until the focused element satisfies the JavaScript `predicate` (given the element)."""
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        if tab.evaluate(f"(el => {predicate})(document.activeElement)"):
+            return
+    pytest.fail(f"Tab never reached an element where {predicate}")
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_a_reader_journey_with_the_keyboard(open_page: Any, site_url: str, width: int) -> None:
+    tab = open_page(width=width, height=800)
+    # The home page lists the briefings; the reader follows one.
+    tab.goto(site_url)
+    title = squash(tab.locator(".briefing-card .card-title a").nth(2).inner_text())
+    tab.locator(".briefing-card .card-title a").nth(2).click()
+    assert squash(tab.locator("h1").inner_text()) == title
+    # Tab to the first citation badge in the text and open its preview with Enter.
+    _tab_to(tab, "el.matches('.briefing-body button.cite-badge')")
+    badge_id = tab.evaluate("document.activeElement.getAttribute('popovertarget')")
+    citation_id = tab.evaluate("document.activeElement.closest('.citation').id")
+    assert tab.evaluate("document.activeElement.matches(':focus-visible')")
+    tab.keyboard.press("Enter")
+    preview = tab.locator(f"#{badge_id}")
+    assert _is_open(preview) and _in_viewport(tab, preview)
+    shown, badge = preview.bounding_box(), tab.locator(f'[popovertarget="{badge_id}"]').bounding_box()
+    if width == 1280:
+        # On a wide screen the preview is a side note: in the margin, level with its citation.
+        text_column = tab.locator(".briefing-body").bounding_box()
+        assert shown["x"] >= text_column["x"] + text_column["width"]
+        assert abs(shown["y"] - badge["y"]) < 2
+    else:
+        # On a phone it opens under the badge, across the width of the text.
+        assert shown["y"] >= badge["y"] + badge["height"] - 1
+    # Follow the preview's link with the keyboard too.
+    _tab_to(tab, "el.matches('a.preview-link')", limit=5)
+    tab.keyboard.press("Enter")
+    entry = tab.locator(":target")
+    assert entry.evaluate("e => e.matches('li.source')")
+    assert _in_viewport(tab, entry.locator(".reference"))
+    assert not preview.is_visible()
+    # From the entry, the back-link to the same citation.
+    _tab_to(tab, f"el.getAttribute('href') === '#{citation_id}'", limit=40)
+    tab.keyboard.press("Enter")
+    assert tab.url.endswith("#" + citation_id)
+    assert _in_viewport(tab, tab.locator(f"#{citation_id}"))
+    # The timeline, from the site navigation.
+    tab.locator("nav[aria-label=Site] a", has_text="Timeline").click()
+    assert squash(tab.locator("h1").inner_text()) == "Timeline"
+    assert tab.locator("li.event").first.is_visible()
+    # Search for a word, then narrow by a filter.
+    tab.locator("nav[aria-label=Site] a", has_text="Search").click()
+    open_search(tab, site_url)
+    tab.locator("#search-input").focus()
+    tab.keyboard.type("Shoigu")
+    shown = tab.locator("#search-results .search-result h2 a")
+    shown.first.wait_for()
+    titles = set(shown.all_inner_texts())
+    assert title in titles
+    check_filter(tab, "tag", "source-grading")
+    wait_for_results(tab, {title})
+    if width == PHONE:
+        assert _fits(tab) == []
+    tab.locator("#search-results .search-result h2 a").first.click()
+    assert squash(tab.locator("h1").inner_text()) == title
+    assert tab.outside_requests == []
+    assert tab.errors == []
+
+
+def test_no_page_asks_anything_of_another_origin(open_page: Any, site_url: str, example_site: Path) -> None:
+    tab = open_page()
+    pages = sorted(p.relative_to(example_site).as_posix() for p in example_site.rglob("*.html"))
+    assert len(pages) >= 15
+    for path in pages:
+        tab.goto(site_url + path.removesuffix("index.html"))
+        if path == "search/index.html":
+            open_search(tab, site_url)
+            tab.fill("#search-input", "India")
+            tab.locator(".search-result").first.wait_for()
+    assert tab.outside_requests == []
+    assert tab.errors == []
+
+
+def test_the_404_page_works_at_any_depth(open_page: Any, site_url: str) -> None:
+    tab = open_page(width=PHONE, height=740)
+    response = tab.goto(site_url + "no/such/page/here/")
+    assert response.status == 404
+    assert squash(tab.locator("h1").inner_text()) == "Page not found"
+    # Its stylesheet loads from deep down, and its links lead back into the site.
+    assert "system-ui" in tab.evaluate("getComputedStyle(document.body).fontFamily")
+    tab.locator("main a", has_text="The timeline").click()
+    assert squash(tab.locator("h1").inner_text()) == "Timeline"
+    # The one error is the page's own status: the stylesheet, icon and script all loaded.
+    assert tab.errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]

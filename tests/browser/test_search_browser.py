@@ -1,0 +1,136 @@
+"""A reader searches the briefings in Chromium, and narrows the results with the filters.
+
+What the results should be is read from the built pages themselves: the words of each
+briefing, and the tag, confidence and reliability facets each briefing page declares to Pagefind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.html_text import parse_html, squash
+
+#: A word that the example site uses in one briefing only (the test checks that it does).
+RARE_WORD = "dirham"
+#: A word that every briefing uses.
+COMMON_WORD = "India"
+
+
+def _briefings(site: Path) -> dict[str, dict[str, Any]]:
+    """Title, indexed text and filter values of each briefing page, by title."""
+    found = {}
+    for path in sorted((site / "briefings").glob("*/index.html")):
+        page = parse_html(path.read_text(encoding="utf-8"))
+        bodies = [e for e in page.iter() if "data-pagefind-body" in e.attrs]
+        if not bodies:
+            continue
+        filters: dict[str, set[str]] = defaultdict(set)
+        for element in bodies[0].iter():
+            if "data-pagefind-filter" in element.attrs:
+                filters[element.attrs["data-pagefind-filter"]].add(squash(element.text))
+        title = squash(page.by_id("briefing-title").text)
+        found[title] = {"text": squash(bodies[0].text), "filters": filters}
+    return found
+
+
+def wait_for_results(tab: Any, expected: set[str]) -> None:
+    """Wait until the result list shows exactly the briefings titled `expected` (in any order)."""
+    script = """expected => {
+        const shown = [...document.querySelectorAll('#search-results .search-result h2 a')]
+            .map(a => a.textContent.trim());
+        return shown.length === expected.length && expected.every(t => shown.includes(t));
+    }"""
+    # On a timeout, the assertions below say what is shown instead.
+    with contextlib.suppress(Exception):
+        tab.wait_for_function(script, arg=sorted(expected), timeout=8000)
+    shown = tab.locator("#search-results .search-result h2 a").all_inner_texts()
+    assert sorted(shown) == sorted(expected)
+    count = len(expected)
+    status = tab.locator("#search-status").inner_text()
+    assert status == (
+        f"{count} briefing{'' if count == 1 else 's'} found." if count else "No briefings match."
+    )
+
+
+def open_search(tab: Any, site_url: str) -> None:
+    tab.goto(site_url + "search/")
+    # The filters appear once the Pagefind bundle and its filter index have loaded.
+    tab.locator("#search-filters").wait_for(state="visible")
+
+
+def check_filter(tab: Any, name: str, value: str) -> None:
+    box = tab.locator(f'#filter-{name} input[type="checkbox"][value="{value}"]')
+    assert box.count() == 1, (name, value)
+    # The reader sees the value and how many briefings have it.
+    label = tab.locator(f'label[for="{box.get_attribute("id")}"]').inner_text()
+    assert label.startswith(value + " (")
+    box.check()
+
+
+def test_a_word_in_one_briefing_finds_that_briefing(page: Any, site_url: str, example_site: Path) -> None:
+    briefings = _briefings(example_site)
+    having = {title for title, b in briefings.items() if RARE_WORD.lower() in b["text"].lower()}
+    assert len(having) == 1, f"{RARE_WORD!r} should be in exactly one briefing, is in {having}"
+    open_search(page, site_url)
+    page.fill("#search-input", RARE_WORD)
+    wait_for_results(page, having)
+    # The excerpt shows the word, marked.
+    assert RARE_WORD in page.locator("#search-results mark").first.inner_text().lower()
+    # The address keeps the query, so a search can be shared and reloaded.
+    assert page.url.endswith(f"?q={RARE_WORD}")
+    page.reload()
+    page.locator("#search-filters").wait_for(state="visible")
+    wait_for_results(page, having)
+    # The result leads to the briefing.
+    page.locator("#search-results .search-result h2 a").first.click()
+    assert squash(page.locator("h1").inner_text()) == next(iter(having))
+    assert page.outside_requests == []
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("facet", ["tag", "confidence", "reliability"])
+def test_each_filter_narrows_the_results(page: Any, site_url: str, example_site: Path, facet: str) -> None:
+    briefings = _briefings(example_site)
+    everything = {title for title, b in briefings.items() if COMMON_WORD.lower() in b["text"].lower()}
+    assert len(everything) == len(briefings) >= 3
+    # The value of this facet that the fewest briefings have (but some do).
+    values: dict[str, set[str]] = defaultdict(set)
+    for title, b in briefings.items():
+        for value in b["filters"][facet]:
+            values[value].add(title)
+    value, narrowed = min(
+        ((v, titles) for v, titles in values.items() if 0 < len(titles) < len(everything)),
+        key=lambda item: (len(item[1]), item[0]),
+    )
+    open_search(page, site_url)
+    # Every value of the facet is offered, with the number of briefings that have it.
+    offered = page.locator(f"#filter-{facet} input[type=checkbox]").evaluate_all(
+        "boxes => boxes.map(b => b.value)"
+    )
+    assert sorted(offered) == sorted(values)
+    labels = page.locator(f"#filter-{facet} label").all_inner_texts()
+    assert sorted(labels) == sorted(f"{v} ({len(titles)})" for v, titles in values.items())
+    page.fill("#search-input", COMMON_WORD)
+    wait_for_results(page, everything)
+    check_filter(page, facet, value)
+    wait_for_results(page, narrowed)
+    # A second value of the same facet widens again (either one), a value of another facet narrows (both).
+    other_facet = "tag" if facet != "tag" else "confidence"
+    other_value, other_titles = next(
+        (v, {t for t, b in briefings.items() if v in b["filters"][other_facet]})
+        for v in sorted({v for b in briefings.values() for v in b["filters"][other_facet]})
+        if {t for t, b in briefings.items() if v in b["filters"][other_facet]} & narrowed
+    )
+    check_filter(page, other_facet, other_value)
+    wait_for_results(page, narrowed & other_titles)
+    # Unticking restores the wider results.
+    page.locator(f'#filter-{other_facet} input[value="{other_value}"]').uncheck()
+    page.locator(f'#filter-{facet} input[value="{value}"]').uncheck()
+    wait_for_results(page, everything)
+    assert page.outside_requests == []
+    assert page.errors == []
