@@ -109,6 +109,7 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
         )
 
     corpus, diagnostics = load_corpus(config)
+    diagnostics.extend(refuse_symlinks(config.templates_dir))
     try:
         corpus = with_git_history(corpus, config)
     except GitError as error:
@@ -168,6 +169,39 @@ def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
             dataclasses.replace(briefing, updated=updated, revisions=found if git.history else ())
         )
     return dataclasses.replace(corpus, briefings=tuple(briefings))
+
+
+def refuse_symlinks(folder: Path) -> list[Diagnostic]:
+    """A symbolic link anywhere under `folder` is an error: a build never reads outside the site."""
+    found = []
+    if folder.is_symlink():
+        return [
+            Diagnostic(
+                folder,
+                Position(1, 1),
+                Severity.ERROR,
+                "symbolic links are not allowed in a site's folders",
+                "copy the files instead",
+                "symlink",
+            )
+        ]
+    if not folder.is_dir():
+        return []
+    for current, subfolders, files in os.walk(folder, followlinks=False):
+        for name in sorted(subfolders + files):
+            path = Path(current) / name
+            if path.is_symlink():
+                found.append(
+                    Diagnostic(
+                        path,
+                        Position(1, 1),
+                        Severity.ERROR,
+                        "symbolic links are not allowed in a site's folders",
+                        "copy the file instead",
+                        "symlink",
+                    )
+                )
+    return found
 
 
 def check(options: BuildOptions) -> BuildResult:

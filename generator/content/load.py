@@ -38,6 +38,11 @@ from generator.markdown.body import RenderedBody, render_body
 
 REGISTRY_NAME = "_sources.yaml"
 
+#: Folder names Windows reserves: a page at /briefings/con/ could not be checked out there.
+RESERVED_SLUGS = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
+
 
 @dataclass(frozen=True)
 class LinkTarget:
@@ -360,13 +365,37 @@ class _BriefingLoader:
                 )
             )
         for tag_index, tag in enumerate(fm.tags):
-            if not slugify(tag):
+            if has_invisible_characters(tag):
+                self.error(
+                    document.position_of(("tags", tag_index)),
+                    f"the tag {tag!r} contains invisible or control characters",
+                    "retype the tag; bidirectional and zero-width characters can make two tags look alike",
+                )
+            elif not slugify(tag):
                 self.error(
                     document.position_of(("tags", tag_index)),
                     f"the tag '{tag}' has no letters or digits to make a URL from",
                 )
 
+        if fm.slug is None and has_invisible_characters(self.path.name):
+            self.diagnostics.add(
+                Diagnostic(
+                    self.path,
+                    Position(1, 1),
+                    Severity.WARNING,
+                    f"the file name {self.path.name!r} contains invisible or control characters",
+                    "rename the file; its URL is made from the visible characters only",
+                    "slug",
+                )
+            )
         slug = fm.slug or slug_from_path(self.path)
+        if slug in RESERVED_SLUGS:
+            self.error(
+                document.position_of(("slug",)) if fm.slug else Position(1, 1),
+                f"'{slug}' cannot be a slug: it is a reserved file name on Windows",
+                "set another slug: in the front matter",
+                "slug",
+            )
         if not slug:
             self.error(
                 Position(1, 1),
@@ -506,7 +535,15 @@ def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[
     for briefing in survivors:
         for alias, position in zip(briefing.aliases, briefing.alias_positions, strict=True):
             folded = alias.casefold()
-            if folded in owners:
+            if folded in RESERVED_SLUGS:
+                diagnostics.error(
+                    briefing.path,
+                    position,
+                    f"'{alias}' cannot be an alias: it is a reserved file name on Windows",
+                    None,
+                    "duplicate-slug",
+                )
+            elif folded in owners:
                 owner = owners[folded]
                 where = (
                     "this briefing's own slug"

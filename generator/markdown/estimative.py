@@ -86,14 +86,9 @@ class _Scanner:
         line_index = block.map[0] if block.map else 0
         pieces: list[str] = []
         children: list[Token] = []
+        offset = 0  # where the current token starts in the paragraph's text
         for token in block.children or []:
-            offset = sum(len(piece) for piece in pieces)
-            if token.type in ("softbreak", "hardbreak"):
-                line_index += 1
-                pieces.append(" ")
-            elif token.type == "code_inline":
-                pieces.append(" " * len(token.content))
-            elif token.type == "text":
+            if token.type == "text":
                 for match in CONFIDENCE_PATTERN.finditer(token.content):
                     position = self.locate(line_index, match.group(0))
                     self.found.confidences.append(
@@ -102,9 +97,18 @@ class _Scanner:
                         )
                     )
                 children.extend(self.cut_terms(token, line_index, paragraph, offset))
-                pieces.append(token.content)
-                continue
-            children.append(token)
+                piece = token.content
+            else:
+                children.append(token)
+                if token.type in ("softbreak", "hardbreak"):
+                    line_index += 1
+                    piece = " "
+                elif token.type == "code_inline":
+                    piece = " " * len(token.content)  # code is not prose, but keeps offsets
+                else:
+                    continue
+            pieces.append(piece)
+            offset += len(piece)
         block.children = children
         self.found.paragraphs.append("".join(pieces))
 

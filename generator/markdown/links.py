@@ -14,6 +14,7 @@ time and decide here, in one place, with an allowlist:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -107,7 +108,22 @@ def link_policy(state: StateCore) -> None:
         block.children = children
 
 
+def _has_hidden_characters(url: str) -> bool:
+    """Control, bidirectional or zero-width characters, even percent-encoded, as in `java%09script:`."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in unquote(url))
+
+
 def _accept_link(token: Token, href: str, position: Position, collected: LinkEnv) -> bool:
+    if _has_hidden_characters(href):
+        collected.problems.append(
+            LinkProblem(
+                "the link's address contains control or invisible characters; it is shown as plain text",
+                "retype the address",
+                position,
+                is_error=False,
+            )
+        )
+        return False
     scheme = url_scheme(href)
     if scheme in SAFE_SCHEMES or href.startswith("//"):
         token.attrSet("class", "external")
@@ -136,6 +152,11 @@ def _accept_link(token: Token, href: str, position: Position, collected: LinkEnv
 
 
 def _accept_image(token: Token, src: str, position: Position, collected: LinkEnv) -> bool:
+    if _has_hidden_characters(src):
+        collected.problems.append(
+            LinkProblem("the image's address contains control or invisible characters", None, position, True)
+        )
+        return False
     scheme = url_scheme(src)
     if scheme is not None or src.startswith("//") or not src:
         collected.problems.append(

@@ -1,0 +1,161 @@
+"""Hostile briefings, one fixture per case in tests/fixtures/hostile/: no input may run code,
+publish a script, escape the output folder, or end in a traceback.
+
+Each case builds a site holding only that file. A case either builds, and then its output
+is scanned for scripts, event handlers and unsafe URLs, or fails with the diagnostic named
+here, at a position.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Site
+from tests.html_text import parse_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
+CASES = sorted(path.stem for path in FIXTURES.glob("*.md"))
+
+#: Cases that must fail, with a part of the message they must fail with.
+REFUSED = {
+    "yaml-python-object-tag": "the YAML tag '!!python/object/apply:os.system' is not allowed",
+    "yaml-duplicate-key": "duplicate key 'tags'",
+    "yaml-norway-and-version": "'title' must be text, not a yes/no value (false)",
+    "yaml-alias-bomb": "the YAML expands to more than",
+    "front-matter-not-a-mapping": "the front matter must be a mapping",
+    "front-matter-scalar": "the front matter must be a mapping",
+    "slug-traversal": "'../../outside' is not a valid id",
+    "slug-absolute": "'/etc/briefing' is not a valid id",
+    "slug-backslash": "is not a valid id",
+    "slug-nul": "contains invisible or control characters",
+    "slug-windows-reserved": "'con' cannot be a slug",
+    "alias-traversal": "'../../index' is not a valid id",
+    "image-traversal": "the image '../../secret.txt' points outside static/",
+    "image-remote": "images must be files in static/",
+    "bidi-and-zero-width-ids": "contains invisible or control characters",
+    "data-uri": "images must be files in static/",
+}
+UNSAFE_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file|intent|ms-settings|foo):", re.IGNORECASE)
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "xlink:href")
+
+
+def _build(site: Site, case: str) -> tuple[int, str]:
+    shutil.copy(FIXTURES / f"{case}.md", site.root / "briefings" / f"{case}.md")
+    return _run_build(site)
+
+
+def _run_build(site: Site) -> tuple[int, str]:
+    result = site.brief("build")
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "internal error" not in output, output
+    return result.exit_code, output
+
+
+def assert_no_active_content(root: Path) -> None:
+    """No script of content's, no event-handler attribute and no unsafe URL in any page."""
+    for path in root.rglob("*.html"):
+        page = parse_html(path.read_text(encoding="utf-8"))
+        for element in page.iter():
+            for name, value in element.attrs.items():
+                assert not name.lower().startswith("on"), f"{path}: {name}={value!r}"
+                if name.lower() in URL_ATTRIBUTES:
+                    assert not UNSAFE_SCHEMES.match(value), f"{path}: {name}={value!r}"
+            if element.tag == "script":
+                is_data = element.attrs.get("type") == "application/ld+json"
+                is_ours = element.attrs.get("src", "").endswith(("assets/brief.js", "assets/search.js"))
+                assert is_data or is_ours, f"{path}: a script that is not Brief's: {element.attrs}"
+            if element.tag in ("iframe", "object", "embed", "base") or (
+                element.tag == "form" and element.attrs.get("id") != "search-form"
+            ):
+                pytest.fail(f"{path}: <{element.tag}> from content")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_case(site: Site, case: str) -> None:
+    shutil.copy(FIXTURES / f"{case}.md", site.root / "briefings" / f"{case}.md")
+    before = set(site.root.parent.rglob("*"))
+    code, output = _run_build(site)
+    written = set(site.root.parent.rglob("*")) - before
+    outside = [p for p in written if not p.is_relative_to(site.root / "_site") and p != site.root / "_site"]
+    assert outside == [], f"files written outside the output folder: {outside}"
+    if case in REFUSED:
+        assert code == 1, output
+        assert REFUSED[case] in output, output
+        assert re.search(rf"briefings/{re.escape(case)}\.md:\d+:\d+: error: ", output), output
+        assert not (site.root / "_site").exists()
+    else:
+        assert code == 0, output
+        assert_no_active_content(site.root / "_site")
+    assert not Path("/tmp/brief-pwned").exists()
+
+
+def test_template_syntax_is_printed_not_evaluated(site: Site) -> None:
+    assert _build(site, "template-syntax-everywhere")[0] == 0
+    page = site.page("template-syntax-everywhere")
+    assert "{{ 7*7 }}" in page and "{% include &#39;base.html&#39; %}" in page and "{{ config }}" in page
+    assert "49" not in page and "xxxxxxxxx" not in page
+
+
+def test_json_ld_cannot_close_its_script_element(site: Site) -> None:
+    assert _build(site, "json-ld-script-close")[0] == 0
+    page = site.page("json-ld-script-close")
+    block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block
+    assert json.loads(block)["headline"] == "</script><script>alert(1)</script>"
+    assert page.lower().count("<script") == page.count('<script src="') + 1
+
+
+def test_heading_ids_that_could_clobber_get_a_prefix(site: Site) -> None:
+    assert _build(site, "dom-clobbering-headings")[0] == 0
+    page = parse_html(site.page("dom-clobbering-headings"))
+    heading_ids = [h.attrs["id"] for h in page.find_all() if h.tag in ("h2", "h3") and "id" in h.attrs]
+    for wanted in ("h-location", "h-document", "h-cite-1", "h-src-s", "h-sources", "h-123"):
+        assert wanted in heading_ids
+    ids = [e.attrs["id"] for e in page.iter() if "id" in e.attrs]
+    assert len(ids) == len(set(ids)), "duplicate ids on the page"
+
+
+def test_pathological_markdown_finishes_quickly(site: Site) -> None:
+    import time
+
+    for case in ("deeply-nested-quotes", "deeply-nested-brackets", "deeply-nested-lists", "very-long-line"):
+        started = time.monotonic()
+        code, _ = _build(site, case)
+        assert code == 0
+        assert time.monotonic() - started < 20, case
+
+
+def test_an_oversized_file_is_refused_with_a_clear_error(site: Site) -> None:
+    site.write("briefings/huge.md", "---\ntitle: Huge\ndate: 2025-08-08\n---\n" + "x" * (3 * 1024 * 1024))
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert (
+        "briefings/huge.md:1:1: error: the file is 3,145,765 bytes; the limit is 2,097,152" in result.stderr
+    )
+
+
+def test_slugs_that_collide_after_case_folding_or_normalisation(site: Site) -> None:
+    site.write("briefings/Caf\u00e9.md", "---\ntitle: A\ndate: 2025-08-08\nsummary: S.\n---\n")
+    site.write("briefings/cafe\u0301.md", "---\ntitle: B\ndate: 2025-08-08\nsummary: S.\n---\n")
+    site.write("briefings/CAFE.md", "---\ntitle: C\ndate: 2025-08-08\nsummary: S.\n---\n")
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert result.stderr.count("the slug 'cafe' is already used by") == 2
+
+
+@pytest.mark.parametrize("folder", ["briefings", "static", "templates"])
+def test_symbolic_links_are_refused(site: Site, tmp_path: Path, folder: str) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\ndate: 2025-08-08\n---\nsecret words\n")
+    (site.root / folder).mkdir(exist_ok=True)
+    (site.root / folder / "linked.md").symlink_to(secret)
+    site.write("briefings/ok.md", "---\ntitle: OK\ndate: 2025-08-08\nsummary: S.\n---\n")
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert f"{folder}/linked.md:1:1: error: symbolic links are not allowed" in result.stderr
+    assert not (site.root / "_site").exists()
