@@ -380,5 +380,5 @@ def _without_nulls(value: object) -> object:
 
 def script_json(value: object) -> str:
     """JSON that cannot close or confuse the <script> element it sits in."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=1)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -72,7 +72,8 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         if isinstance(page, JsonPage):
-            return json.dumps(page.data, ensure_ascii=False, indent=2) + "\n"
+            # Compact: the C encoder is ten times faster than the indenting one.
+            return json.dumps(page.data, ensure_ascii=False, separators=(",", ":")) + "\n"
         url: UrlMaker | RootUrlMaker = UrlMaker(page.path, self.site.portable)
         if isinstance(page, NotFoundPage):
             url = RootUrlMaker(page.root_path)

