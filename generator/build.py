@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +22,11 @@ from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.gitinfo import GitError, revisions_by_file
 from generator.output import OutputError, StagedOutput, check_output_dir
+from generator.parallel import map_shared
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.search import build_search_index
 from generator.site import plan_site
+from generator.views import Page
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -204,8 +208,31 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
     return found
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector for the length of a build.
+
+    A build allocates millions of small objects and frees them by reference counting; the
+    cycle collector would walk all of them again and again (a third of a cold build's
+    time). It runs once at the end instead.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
 def check(options: BuildOptions) -> BuildResult:
     """Validate every briefing, drafts included, without writing anything."""
+    with _no_cyclic_gc():
+        return _check(options)
+
+
+def _check(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     analysed = _analyse(options, everything=True)
     if isinstance(analysed, BuildResult):
@@ -232,6 +259,11 @@ def _count_sources(briefings: list[Briefing]) -> int:
 
 def build(options: BuildOptions, progress: ProgressCallback | None = None) -> BuildResult:
     """Build the site. Writes nothing unless the build succeeds; then swaps the output in."""
+    with _no_cyclic_gc():
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildResult:
     started = time.perf_counter()
     analysed = _analyse(options, everything=False)
     if isinstance(analysed, BuildResult):
@@ -274,8 +306,12 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
     try:
         renderer = Renderer(plan.site, config.templates_dir)
         total = len(plan.pages)
-        for done, page in enumerate(plan.pages, start=1):
-            staged.write_text(page.path, renderer.render(page))
+        chunks = [
+            range(start, min(start + _PAGES_PER_TASK, total)) for start in range(0, total, _PAGES_PER_TASK)
+        ]
+        done = 0
+        for written in map_shared(_render_pages, (plan.pages, renderer, staged), chunks, chunksize=1):
+            done += written
             if progress is not None:
                 progress(done, total)
         for relative, path in theme_assets(config.templates_dir):
@@ -313,6 +349,18 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
     result.diagnostics = diagnostics.sorted()
     result.seconds = time.perf_counter() - started
     return result
+
+
+_PAGES_PER_TASK = 25
+
+
+def _render_pages(shared: tuple[list[Page], Renderer, StagedOutput], indices: range) -> int:
+    """Render and write some pages; runs in a worker process. Pages stream to disk."""
+    pages, renderer, staged = shared
+    for index in indices:
+        page = pages[index]
+        staged.write_text(page.path, renderer.render(page))
+    return len(indices)
 
 
 def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
-from slugify import slugify
 
 from generator.config import SiteConfig
 from generator.content.load import LinkTarget
+from generator.content.values import slug_of
 from generator.markdown.citations import PLACEHOLDER_PATTERN
 from generator.markdown.links import LINK_PLACEHOLDER_PATTERN
 from generator.urls import RootUrlMaker, UrlMaker, briefing_path
@@ -118,7 +118,7 @@ def scale_stylesheet(config: SiteConfig) -> str:
     ]
     for scale, grade, colour in graded:
         if colour:
-            selector = f".badge-{scale}-{slugify(grade) or 'none'}"
+            selector = f".badge-{scale}-{slug_of(grade) or 'none'}"
             rules.append(f"{selector} {{ border-color: {colour}; box-shadow: inset 0.35em 0 0 {colour}; }}\n")
     return "".join(rules)
 

@@ -12,13 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from slugify import slugify
-
 from generator.analysis.confidence import CONFIDENCE_ORDER, ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.config import SiteConfig
 from generator.content.load import LinkTarget
 from generator.content.model import Briefing, Claim, Event, Source
+from generator.content.values import slug_of
 from generator.indexes import (
     NOT_FOUND_PATH,
     SEARCH_PATH,
@@ -437,7 +436,7 @@ def summarise(
         date=long_date(briefing.date),
         date_iso=briefing.date.isoformat(),
         summary=briefing.summary,
-        tags=tuple(TagView(tag, slugify(tag)) for tag in briefing.tags),
+        tags=tuple(TagView(tag, slug_of(tag)) for tag in briefing.tags),
         status=briefing.status,
         marking=briefing.marking,
         confidence_counts=tuple(

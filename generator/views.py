@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from slugify import slugify
-
 from generator.content.load import LinkTarget
+from generator.content.values import slug_of
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Badge:
 
     @property
     def css_class(self) -> str:
-        grade = slugify(self.key or self.grade) or "none"
+        grade = slug_of(self.key or self.grade) or "none"
         return f"badge badge-{self.scale} badge-{self.scale}-{grade} is-{self.strength}"
 
 

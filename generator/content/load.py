@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slugify import slugify
-
 from generator.config import SiteConfig
 from generator.content.frontmatter import read_text, split_front_matter
 from generator.content.model import (
@@ -31,10 +29,11 @@ from generator.content.model import (
 )
 from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import validate_document
-from generator.content.values import has_invisible_characters
+from generator.content.values import has_invisible_characters, slug_of
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, render_body
+from generator.parallel import map_shared
 
 REGISTRY_NAME = "_sources.yaml"
 
@@ -197,7 +196,7 @@ def _suggest(unknown: str, known: Iterable[str]) -> str | None:
 
 def slug_from_path(path: Path) -> str:
     """The URL slug of a file name: transliterated to `[a-z0-9-]`."""
-    return slugify(path.stem)
+    return slug_of(path.stem)
 
 
 class _BriefingLoader:
@@ -371,7 +370,7 @@ class _BriefingLoader:
                     f"the tag {tag!r} contains invisible or control characters",
                     "retype the tag; bidirectional and zero-width characters can make two tags look alike",
                 )
-            elif not slugify(tag):
+            elif not slug_of(tag):
                 self.error(
                     document.position_of(("tags", tag_index)),
                     f"the tag '{tag}' has no letters or digits to make a URL from",
@@ -720,18 +719,32 @@ def _has_symlink(root: Path, inside: Path) -> bool:
     return False
 
 
+_LoadResult = tuple[Briefing | None, list[Diagnostic], Declared | None]
+
+
+def _load_one(shared: tuple[SiteConfig, Mapping[str, Source]], path: Path) -> _LoadResult:
+    """Load one file; run in a worker process, so it returns its diagnostics."""
+    config, registry = shared
+    diagnostics = DiagnosticList()
+    loader = _BriefingLoader(path, config, registry, diagnostics)
+    briefing = loader.load()
+    return briefing, diagnostics.items, loader.declared
+
+
 def load_corpus(config: SiteConfig) -> tuple[Corpus, DiagnosticList]:
-    """Load every briefing (drafts included) and the shared registry."""
+    """Load every briefing (drafts included) and the shared registry, on every core."""
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
+    paths = find_briefing_files(config.briefings_dir, diagnostics)
     briefings = []
     declared: dict[Path, Declared] = {}
-    for path in find_briefing_files(config.briefings_dir, diagnostics):
-        loader = _BriefingLoader(path, config, registry, diagnostics)
-        briefing = loader.load()
+    for path, (briefing, problems, declared_here) in zip(
+        paths, map_shared(_load_one, (config, registry), paths), strict=True
+    ):
+        diagnostics.extend(problems)
         if briefing is not None:
             briefings.append(briefing)
-        if loader.declared is not None:
-            declared[path] = loader.declared
+        if declared_here is not None:
+            declared[path] = declared_here
     briefings = check_slugs(briefings, diagnostics)
     return Corpus(briefings=tuple(briefings), registry=registry, declared=declared), diagnostics

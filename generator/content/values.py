@@ -7,6 +7,7 @@ value or raises `ValueProblem`, whose message and hint reach the analyst as they
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@functools.lru_cache(maxsize=8192)
+def slug_of(text: str) -> str:
+    """`text` transliterated to `[a-z0-9-]` (python-slugify), cached: tags and grades repeat."""
+    from slugify import slugify
+
+    return str(slugify(text))
 
 
 class ValueProblem(ValueError):
@@ -41,9 +50,7 @@ def parse_id(value: Any) -> str:
         raise ValueProblem(f"an id must be text, not {describe_type(value)}")
     if ID_PATTERN.fullmatch(value):
         return value
-    from slugify import slugify
-
-    suggestion = slugify(value)
+    suggestion = slug_of(value)
     hint = "ids use lowercase letters, digits and hyphens, and start with a letter or digit"
     if suggestion and suggestion != value:
         hint += f", for example '{suggestion}'"
