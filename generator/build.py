@@ -20,10 +20,18 @@ from generator.config import SiteConfig, load_config
 from generator.content.load import LinkTarget, load_corpus, resolve_links
 from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
+from generator.fingerprint import (
+    BuildState,
+    diagnostics_to_records,
+    input_fingerprint,
+    load_state,
+    records_to_diagnostics,
+    save_state,
+)
 from generator.gitinfo import GitError, revisions_by_file
-from generator.output import OutputError, StagedOutput, check_output_dir
+from generator.output import MARKER, OutputError, StagedOutput, check_output_dir
 from generator.parallel import map_shared
-from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
+from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets, theme_dir
 from generator.search import build_search_index
 from generator.site import plan_site
 from generator.views import Page
@@ -59,6 +67,8 @@ class BuildResult:
     output: Path | None = None
     written: bool = False
     excluded: list[str] = field(default_factory=list)
+    #: Nothing the build reads had changed since the last build into the same folder.
+    up_to_date: bool = False
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -263,8 +273,68 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
         return _build(options, progress)
 
 
+def _fingerprint(options: BuildOptions, output: Path) -> str:
+    settings = {
+        "out": str(output),
+        "drafts": options.drafts,
+        "base_url": options.base_url,
+        "portable": options.portable,
+        "publish_up_to": options.publish_up_to,
+    }
+    return input_fingerprint(options.site_root, theme_dir(), settings)
+
+
+def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult | None, str | None]:
+    """The last build's result when nothing it read has changed since; and the fingerprint."""
+    if options.clean:
+        return None, None
+    config, _ = load_config(options.site_root)
+    if config is None or config.spec.git.updated or config.spec.git.history:
+        return None, None  # Git dates depend on more than the files
+    output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
+    fingerprint = _fingerprint(options, output)
+    state = load_state(config.cache_dir)
+    if state is None or state.fingerprint != fingerprint or state.output != str(output):
+        return None, fingerprint
+    if not (output / MARKER).is_file():
+        return None, fingerprint
+    diagnostics = DiagnosticList(records_to_diagnostics(state.diagnostics))
+    result = BuildResult(
+        diagnostics=diagnostics.sorted(),
+        exit_code=_exit_code(diagnostics, options.strict),
+        briefings=state.briefings,
+        claims=state.claims,
+        sources=state.sources,
+        pages=state.pages,
+        output=output,
+        up_to_date=True,
+    )
+    result.seconds = time.perf_counter() - started
+    return result, fingerprint
+
+
+def _refused_output(options: BuildOptions) -> BuildResult | None:
+    """Check the output folder before any work, so that a refused build writes nothing at all."""
+    config, _ = load_config(options.site_root)
+    if config is None:
+        return None  # reported, with its positions, by the analysis
+    output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
+    try:
+        check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
+    except OutputError as error:
+        problem = Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "output")
+        return BuildResult([problem], EXIT_USAGE, output=output)
+    return None
+
+
 def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildResult:
     started = time.perf_counter()
+    refused = _refused_output(options)
+    if refused is not None:
+        return refused
+    unchanged, fingerprint = _already_built(options, started)
+    if unchanged is not None:
+        return unchanged
     analysed = _analyse(options, everything=False)
     if isinstance(analysed, BuildResult):
         return analysed
@@ -346,6 +416,19 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
             staged.commit()
             result.written = True
             result.pages = len(plan.pages)
+            if fingerprint is not None:
+                save_state(
+                    config.cache_dir,
+                    BuildState(
+                        fingerprint=fingerprint,
+                        output=str(output),
+                        diagnostics=diagnostics_to_records(diagnostics.sorted()),
+                        briefings=result.briefings,
+                        claims=result.claims,
+                        sources=result.sources,
+                        pages=result.pages,
+                    ),
+                )
     result.diagnostics = diagnostics.sorted()
     result.seconds = time.perf_counter() - started
     return result

@@ -143,11 +143,13 @@ def build_command(
     if result.exit_code == EXIT_USAGE:
         sys.exit(EXIT_USAGE)
     if not quiet:
-        if result.written and result.output is not None:
+        if result.up_to_date and result.output is not None:
+            verb = f"Up to date: {display_path(result.output)} (nothing changed since the last build)"
+        elif result.written and result.output is not None:
             verb = f"Built {display_path(result.output)}"
         else:
             verb = "Build failed; the output folder was not changed"
-        click.echo(_summary(result, verb), err=not result.written)
+        click.echo(_summary(result, verb), err=not (result.written or result.up_to_date))
     sys.exit(result.exit_code)
 
 

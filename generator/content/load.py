@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig
+from generator.content.cache import LoadCache
 from generator.content.frontmatter import read_text, split_front_matter
 from generator.content.model import (
     Briefing,
@@ -214,9 +215,10 @@ class _BriefingLoader:
     def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
         self.diagnostics.error(self.path, position, message, hint, code)
 
-    def load(self) -> Briefing | None:
+    def load(self, data: bytes | None = None) -> Briefing | None:
+        """Load the file, whose bytes may already have been read."""
         try:
-            data = self.path.read_bytes()
+            data = self.path.read_bytes() if data is None else data
         except OSError as error:
             self.error(Position(1, 1), f"cannot read the file: {error.strerror}", code="io")
             return None
@@ -719,28 +721,55 @@ def _has_symlink(root: Path, inside: Path) -> bool:
     return False
 
 
-_LoadResult = tuple[Briefing | None, list[Diagnostic], Declared | None]
+@dataclass(frozen=True)
+class LoadedFile:
+    """What loading one file gave, as the build cache keeps it."""
+
+    briefing: Briefing | None
+    diagnostics: tuple[Diagnostic, ...]
+    declared: Declared | None
 
 
-def _load_one(shared: tuple[SiteConfig, Mapping[str, Source]], path: Path) -> _LoadResult:
-    """Load one file; run in a worker process, so it returns its diagnostics."""
-    config, registry = shared
+@dataclass(frozen=True)
+class _LoadContext:
+    config: SiteConfig
+    registry: Mapping[str, Source]
+    cache: LoadCache | None
+
+
+def _load_one(shared: _LoadContext, path: Path) -> LoadedFile:
+    """Load one file, or take it from the cache; runs in a worker process."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    key = shared.cache.key(path, data) if shared.cache is not None and data is not None else None
+    if key is not None and shared.cache is not None:
+        cached = shared.cache.get(key)
+        if cached is not None:
+            return cached
     diagnostics = DiagnosticList()
-    loader = _BriefingLoader(path, config, registry, diagnostics)
-    briefing = loader.load()
-    return briefing, diagnostics.items, loader.declared
+    loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics)
+    loaded = LoadedFile(loader.load(data), tuple(diagnostics.items), loader.declared)
+    if key is not None and shared.cache is not None:
+        shared.cache.put(key, loaded)
+    return loaded
 
 
-def load_corpus(config: SiteConfig) -> tuple[Corpus, DiagnosticList]:
-    """Load every briefing (drafts included) and the shared registry, on every core."""
+def load_corpus(config: SiteConfig, use_cache: bool = True) -> tuple[Corpus, DiagnosticList]:
+    """Load every briefing (drafts included) and the shared registry, on every core.
+
+    Unchanged files come from the content-addressed cache in `.brief-cache/load/`.
+    """
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
     paths = find_briefing_files(config.briefings_dir, diagnostics)
     briefings = []
     declared: dict[Path, Declared] = {}
-    for path, (briefing, problems, declared_here) in zip(
-        paths, map_shared(_load_one, (config, registry), paths), strict=True
-    ):
+    cache = LoadCache.for_site(config) if use_cache else None
+    context = _LoadContext(config, registry, cache)
+    for path, loaded in zip(paths, map_shared(_load_one, context, paths), strict=True):
+        briefing, problems, declared_here = loaded.briefing, loaded.diagnostics, loaded.declared
         diagnostics.extend(problems)
         if briefing is not None:
             briefings.append(briefing)

@@ -1,0 +1,137 @@
+"""Turning the content model into JSON and back, for the build cache.
+
+The cache lives in the site's folder, so it is data the build must not trust to run code:
+no pickle. Frozen dataclasses are written as JSON objects and read back by their type
+hints; only the types the model uses are known (text, numbers, booleans, None, dates,
+paths, tuples, frozensets, mappings, unions of these, and dataclasses of them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import functools
+import json
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar, Union
+
+T = TypeVar("T")
+
+
+class CacheFormatError(ValueError):
+    """A cache entry does not fit the model (an older version, or a damaged file)."""
+
+
+def _to_json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _to_json(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): _to_json(item) for key, item in value.items()}
+    if isinstance(value, frozenset):
+        return sorted(_to_json(item) for item in value)
+    if isinstance(value, (tuple, list)):
+        return [_to_json(item) for item in value]
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(_to_json(value), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+def _identity(data: Any) -> Any:
+    return data
+
+
+def _checked(expected: type) -> Decoder:
+    def decode(data: Any) -> Any:
+        if not isinstance(data, expected):
+            raise CacheFormatError(f"{data!r} is not {expected.__name__}")
+        return data
+
+    return decode
+
+
+@functools.cache
+def _decoder(annotation: Any) -> Decoder:
+    """A function that rebuilds a value of type `annotation` from its JSON, made once per type."""
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return _union_decoder(typing.get_args(annotation))
+    if origin is tuple:
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder(args[0])
+            return lambda data: tuple(item(value) for value in data)
+        items = [_decoder(arg) for arg in args]
+        return lambda data: tuple(decode(value) for decode, value in zip(items, data, strict=True))
+    if origin is frozenset:
+        item = _decoder(typing.get_args(annotation)[0])
+        return lambda data: frozenset(item(value) for value in data)
+    if origin in (dict, Mapping):
+        value_decoder = _decoder(typing.get_args(annotation)[1])
+        return lambda data: {key: value_decoder(value) for key, value in data.items()}
+    if annotation is Path:
+        return Path
+    if annotation is datetime.date:
+        return datetime.date.fromisoformat
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation
+    if annotation in (str, int, bool, float):
+        return _checked(annotation)
+    if annotation is Any or annotation is object:
+        return _identity
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        return _dataclass_decoder(annotation)
+    raise CacheFormatError(f"cannot read {annotation!r} from the cache")
+
+
+def _union_decoder(options: tuple[Any, ...]) -> Decoder:
+    optional = type(None) in options
+    primitives = tuple(option for option in options if option in (str, bool, int))
+    others = [option for option in options if option not in (type(None), str, bool, int)]
+    rest = _decoder(others[0]) if others else None
+
+    def decode(data: Any) -> Any:
+        if data is None and optional:
+            return None
+        if type(data) in primitives:
+            return data
+        if rest is None:
+            raise CacheFormatError(f"{data!r} fits none of {options}")
+        return rest(data)
+
+    return decode
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = typing.get_type_hints(cls)
+    fields = [(field.name, _decoder(hints[field.name])) for field in dataclasses.fields(cls)]
+
+    def decode(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise CacheFormatError(f"expected an object for {cls.__name__}")
+        return cls(**{name: decode_field(data[name]) for name, decode_field in fields})
+
+    return decode
+
+
+def loads(data: bytes, cls: type[T]) -> T:
+    try:
+        decoder: Any = _decoder
+        value = decoder(cls)(json.loads(data))
+    except (ValueError, KeyError, TypeError) as error:
+        raise CacheFormatError(str(error)) from None
+    return typing.cast(T, value)

@@ -1,0 +1,64 @@
+"""The load cache: each briefing file's loaded model, keyed by what it was loaded from.
+
+The key is a hash of the file's path and bytes, of everything else loading reads
+(`site.yaml` and `briefings/_sources.yaml`) and of Brief's version; never modification
+times. Entries are JSON (see `cachecodec`), written atomically, so a damaged or foreign
+entry is only ever a cache miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import __version__, cachecodec
+
+if TYPE_CHECKING:
+    from generator.config import SiteConfig
+    from generator.content.load import LoadedFile
+
+CACHE_FOLDER = "load"
+
+
+@dataclass(frozen=True)
+class LoadCache:
+    folder: Path
+    context: str
+
+    @classmethod
+    def for_site(cls, config: SiteConfig) -> LoadCache:
+        digest = hashlib.sha256(f"brief {__version__}\0".encode())
+        for path in (config.path, config.briefings_dir / "_sources.yaml"):
+            digest.update(path.read_bytes() if path.is_file() else b"-")
+            digest.update(b"\0")
+        return cls(config.cache_dir / CACHE_FOLDER, digest.hexdigest())
+
+    def key(self, path: Path, data: bytes) -> str:
+        digest = hashlib.sha256(self.context.encode())
+        digest.update(os.fsencode(path.resolve()) + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> LoadedFile | None:
+        from generator.content.load import LoadedFile
+
+        try:
+            return cachecodec.loads(self._path(key).read_bytes(), LoadedFile)
+        except (OSError, cachecodec.CacheFormatError):
+            return None
+
+    def put(self, key: str, loaded: LoadedFile) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(cachecodec.dumps(loaded))
+            os.replace(temporary, target)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build

@@ -1,0 +1,114 @@
+"""What a build's output depends on, as one content hash, and the cache that remembers it.
+
+The fingerprint covers every byte a build reads (briefings, shared sources, templates,
+the default theme, static files, `site.yaml`), the options that change the output and
+Brief's version; never modification times. When it matches the last successful build into
+the same folder, and that folder is still Brief's, the site is already up to date: the
+build reports the same findings and writes nothing. `--clean`, or deleting
+`.brief-cache/`, forces a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.diagnostics import Diagnostic, Position, Severity
+
+STATE_FILE = "last-build.json"
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What the last successful build read (its fingerprint), where it wrote, what it said."""
+
+    fingerprint: str
+    output: str
+    diagnostics: list[dict[str, object]]
+    briefings: int
+    claims: int
+    sources: int
+    pages: int
+
+
+def _hash_tree(digest: hashlib._Hash, root: Path, label: str) -> None:
+    if not root.is_dir():
+        return
+    for folder, subfolders, files in os.walk(root):
+        subfolders.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            digest.update(f"\0{label}/{relative}\0".encode())
+            if path.is_symlink():
+                digest.update(b"symlink:" + os.fsencode(os.readlink(path)))
+            else:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+
+
+def input_fingerprint(site_root: Path, theme: Path, options: dict[str, object]) -> str:
+    """One hash of everything a build of `site_root` reads, with `options` and the version."""
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps({"version": __version__, "options": options}, sort_keys=True, default=str).encode()
+    )
+    site_yaml = site_root / "site.yaml"
+    if site_yaml.is_file():
+        digest.update(b"\0site.yaml\0" + site_yaml.read_bytes())
+    for label in ("briefings", "templates", "static"):
+        _hash_tree(digest, site_root / label, label)
+    _hash_tree(digest, theme, "theme")
+    return digest.hexdigest()
+
+
+def load_state(cache_dir: Path) -> BuildState | None:
+    try:
+        data = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return BuildState(**data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_state(cache_dir: Path, state: BuildState) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(asdict(state)), encoding="utf-8")
+    os.replace(temporary, cache_dir / STATE_FILE)
+
+
+def forget_state(cache_dir: Path) -> None:
+    (cache_dir / STATE_FILE).unlink(missing_ok=True)
+
+
+def diagnostics_to_records(diagnostics: list[Diagnostic]) -> list[dict[str, object]]:
+    return [
+        {
+            "path": str(d.path),
+            "line": d.line,
+            "col": d.col,
+            "severity": d.severity.name,
+            "message": d.message,
+            "hint": d.hint,
+            "code": d.code,
+        }
+        for d in diagnostics
+    ]
+
+
+def records_to_diagnostics(records: list[dict[str, object]]) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            Path(str(r["path"])),
+            Position(int(str(r["line"])), int(str(r["col"]))),
+            Severity[str(r["severity"])],
+            str(r["message"]),
+            None if r["hint"] is None else str(r["hint"]),
+            str(r["code"]),
+        )
+        for r in records
+    ]
