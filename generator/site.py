@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from generator.analysis.confidence import CONFIDENCE_ORDER, ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
-from generator.config import SiteConfig
+from generator.config import GradeConfig, SiteConfig
 from generator.content.load import LinkTarget
 from generator.content.model import Briefing, Claim, Event, Source
 from generator.content.values import slug_of
@@ -98,6 +98,13 @@ def long_date(day: datetime.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def _grade_badge(scale_name: str, scale: Mapping[str, GradeConfig], grade: str) -> Badge:
+    found = scale.get(grade)
+    if found is None:
+        return Badge(scale_name, grade, "Unknown grade", "unknown")
+    return Badge(scale_name, grade, found.label, found.strength)
+
+
 class _Badges:
     """Badges from the site's scales."""
 
@@ -105,24 +112,10 @@ class _Badges:
         self.scales = config.spec.scales
 
     def reliability(self, grade: str) -> Badge:
-        found = self.scales.reliability.get(grade)
-        return Badge(
-            "reliability",
-            grade,
-            found.label if found else "Unknown grade",
-            found.strength if found else "unknown",
-        )
+        return _grade_badge("reliability", self.scales.reliability, grade)
 
     def credibility(self, grade: str | None) -> Badge | None:
-        if grade is None:
-            return None
-        found = self.scales.credibility.get(grade)
-        return Badge(
-            "credibility",
-            grade,
-            found.label if found else "Unknown grade",
-            found.strength if found else "unknown",
-        )
+        return None if grade is None else _grade_badge("credibility", self.scales.credibility, grade)
 
     def confidence(self, level: str) -> Badge:
         found = self.scales.confidence.get(level)  # type: ignore[call-overload]

@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.content.values import (
     PartialDate,
     ValueProblem,
@@ -38,26 +39,6 @@ from generator.content.values import (
 from generator.timeline import EXAMPLE_DATES, EventDate, parse_event_date
 
 T = TypeVar("T")
-
-LIKELIHOOD_TERMS = (
-    "almost no chance",
-    "remote",
-    "very unlikely",
-    "highly improbable",
-    "unlikely",
-    "improbable",
-    "roughly even chance",
-    "roughly even odds",
-    "likely",
-    "probable",
-    "very likely",
-    "highly probable",
-    "almost certain",
-    "nearly certain",
-)
-SOURCE_KINDS = ("named", "anonymous", "official", "document", "social", "dataset", "media")
-CONFIDENCE_LEVELS = ("low", "moderate", "high")
-STATUSES = ("draft", "published", "withdrawn")
 
 
 def _checked(parse: Callable[[Any], T]) -> Callable[[Any], T]:
@@ -222,6 +203,23 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _likelihood(value: Any) -> str:
+    term = " ".join(value.lower().split()) if isinstance(value, str) else value
+    if term not in LIKELIHOOD_TERMS:
+        raise ValueProblem(
+            f"{value!r} is not an ICD 203 likelihood term",
+            "use one of: " + ", ".join(LIKELIHOOD_TERMS),
+        )
+    return str(term)
+
+
+LikelihoodTerm = Annotated[
+    str,
+    PlainValidator(_checked(_likelihood)),
+    WithJsonSchema({"enum": list(LIKELIHOOD_TERMS), "description": "An ICD 203 likelihood term"}),
+]
+
+
 class ClaimSpec(_Strict):
     """A key judgment, with the sources it rests on."""
 
@@ -231,26 +229,7 @@ class ClaimSpec(_Strict):
     confidence: Annotated[Literal["low", "moderate", "high"] | None, BeforeValidator(_lower)] = Field(
         None, description="Assessed analytic confidence; derived from the sources when absent"
     )
-    likelihood: Annotated[
-        Literal[
-            "almost no chance",
-            "remote",
-            "very unlikely",
-            "highly improbable",
-            "unlikely",
-            "improbable",
-            "roughly even chance",
-            "roughly even odds",
-            "likely",
-            "probable",
-            "very likely",
-            "highly probable",
-            "almost certain",
-            "nearly certain",
-        ]
-        | None,
-        BeforeValidator(_lower),
-    ] = Field(None, description="An ICD 203 likelihood term")
+    likelihood: LikelihoodTerm | None = Field(None, description="An ICD 203 likelihood term")
     note: Text | None = Field(None, description="Shown to readers")
 
 
