@@ -286,13 +286,13 @@ def _fingerprint(options: BuildOptions, output: Path) -> str:
 
 def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult | None, str | None]:
     """The last build's result when nothing it read has changed since; and the fingerprint."""
-    if options.clean:
-        return None, None
     config, _ = load_config(options.site_root)
     if config is None or config.spec.git.updated or config.spec.git.history:
         return None, None  # Git dates depend on more than the files
     output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
     fingerprint = _fingerprint(options, output)
+    if options.clean:
+        return None, fingerprint  # build in full, and remember it for the next build
     state = load_state(config.cache_dir)
     if state is None or state.fingerprint != fingerprint or state.output != str(output):
         return None, fingerprint

@@ -90,3 +90,9 @@ def test_a_damaged_cache_is_only_a_miss(site: Site) -> None:
     (site.root / ".brief-cache" / "last-build.json").write_text("not json")
     _assert_same_as_clean(site)
     assert "Alpha" in site.page("a")
+
+
+def test_a_clean_build_is_remembered_for_the_next_one(site: Site) -> None:
+    site.write("briefings/a.md", briefing())
+    assert site.brief("build", "--clean").exit_code == 0
+    assert "Up to date" in site.brief("build").stdout
