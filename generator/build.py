@@ -122,7 +122,7 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
             [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "usage")], EXIT_USAGE
         )
 
-    corpus, diagnostics = load_corpus(config)
+    corpus, diagnostics = load_corpus(config, read_cache=not options.clean)
     diagnostics.extend(refuse_symlinks(config.templates_dir))
     try:
         corpus = with_git_history(corpus, config)
@@ -389,7 +389,7 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
         _copy_static(config, staged, diagnostics)
         if not diagnostics.has_errors:
-            problem = build_search_index(staged.staging)
+            problem = build_search_index(staged.staging, config.cache_dir)
             if problem:
                 diagnostics.add(
                     Diagnostic(

@@ -1,36 +1,128 @@
 """The search index: Pagefind, run on the staged site before it is swapped in.
 
 Pagefind (a maintained static-search tool, shipped on PyPI with its binary) indexes the
-briefing pages (those marked `data-pagefind-body`) with their tag, confidence and
-reliability filters. Its output is the one part of a build that is not byte-stable.
+briefing pages, which carry `data-pagefind-body`, with their tag, confidence and
+reliability filters. Large sites are indexed in shards of up to `PAGES_PER_SHARD` pages,
+each its own bundle under `pagefind/<n>/`, which the search page merges in the browser
+(Pagefind's `mergeIndex`). Shards bound Pagefind's memory (it holds a whole index at once)
+and let a rebuild re-index only the shards whose pages changed: a shard's bundle is kept
+in `.brief-cache/search/`, keyed by the bytes of its pages.
+
+The bundles are the one part of a build that is not byte-stable.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from generator import __version__
+
 SEARCH_BUNDLE = "pagefind"
+SHARD_LIST = "shards.json"
+PAGES_PER_SHARD = 1000
+_MARKER = b"data-pagefind-body"
 
 
-def build_search_index(site_dir: Path) -> str | None:
-    """Index the site in `site_dir`. Returns None, or a message saying why search is missing."""
+def shard_of(slug: str, shard_count: int) -> int:
+    """Which shard a briefing's page goes to: stable, whatever else the site holds."""
+    return int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % shard_count
+
+
+def _indexable_pages(site_dir: Path) -> list[tuple[str, bytes]]:
+    """(slug, bytes) of every briefing page that asks to be indexed, in slug order."""
+    pages = []
+    briefings = site_dir / "briefings"
+    if briefings.is_dir():
+        for page in sorted(briefings.glob("*/index.html")):
+            data = page.read_bytes()
+            if _MARKER in data:
+                pages.append((page.parent.name, data))
+    return pages
+
+
+def _shard_key(slugs_and_pages: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(f"brief {__version__} pagefind\0".encode())
+    for slug, data in slugs_and_pages:
+        digest.update(slug.encode() + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _run_pagefind(site_dir: Path, slugs: list[str], output_subdir: str) -> str | None:
+    glob = (
+        "briefings/{" + ",".join(slugs) + "}/index.html"
+        if len(slugs) > 1
+        else f"briefings/{slugs[0]}/index.html"
+    )
     command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site_dir),
-        "--output-subdir",
-        SEARCH_BUNDLE,
+        sys.executable, "-m", "pagefind",
+        "--site", str(site_dir),
+        "--output-subdir", output_subdir,
+        "--glob", glob,
         "--silent",
-    ]
+    ]  # fmt: skip
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"the search index was not built: {error}"
     if finished.returncode != 0:
         detail = (finished.stderr or finished.stdout).strip().splitlines()
         return "the search index was not built: " + (detail[-1] if detail else f"exit {finished.returncode}")
+    return None
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy a folder by hard links where the file system allows, else by copying."""
+    for folder, _subfolders, files in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(folder) / name, target / relative / name)
+            except OSError:
+                shutil.copy2(Path(folder) / name, target / relative / name)
+
+
+def build_search_index(site_dir: Path, cache_dir: Path | None = None) -> str | None:
+    """Index the site in `site_dir`. Returns None, or a message saying why search is missing."""
+    pages = _indexable_pages(site_dir)
+    bundle = site_dir / SEARCH_BUNDLE
+    bundle.mkdir(parents=True, exist_ok=True)
+    shard_count = max(1, -(-len(pages) // PAGES_PER_SHARD))
+    shards: list[list[tuple[str, bytes]]] = [[] for _ in range(shard_count)]
+    for slug, data in pages:
+        shards[shard_of(slug, shard_count)].append((slug, data))
+    shards = [shard for shard in shards if shard]
+    store = cache_dir / "search" if cache_dir is not None else None
+    kept: set[str] = set()
+    for number, shard in enumerate(shards):
+        output_subdir = f"{SEARCH_BUNDLE}/{number}"
+        key = _shard_key(shard)
+        kept.add(key)
+        cached = store / key if store is not None else None
+        if cached is not None and (cached / "pagefind.js").is_file():
+            _link_tree(cached, site_dir / output_subdir)
+            continue
+        problem = _run_pagefind(site_dir, [slug for slug, _ in shard], output_subdir)
+        if problem:
+            return problem
+        if cached is not None:
+            temporary = cached.with_name(f"{key}.{os.getpid()}.tmp")
+            shutil.rmtree(temporary, ignore_errors=True)
+            _link_tree(site_dir / output_subdir, temporary)
+            shutil.rmtree(cached, ignore_errors=True)
+            os.replace(temporary, cached)
+    (bundle / SHARD_LIST).write_text(
+        json.dumps([f"{n}/" for n in range(len(shards))]) + "\n", encoding="utf-8"
+    )
+    if store is not None and store.is_dir():
+        for entry in store.iterdir():
+            if entry.name not in kept:
+                shutil.rmtree(entry, ignore_errors=True)
     return None

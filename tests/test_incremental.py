@@ -96,3 +96,29 @@ def test_a_clean_build_is_remembered_for_the_next_one(site: Site) -> None:
     site.write("briefings/a.md", briefing())
     assert site.brief("build", "--clean").exit_code == 0
     assert "Up to date" in site.brief("build").stdout
+
+
+def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeypatch: object) -> None:
+    import json
+
+    import generator.search as search
+
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)  # type: ignore[attr-defined]
+    for number in range(6):
+        site.write(
+            f"briefings/b{number}.md", briefing(title=f"Briefing {number}", body=f"Word{number} here.\n")
+        )
+    assert site.brief("build").exit_code == 0
+    bundle = site.root / "_site" / "pagefind"
+    shards = json.loads((bundle / "shards.json").read_text())
+    assert len(shards) >= 2 and all((bundle / shard / "pagefind.js").is_file() for shard in shards)
+    runs: list[list[str]] = []
+    original = search._run_pagefind
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        search,
+        "_run_pagefind",
+        lambda site_dir, slugs, out: runs.append(slugs) or original(site_dir, slugs, out),
+    )
+    site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
+    assert site.brief("build").exit_code == 0
+    assert len(runs) == 1 and "b3" in runs[0]

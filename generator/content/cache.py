@@ -27,14 +27,16 @@ CACHE_FOLDER = "load"
 class LoadCache:
     folder: Path
     context: str
+    #: False for `--clean`: entries are written for the next build but none is read.
+    read: bool = True
 
     @classmethod
-    def for_site(cls, config: SiteConfig) -> LoadCache:
+    def for_site(cls, config: SiteConfig, read: bool = True) -> LoadCache:
         digest = hashlib.sha256(f"brief {__version__}\0".encode())
         for path in (config.path, config.briefings_dir / "_sources.yaml"):
             digest.update(path.read_bytes() if path.is_file() else b"-")
             digest.update(b"\0")
-        return cls(config.cache_dir / CACHE_FOLDER, digest.hexdigest())
+        return cls(config.cache_dir / CACHE_FOLDER, digest.hexdigest(), read)
 
     def key(self, path: Path, data: bytes) -> str:
         digest = hashlib.sha256(self.context.encode())
@@ -48,6 +50,8 @@ class LoadCache:
     def get(self, key: str) -> LoadedFile | None:
         from generator.content.load import LoadedFile
 
+        if not self.read:
+            return None
         try:
             return cachecodec.loads(self._path(key).read_bytes(), LoadedFile)
         except (OSError, cachecodec.CacheFormatError):

@@ -756,7 +756,7 @@ def _load_one(shared: _LoadContext, path: Path) -> LoadedFile:
     return loaded
 
 
-def load_corpus(config: SiteConfig, use_cache: bool = True) -> tuple[Corpus, DiagnosticList]:
+def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, DiagnosticList]:
     """Load every briefing (drafts included) and the shared registry, on every core.
 
     Unchanged files come from the content-addressed cache in `.brief-cache/load/`.
@@ -766,7 +766,7 @@ def load_corpus(config: SiteConfig, use_cache: bool = True) -> tuple[Corpus, Dia
     paths = find_briefing_files(config.briefings_dir, diagnostics)
     briefings = []
     declared: dict[Path, Declared] = {}
-    cache = LoadCache.for_site(config) if use_cache else None
+    cache = LoadCache.for_site(config, read=read_cache)
     context = _LoadContext(config, registry, cache)
     for path, loaded in zip(paths, map_shared(_load_one, context, paths), strict=True):
         briefing, problems, declared_here = loaded.briefing, loaded.diagnostics, loaded.declared

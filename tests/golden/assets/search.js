@@ -84,15 +84,25 @@ async function main() {
     form.hidden = true;
     return;
   }
+  // The index comes in shards (pagefind/0/, pagefind/1/, ...), merged here.
+  const siteRoot = new URL(form.dataset.siteRoot, location.href).pathname;
+  const shardList = new URL(form.dataset.bundle, location.href);
   let pagefind;
   try {
-    pagefind = await import(form.dataset.bundle);
+    const shards = await (await fetch(shardList)).json();
+    if (shards.length === 0) {
+      say("There is nothing to search yet.");
+      return;
+    }
+    pagefind = await import(new URL(shards[0] + "pagefind.js", shardList).href);
+    await pagefind.options({ baseUrl: siteRoot });
+    for (const shard of shards.slice(1)) {
+      await pagefind.mergeIndex(new URL(shard, shardList).href, { baseUrl: siteRoot });
+    }
   } catch (error) {
     say("Search is not available on this copy of the site.");
     return;
   }
-  const siteRoot = new URL(form.dataset.siteRoot, location.href).pathname;
-  await pagefind.options({ baseUrl: siteRoot });
   buildFilters(await pagefind.filters());
 
   let latest = 0;
