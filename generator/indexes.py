@@ -316,11 +316,20 @@ def briefing_data(
     }
 
 
-def data_pages(
-    per_briefing: Sequence[tuple[BriefingPage, dict[str, object]]], site: dict[str, object]
-) -> list[JsonPage]:
-    pages = [JsonPage(page.path.replace("index.html", "index.json"), data) for page, data in per_briefing]
-    pages.append(JsonPage(DATA_PATH, {"site": site, "briefings": [data for _, data in per_briefing]}))
+def compact_json(value: object) -> str:
+    """Compact JSON through the C encoder (ten times faster than the indenting one)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str, object]) -> list[JsonPage]:
+    """`/briefings/<slug>/index.json` for each briefing, and `/data/briefings.json` for all."""
+    pages = [
+        JsonPage(page.path.replace("index.html", "index.json"), text + "\n") for page, text in per_briefing
+    ]
+    everything = (
+        '{"site":' + compact_json(site) + ',"briefings":[' + ",".join(t for _, t in per_briefing) + "]}\n"
+    )
+    pages.append(JsonPage(DATA_PATH, everything))
     return pages
 
 
@@ -380,5 +389,5 @@ def _without_nulls(value: object) -> object:
 
 def script_json(value: object) -> str:
     """JSON that cannot close or confuse the <script> element it sits in."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = compact_json(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

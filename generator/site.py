@@ -24,6 +24,7 @@ from generator.indexes import (
     SOURCES_PATH,
     TAGS_PATH,
     briefing_data,
+    compact_json,
     data_pages,
     json_ld,
     last_change,
@@ -501,7 +502,12 @@ def plan_site(
     plan.pages.append(SearchPage(SEARCH_PATH, _all_tags(summaries)))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
     per_briefing = [
-        (page, briefing_data(by_slug[page.summary.slug], page, assessments[page.summary.slug], config))
+        (
+            page,
+            compact_json(
+                briefing_data(by_slug[page.summary.slug], page, assessments[page.summary.slug], config)
+            ),
+        )
         for page in briefing_pages
     ]
     site_data: dict[str, object] = {"title": spec.title, "base_url": base_url, "language": spec.language}

@@ -373,10 +373,10 @@ class NotFoundPage:
 
 @dataclass(frozen=True)
 class JsonPage:
-    """A JSON file for other tools; `data` holds only JSON types."""
+    """A JSON file for other tools, already serialised (text is smaller than the objects)."""
 
     path: str
-    data: object
+    text: str
     template: str = ""
 
 

@@ -98,27 +98,16 @@ def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnost
 
     together = config.severity_of("estimative-confidence-and-likelihood")
     if together is not None:
-        for phrase in body.confidence_phrases:
-            text = body.paragraphs[phrase.paragraph]
-            start, end = sentence_bounds(text, phrase.offset)
-            term = next(
-                (
-                    t
-                    for t in body.likelihood_terms
-                    if t.paragraph == phrase.paragraph and start <= t.offset < end
-                ),
-                None,
-            )
-            if term is not None:
-                findings.append(
-                    Diagnostic(
-                        briefing.path,
-                        phrase.position,
-                        together,
-                        f"'{phrase.phrase}' and '{term.phrase}' in one sentence",
-                        "ICD 203 keeps them apart: say how likely something is, and separately how "
-                        "confident you are in the judgment",
-                        "estimative-confidence-and-likelihood",
-                    )
+        for phrase, term in body.confidence_with_likelihood:
+            findings.append(
+                Diagnostic(
+                    briefing.path,
+                    phrase.position,
+                    together,
+                    f"'{phrase.phrase}' and '{term.phrase}' in one sentence",
+                    "ICD 203 keeps them apart: say how likely something is, and separately how "
+                    "confident you are in the judgment",
+                    "estimative-confidence-and-likelihood",
                 )
+            )
     return findings

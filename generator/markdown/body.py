@@ -123,7 +123,8 @@ class RenderedBody:
     #: Likelihood terms and confidence phrases in the prose, and each paragraph's text.
     likelihood_terms: tuple[PhraseUse, ...] = ()
     confidence_phrases: tuple[PhraseUse, ...] = ()
-    paragraphs: tuple[str, ...] = ()
+    #: A confidence phrase and a likelihood term found in one sentence.
+    confidence_with_likelihood: tuple[tuple[PhraseUse, PhraseUse], ...] = ()
 
 
 _ID_ATTRIBUTE = re.compile(r' id="([^"]+)"')
@@ -292,7 +293,10 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
             dataclasses.replace(use, position=_shifted(use.position, line_offset))
             for use in estimative.confidences
         ),
-        paragraphs=tuple(estimative.paragraphs),
+        confidence_with_likelihood=tuple(
+            (_shift_use(phrase, line_offset), _shift_use(term, line_offset))
+            for phrase, term in estimative.pairs
+        ),
         word_count=len(_WORD.findall(text)),
     )
 

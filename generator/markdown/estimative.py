@@ -20,7 +20,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from generator.analysis.estimative import LIKELIHOOD_TERMS
+from generator.analysis.estimative import LIKELIHOOD_TERMS, sentence_bounds
 from generator.diagnostics import Position
 
 _TERMS = sorted((t for t in LIKELIHOOD_TERMS if t != "remote"), key=len, reverse=True)
@@ -46,9 +46,11 @@ class PhraseUse:
 
 @dataclass
 class EstimativeEnv:
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: int = 0
     terms: list[PhraseUse] = field(default_factory=list)
     confidences: list[PhraseUse] = field(default_factory=list)
+    #: (confidence phrase, likelihood term) found in one sentence.
+    pairs: list[tuple[PhraseUse, PhraseUse]] = field(default_factory=list)
 
 
 def estimative_env(env: EnvType) -> EstimativeEnv:
@@ -82,7 +84,10 @@ class _Scanner:
                 self.scan_paragraph(block)
 
     def scan_paragraph(self, block: Token) -> None:
-        paragraph = len(self.found.paragraphs)
+        paragraph = self.found.paragraphs
+        self.found.paragraphs += 1
+        first_term = len(self.found.terms)
+        first_confidence = len(self.found.confidences)
         line_index = block.map[0] if block.map else 0
         pieces: list[str] = []
         children: list[Token] = []
@@ -110,7 +115,13 @@ class _Scanner:
             pieces.append(piece)
             offset += len(piece)
         block.children = children
-        self.found.paragraphs.append("".join(pieces))
+        text = "".join(pieces)
+        terms = self.found.terms[first_term:]
+        for phrase in self.found.confidences[first_confidence:]:
+            start, end = sentence_bounds(text, phrase.offset)
+            together = [term for term in terms if start <= term.offset < end]
+            if together:
+                self.found.pairs.append((phrase, together[0]))
 
     def cut_terms(self, token: Token, line_index: int, paragraph: int, offset: int) -> list[Token]:
         """The text token cut around each likelihood term, with the terms as their own tokens."""
