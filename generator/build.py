@@ -43,7 +43,7 @@ EXIT_CONTENT = 1
 EXIT_USAGE = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuildOptions:
     site_root: Path
     out: Path | None = None
@@ -389,7 +389,7 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
         _copy_static(config, staged, diagnostics)
         if not diagnostics.has_errors:
-            problem = build_search_index(staged.staging, config.cache_dir)
+            problem = build_search_index(staged.staging, config.cache_dir, read_cache=not options.clean)
             if problem:
                 diagnostics.add(
                     Diagnostic(

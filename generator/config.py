@@ -140,7 +140,7 @@ class SiteConfigSpec(BaseModel):
     html: Literal["escape", "sanitise"] = "escape"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The resolved configuration of a site, with its folders."""
 

@@ -22,7 +22,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Position:
     """A 1-based line and column (counted in characters) in a file."""
 
@@ -30,7 +30,7 @@ class Position:
     col: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One message for the user: `path:line:col: severity: message`, optionally with a hint."""
 

@@ -22,7 +22,7 @@ from generator.diagnostics import Diagnostic, Position, Severity
 STATE_FILE = "last-build.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuildState:
     """What the last successful build read (its fingerprint), where it wrote, what it said."""
 

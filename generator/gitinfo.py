@@ -17,7 +17,7 @@ class GitError(Exception):
     """Git information was asked for but cannot be had; a usage error."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revision:
     date: datetime.date
     subject: str

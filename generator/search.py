@@ -35,22 +35,21 @@ def shard_of(slug: str, shard_count: int) -> int:
 
 
 def _indexable_pages(site_dir: Path) -> list[tuple[str, bytes]]:
-    """(slug, bytes) of every briefing page that asks to be indexed, in slug order."""
+    """(slug, digest of the page) of every briefing page that asks to be indexed, in slug order."""
     pages = []
     briefings = site_dir / "briefings"
     if briefings.is_dir():
         for page in sorted(briefings.glob("*/index.html")):
             data = page.read_bytes()
             if _MARKER in data:
-                pages.append((page.parent.name, data))
+                pages.append((page.parent.name, hashlib.sha256(data).digest()))
     return pages
 
 
-def _shard_key(slugs_and_pages: list[tuple[str, bytes]]) -> str:
+def _shard_key(slugs_and_digests: list[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256(f"brief {__version__} pagefind\0".encode())
-    for slug, data in slugs_and_pages:
-        digest.update(slug.encode() + b"\0")
-        digest.update(hashlib.sha256(data).digest())
+    for slug, page_digest in slugs_and_digests:
+        digest.update(slug.encode() + b"\0" + page_digest)
     return digest.hexdigest()
 
 
@@ -89,8 +88,12 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(folder) / name, target / relative / name)
 
 
-def build_search_index(site_dir: Path, cache_dir: Path | None = None) -> str | None:
-    """Index the site in `site_dir`. Returns None, or a message saying why search is missing."""
+def build_search_index(site_dir: Path, cache_dir: Path | None = None, read_cache: bool = True) -> str | None:
+    """Index the site in `site_dir`. Returns None, or a message saying why search is missing.
+
+    Shard bundles are kept in `cache_dir`; with `read_cache` false (`--clean`), every shard
+    is indexed anew, and the cache refreshed.
+    """
     pages = _indexable_pages(site_dir)
     bundle = site_dir / SEARCH_BUNDLE
     bundle.mkdir(parents=True, exist_ok=True)
@@ -106,7 +109,7 @@ def build_search_index(site_dir: Path, cache_dir: Path | None = None) -> str | N
         key = _shard_key(shard)
         kept.add(key)
         cached = store / key if store is not None else None
-        if cached is not None and (cached / "pagefind.js").is_file():
+        if read_cache and cached is not None and (cached / "pagefind.js").is_file():
             _link_tree(cached, site_dir / output_subdir)
             continue
         problem = _run_pagefind(site_dir, [slug for slug, _ in shard], output_subdir)

@@ -28,7 +28,7 @@ EXAMPLE_DATES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventDate:
     """One EDTF date or interval, with the strict bounds it allows."""
 
@@ -216,7 +216,7 @@ def _strict(part: Any, side: str) -> Any:
 # --- wording -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Point:
     year: str
     month: int | None

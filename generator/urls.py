@@ -22,7 +22,7 @@ HOME_PATH = "index.html"
 TIMELINE_PATH = "timeline/index.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UrlMaker:
     """Makes URLs relative to one page."""
 
@@ -43,7 +43,7 @@ class UrlMaker:
         return url + (f"#{fragment}" if fragment else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RootUrlMaker:
     """Root-relative URLs from the path of `base_url`, for pages served at any depth (404)."""
 

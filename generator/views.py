@@ -9,7 +9,7 @@ from generator.content.load import LinkTarget
 from generator.content.values import slug_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Badge:
     """A labelled pill: a grade or word first, then its meaning. Never colour alone."""
 
@@ -31,14 +31,14 @@ class Badge:
         return f"badge badge-{self.scale} badge-{self.scale}-{grade} is-{self.strength}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backlink:
     anchor: str
     label: str
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceView:
     id: str
     anchor: str
@@ -66,7 +66,7 @@ class SourceView:
     index_anchor: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One source under a key judgment."""
 
@@ -75,20 +75,20 @@ class Evidence:
     credibility: Badge | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Likelihood:
     term: str
     range_text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlagView:
     kind: str
     label: str
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimView:
     id: str
     anchor: str
@@ -105,7 +105,7 @@ class ClaimView:
     backlinks: tuple[Backlink, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitedItem:
     """One id inside a citation, with what its badge and preview show."""
 
@@ -119,26 +119,26 @@ class CitedItem:
     warning: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitationView:
     number: int
     anchor: str
     items: tuple[CitedItem, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagView:
     name: str
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfidenceCount:
     badge: Badge
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BriefingSummary:
     """A briefing as listed on the home page."""
 
@@ -155,20 +155,20 @@ class BriefingSummary:
     claim_count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CorrectionView:
     date: str
     date_iso: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BriefingRef:
     title: str
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventClaim:
     """A claim an event cites: its badge, linking to the claim on its briefing's page."""
 
@@ -179,7 +179,7 @@ class EventClaim:
     badge: Badge
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventSource:
     path: str
     anchor: str
@@ -187,7 +187,7 @@ class EventSource:
     badge: Badge
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventView:
     """One timeline event: its date in words, its bounds, and how sure the date is."""
 
@@ -211,13 +211,13 @@ class EventView:
         return " ".join(f"is-{word}" for word in self.certainty)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearGroup:
     year: str
     events: tuple[EventView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelinePage:
     path: str
     years: tuple[YearGroup, ...]
@@ -226,7 +226,7 @@ class TimelinePage:
     template: str = "timeline.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BriefingPage:
     path: str
     summary: BriefingSummary
@@ -249,20 +249,20 @@ class BriefingPage:
     template: str = "briefing.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HomePage:
     path: str
     briefings: tuple[BriefingSummary, ...]
     template: str = "index.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NavItem:
     label: str
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteView:
     """What every page knows about the site."""
 
@@ -275,7 +275,7 @@ class SiteView:
     markings: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceUse:
     """One claim or briefing that rests on a source, as listed on /sources/."""
 
@@ -284,7 +284,7 @@ class SourceUse:
     citations: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteSource:
     """A source across the whole site: one registry id, or one URL, or one briefing's local id."""
 
@@ -297,7 +297,7 @@ class SiteSource:
     claim_count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourcesPage:
     path: str
     discredited: tuple[SiteSource, ...]
@@ -305,21 +305,21 @@ class SourcesPage:
     template: str = "sources.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagCount:
     tag: TagView
     path: str
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagsPage:
     path: str
     tags: tuple[TagCount, ...]
     template: str = "tags.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagPage:
     path: str
     tag: TagView
@@ -327,7 +327,7 @@ class TagPage:
     template: str = "tag.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     url: str
     title: str
@@ -339,7 +339,7 @@ class FeedEntry:
     corrections: tuple[CorrectionView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedPage:
     path: str
     url: str
@@ -349,20 +349,20 @@ class FeedPage:
     template: str = "feed.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SitemapEntry:
     url: str
     lastmod: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SitemapPage:
     path: str
     entries: tuple[SitemapEntry, ...]
     template: str = "sitemap.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotFoundPage:
     """`404.html`: served by hosts at any depth, so its links are root-relative."""
 
@@ -371,7 +371,7 @@ class NotFoundPage:
     template: str = "404.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JsonPage:
     """A JSON file for other tools, already serialised (text is smaller than the objects)."""
 
@@ -380,7 +380,7 @@ class JsonPage:
     template: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WithdrawnPage:
     """What is left of a withdrawn briefing: a notice with its title, date and reason."""
 
@@ -393,7 +393,7 @@ class WithdrawnPage:
     template: str = "withdrawn.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RedirectPage:
     """An old address (an alias) that sends readers to a briefing's page."""
 
@@ -403,7 +403,7 @@ class RedirectPage:
     template: str = "redirect.html"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchPage:
     path: str
     tags: tuple[TagView, ...]

@@ -23,7 +23,7 @@ from generator.content.model import Briefing, Claim, Source
 CONFIDENCE_ORDER = ("low", "moderate", "high")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A fact about a claim's sourcing that a reader should see, and `check` reports."""
 
@@ -32,7 +32,7 @@ class Flag:
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimAssessment:
     """What the analysis concluded about one claim."""
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from generator.content.model import Briefing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LikelihoodTerm:
     term: str
     low: int
@@ -47,7 +47,7 @@ for _left, _right, _low, _high in _TABLE:
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermUse:
     """A likelihood term in a briefing: in the prose, or as a claim's `likelihood`."""
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = "load"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoadCache:
     folder: Path
     context: str

@@ -14,7 +14,7 @@ _FENCE = "---"
 _CLOSING_FENCES = ("---", "...")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SplitBriefing:
     """The two parts of a briefing file. Line numbers are 1-based file lines."""
 

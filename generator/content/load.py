@@ -44,7 +44,7 @@ RESERVED_SLUGS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkTarget:
     """Where a relative link or image of a body points, once resolved."""
 
@@ -721,7 +721,7 @@ def _has_symlink(root: Path, inside: Path) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoadedFile:
     """What loading one file gave, as the build cache keeps it."""
 
@@ -730,7 +730,7 @@ class LoadedFile:
     declared: Declared | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _LoadContext:
     config: SiteConfig
     registry: Mapping[str, Source]

@@ -14,13 +14,13 @@ from generator.markdown.body import RenderedBody
 from generator.timeline import EventDate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     path: Path
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A source as declared in a briefing or in `briefings/_sources.yaml`."""
 
@@ -63,7 +63,7 @@ class Source:
         return self.disputed if isinstance(self.disputed, str) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimSource:
     """One source a claim rests on, with the credibility of this piece of information."""
 
@@ -72,7 +72,7 @@ class ClaimSource:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A key judgment of a briefing."""
 
@@ -88,7 +88,7 @@ class Claim:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A timeline event."""
 
@@ -100,13 +100,13 @@ class Event:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     date: datetime.date
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """One briefing file, validated, with its body rendered and its references checked."""
 
@@ -142,7 +142,7 @@ class Briefing:
         return self.status == "withdrawn"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declared:
     """The `status` and `marking` a file declares, read even when the file has errors,
     so that a build can leave out the errors of briefings it would not publish."""
@@ -151,7 +151,7 @@ class Declared:
     marking: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """Everything loaded from `briefings/`: every briefing (drafts included) and the registry."""
 

@@ -78,7 +78,7 @@ def parse_calendar_date(value: Any) -> datetime.date:
     )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A year, a month or a day: `2025`, `2025-08`, `2025-08-06`."""
 

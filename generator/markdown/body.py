@@ -109,7 +109,7 @@ def inline_markdown() -> MarkdownIt:
     return md
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     """A body rendered to HTML, with placeholders where citations and relative links go."""
 

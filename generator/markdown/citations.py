@@ -36,7 +36,7 @@ PLACEHOLDER = "\x00cite:{number}\x00"
 PLACEHOLDER_PATTERN = re.compile("\x00cite:([0-9]+)\x00")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitationItem:
     """One cited id with its prefix and locator, as written: `see @toi, p. 2`."""
 
@@ -45,7 +45,7 @@ class CitationItem:
     suffix: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One bracketed citation of the body, numbered in reading order from 1."""
 

@@ -31,7 +31,7 @@ TERM_PATTERN = re.compile(
 CONFIDENCE_PATTERN = re.compile(r"\b(low|moderate|high)[\s-]+confidence\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhraseUse:
     """A likelihood term or a confidence phrase found in prose."""
 

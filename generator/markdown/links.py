@@ -31,7 +31,7 @@ LINK_PLACEHOLDER = "\x00link:{number}\x00"
 LINK_PLACEHOLDER_PATTERN = re.compile("\x00link:([0-9]+)\x00")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkReference:
     """A relative link or image in a body, resolved once every file is known.
 
@@ -45,7 +45,7 @@ class LinkReference:
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkProblem:
     """A link the policy refused, reported as a diagnostic."""
 
