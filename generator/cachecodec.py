@@ -26,11 +26,21 @@ class CacheFormatError(ValueError):
     """A cache entry does not fit the model (an older version, or a damaged file)."""
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def _to_json(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _to_json(getattr(value, field.name)) for field in dataclasses.fields(value)}
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
         return value
+    if kind is tuple or kind is list:
+        return [_to_json(item) for item in value]
+    if dataclasses.is_dataclass(kind):
+        return {name: _to_json(getattr(value, name)) for name in _field_names(kind)}
+    if isinstance(value, enum.Enum):
+        return value.value
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, datetime.date):
@@ -39,9 +49,7 @@ def _to_json(value: Any) -> Any:
         return {str(key): _to_json(item) for key, item in value.items()}
     if isinstance(value, frozenset):
         return sorted(_to_json(item) for item in value)
-    if isinstance(value, (tuple, list)):
-        return [_to_json(item) for item in value]
-    raise TypeError(f"cannot cache a {type(value).__name__}")
+    raise TypeError(f"cannot cache a {kind.__name__}")
 
 
 def dumps(value: Any) -> bytes:

@@ -13,6 +13,7 @@ The bundles are the one part of a build that is not byte-stable.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
+from generator.parallel import worker_count
 
 SEARCH_BUNDLE = "pagefind"
 SHARD_LIST = "shards.json"
@@ -88,6 +90,15 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(folder) / name, target / relative / name)
 
 
+def _keep(bundle: Path, cached: Path) -> None:
+    """Store a shard's bundle in the cache, replacing any older copy in one step."""
+    temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    shutil.rmtree(temporary, ignore_errors=True)
+    _link_tree(bundle, temporary)
+    shutil.rmtree(cached, ignore_errors=True)
+    os.replace(temporary, cached)
+
+
 def build_search_index(site_dir: Path, cache_dir: Path | None = None, read_cache: bool = True) -> str | None:
     """Index the site in `site_dir`. Returns None, or a message saying why search is missing.
 
@@ -99,33 +110,32 @@ def build_search_index(site_dir: Path, cache_dir: Path | None = None, read_cache
     bundle.mkdir(parents=True, exist_ok=True)
     shard_count = max(1, -(-len(pages) // PAGES_PER_SHARD))
     shards: list[list[tuple[str, bytes]]] = [[] for _ in range(shard_count)]
-    for slug, data in pages:
-        shards[shard_of(slug, shard_count)].append((slug, data))
+    for slug, page_digest in pages:
+        shards[shard_of(slug, shard_count)].append((slug, page_digest))
     shards = [shard for shard in shards if shard]
     store = cache_dir / "search" if cache_dir is not None else None
-    kept: set[str] = set()
-    for number, shard in enumerate(shards):
-        output_subdir = f"{SEARCH_BUNDLE}/{number}"
-        key = _shard_key(shard)
-        kept.add(key)
+    keys = [_shard_key(shard) for shard in shards]
+    missing: list[tuple[int, list[str]]] = []
+    for number, (shard, key) in enumerate(zip(shards, keys, strict=True)):
         cached = store / key if store is not None else None
         if read_cache and cached is not None and (cached / "pagefind.js").is_file():
-            _link_tree(cached, site_dir / output_subdir)
-            continue
-        problem = _run_pagefind(site_dir, [slug for slug, _ in shard], output_subdir)
-        if problem:
-            return problem
-        if cached is not None:
-            temporary = cached.with_name(f"{key}.{os.getpid()}.tmp")
-            shutil.rmtree(temporary, ignore_errors=True)
-            _link_tree(site_dir / output_subdir, temporary)
-            shutil.rmtree(cached, ignore_errors=True)
-            os.replace(temporary, cached)
-    (bundle / SHARD_LIST).write_text(
-        json.dumps([f"{n}/" for n in range(len(shards))]) + "\n", encoding="utf-8"
-    )
-    if store is not None and store.is_dir():
-        for entry in store.iterdir():
-            if entry.name not in kept:
+            _link_tree(cached, site_dir / f"{SEARCH_BUNDLE}/{number}")
+        else:
+            missing.append((number, [slug for slug, _ in shard]))
+    # Shards are independent: index them side by side, one Pagefind process per core.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=worker_count()) as pool:
+        problems = list(
+            pool.map(lambda job: _run_pagefind(site_dir, job[1], f"{SEARCH_BUNDLE}/{job[0]}"), missing)
+        )
+    problem = next((p for p in problems if p), None)
+    if problem:
+        return problem
+    if store is not None:
+        for number, _slugs in missing:
+            _keep(site_dir / f"{SEARCH_BUNDLE}/{number}", store / keys[number])
+        for entry in store.iterdir() if store.is_dir() else ():
+            if entry.name not in keys:
                 shutil.rmtree(entry, ignore_errors=True)
+    shard_list = json.dumps([f"{number}/" for number in range(len(shards))])
+    (bundle / SHARD_LIST).write_text(shard_list + "\n", encoding="utf-8")
     return None

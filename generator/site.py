@@ -254,7 +254,6 @@ class _BriefingPlanner:
                 event_view(event, f"event-{number}", briefing, claims, sources)
                 for number, event in enumerate(briefing.timeline, start=1)
             ),
-            word_count=briefing.body.word_count,
             revisions=tuple(
                 CorrectionView(long_date(r.date), r.date.isoformat(), r.subject) for r in briefing.revisions
             ),

@@ -243,7 +243,6 @@ class BriefingPage:
     links: Mapping[int, LinkTarget]
     sources: tuple[SourceView, ...]
     timeline: tuple[EventView, ...]
-    word_count: int
     revisions: tuple[CorrectionView, ...] = ()
     json_ld: str = ""
     template: str = "briefing.html"

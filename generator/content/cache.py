@@ -58,11 +58,11 @@ class LoadCache:
             return None
 
     def put(self, key: str, loaded: LoadedFile) -> None:
+        # Written in place, not renamed: a torn entry fails to parse and is only a miss, and
+        # two builds writing one key write the same bytes.
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(cachecodec.dumps(loaded))
-            os.replace(temporary, target)
+            target.write_bytes(cachecodec.dumps(loaded))
         except OSError:
             pass  # a cache that cannot be written is only a slower next build

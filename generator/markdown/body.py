@@ -119,7 +119,6 @@ class RenderedBody:
     fragments: tuple[tuple[str, Position], ...]
     problems: tuple[LinkProblem, ...]
     heading_ids: frozenset[str]
-    word_count: int
     #: Likelihood terms and confidence phrases in the prose, and each paragraph's text.
     likelihood_terms: tuple[PhraseUse, ...] = ()
     confidence_phrases: tuple[PhraseUse, ...] = ()
@@ -237,9 +236,6 @@ def _only_placeholder_images(tag: str, attribute: str, value: str) -> str | None
     return value
 
 
-_WORD = re.compile(r"\w+")
-
-
 def _shifted(position: Position, line_offset: int) -> Position:
     return Position(position.line + line_offset, position.col)
 
@@ -265,7 +261,9 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
     heading_ids = frozenset(
         str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")
     )
-    footnote_ids = frozenset(_ID_ATTRIBUTE.findall(html)) - heading_ids
+    footnote_ids = (
+        frozenset(_ID_ATTRIBUTE.findall(html)) - heading_ids if 'class="footnote' in html else frozenset()
+    )
     links = link_env(env)
     estimative = estimative_env(env)
     return RenderedBody(
@@ -297,7 +295,6 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
             (_shift_use(phrase, line_offset), _shift_use(term, line_offset))
             for phrase, term in estimative.pairs
         ),
-        word_count=len(_WORD.findall(text)),
     )
 
 
