@@ -204,13 +204,31 @@ class _BriefingLoader:
     """Builds one Briefing from one file, adding every problem it finds to `diagnostics`."""
 
     def __init__(
-        self, path: Path, config: SiteConfig, registry: Mapping[str, Source], diagnostics: DiagnosticList
+        self,
+        path: Path,
+        config: SiteConfig,
+        registry: Mapping[str, Source],
+        diagnostics: DiagnosticList,
+        cache: LoadCache | None = None,
     ):
         self.path = path
         self.config = config
         self.registry = registry
         self.diagnostics = diagnostics
+        self.cache = cache
         self.declared: Declared | None = None
+
+    def render(self, body: str, line_offset: int) -> RenderedBody:
+        """The body's HTML, from the cache when this text was rendered before."""
+        allow_html = self.config.spec.html == "sanitise"
+        if self.cache is None:
+            return render_body(body, line_offset, allow_html)
+        key = self.cache.body_key(body, line_offset, allow_html)
+        rendered = self.cache.get_body(key)
+        if rendered is None:
+            rendered = render_body(body, line_offset, allow_html)
+            self.cache.put_body(key, rendered)
+        return rendered
 
     def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
         self.diagnostics.error(self.path, position, message, hint, code)
@@ -233,7 +251,7 @@ class _BriefingLoader:
             return None
         assert split is not None
         document, problem = load_yaml(split.front_matter, self.path, split.front_matter_offset)
-        body = render_body(split.body, split.body_first_line - 1, self.config.spec.html == "sanitise")
+        body = self.render(split.body, split.body_first_line - 1)
         if problem:
             self.diagnostics.add(problem)
             return None
@@ -749,7 +767,7 @@ def _load_one(shared: _LoadContext, path: Path) -> LoadedFile:
         if cached is not None:
             return cached
     diagnostics = DiagnosticList()
-    loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics)
+    loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics, shared.cache)
     loaded = LoadedFile(loader.load(data), tuple(diagnostics.items), loader.declared)
     if key is not None and shared.cache is not None:
         shared.cache.put(key, loaded)
