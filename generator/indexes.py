@@ -26,6 +26,8 @@ from generator.views import (
     FeedEntry,
     FeedPage,
     JsonPage,
+    Pager,
+    PagerLink,
     SitemapEntry,
     SitemapPage,
     SiteSource,
@@ -174,8 +176,38 @@ def plan_tag_pages(summaries: Sequence[BriefingSummary]) -> list[TagsPage | TagP
             tuple(TagCount(names[slug], tag_path(slug), len(by_slug[slug])) for slug in ordered),
         )
     ]
-    pages.extend(TagPage(tag_path(slug), names[slug], tuple(by_slug[slug])) for slug in ordered)
+    for slug in ordered:
+        base = tag_path(slug)
+        for path, chunk, pager in paginate(base, by_slug[slug]):
+            pages.append(TagPage(path, names[slug], chunk, pager, len(by_slug[slug])))
     return pages
+
+
+#: Briefings per page of the home page and of each tag: long lists are split.
+PAGE_SIZE = 30
+
+
+def page_path(first_page: str, number: int) -> str:
+    """`index.html`, `page/2/index.html`, ...; `tags/x/index.html`, `tags/x/page/2/index.html`."""
+    if number == 1:
+        return first_page
+    folder = first_page.removesuffix("index.html")
+    return f"{folder}page/{number}/index.html"
+
+
+def paginate(
+    first_page: str, summaries: Sequence[BriefingSummary]
+) -> list[tuple[str, tuple[BriefingSummary, ...], Pager]]:
+    count = max(1, -(-len(summaries) // PAGE_SIZE))
+    links = tuple(PagerLink(number, page_path(first_page, number)) for number in range(1, count + 1))
+    return [
+        (
+            links[index].path,
+            tuple(summaries[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]),
+            Pager(index + 1, links),
+        )
+        for index in range(count)
+    ]
 
 
 # --- feed and sitemap ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ from generator.indexes import (
     data_pages,
     json_ld,
     last_change,
+    paginate,
     plan_feed,
     plan_sitemap,
     plan_sources_page,
@@ -474,7 +475,9 @@ def plan_site(
     anchors = source_anchors(ordered)
     plan = SitePlan(site)
     summaries = tuple(summarise(b, assessments[b.slug], badges) for b in ordered)
-    plan.pages.append(HomePage(HOME_PATH, summaries))
+    plan.pages.extend(
+        HomePage(path, chunk, pager, len(summaries)) for path, chunk, pager in paginate(HOME_PATH, summaries)
+    )
     briefing_pages = []
     for briefing in ordered:
         page = _BriefingPlanner(

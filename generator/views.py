@@ -249,9 +249,33 @@ class BriefingPage:
 
 
 @dataclass(frozen=True, slots=True)
+class PagerLink:
+    number: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page of a long list stands among its pages."""
+
+    number: int
+    pages: tuple[PagerLink, ...]
+
+    @property
+    def previous(self) -> PagerLink | None:
+        return self.pages[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> PagerLink | None:
+        return self.pages[self.number] if self.number < len(self.pages) else None
+
+
+@dataclass(frozen=True, slots=True)
 class HomePage:
     path: str
     briefings: tuple[BriefingSummary, ...]
+    pager: Pager
+    total: int
     template: str = "index.html"
 
 
@@ -323,6 +347,8 @@ class TagPage:
     path: str
     tag: TagView
     briefings: tuple[BriefingSummary, ...]
+    pager: Pager
+    total: int
     template: str = "tag.html"
 
 

@@ -244,3 +244,30 @@ def test_scale_labels_and_colours_come_from_site_yaml(site: Site) -> None:
     assert squash(page.by_id("cite-1").visible_text).startswith("2 · Unverified")
     css = (site.root / "_site" / "assets" / "scales.css").read_text()
     assert ".badge-reliability-1 { border-color: #1a7f37;" in css
+
+
+def test_long_lists_are_split_into_pages(site: Site) -> None:
+    for number in range(65):
+        site.write(
+            f"briefings/b{number:02d}.md",
+            briefing(
+                title=f"Briefing {number:02d}", date=f"2025-01-{1 + number % 28:02d}", extra="tags: [common]"
+            ),
+        )
+    assert site.brief("build").exit_code == 0
+    out = site.root / "_site"
+    assert (out / "page" / "2" / "index.html").is_file() and (out / "page" / "3" / "index.html").is_file()
+    assert not (out / "page" / "4").exists()
+    first = parse_html((out / "index.html").read_text())
+    assert len(first.find_all("li", class_="briefing-card")) == 30
+    pager = [squash(a.text) for a in first.find_all("nav", class_="pager")[0].find_all("a")]
+    assert pager == ["1", "2", "3", "Older →"]
+    last = parse_html((out / "page" / "3" / "index.html").read_text())
+    assert len(last.find_all("li", class_="briefing-card")) == 5
+    assert [a.attrs["href"] for a in last.find_all("a", rel="prev")] == ["../2/"]
+    tag = parse_html((out / "tags" / "common" / "page" / "3" / "index.html").read_text())
+    assert "65 briefings, newest first; page 3 of 3." in squash(tag.visible_text)
+    seen = set()
+    for path in [out / "index.html", out / "page/2/index.html", out / "page/3/index.html"]:
+        seen |= {squash(h.text) for h in parse_html(path.read_text()).find_all("h2", class_="card-title")}
+    assert len(seen) == 65
