@@ -30,6 +30,7 @@ from generator.fingerprint import (
 )
 from generator.gitinfo import GitError, revisions_by_file
 from generator.output import MARKER, OutputError, StagedOutput, check_output_dir
+from generator.pagecache import PageReuse, render_context, save_fingerprints
 from generator.parallel import map_shared
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets, theme_dir
 from generator.search import build_search_index
@@ -375,15 +376,22 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
     staged.start()
     try:
         renderer = Renderer(plan.site, config.templates_dir)
+        reuse = PageReuse.load(
+            config.cache_dir,
+            output,
+            render_context(plan.site, config.templates_dir),
+            enabled=not options.clean,
+        )
         total = len(plan.pages)
         chunks = [
             range(start, min(start + _PAGES_PER_TASK, total)) for start in range(0, total, _PAGES_PER_TASK)
         ]
-        done = 0
-        for written in map_shared(_render_pages, (plan.pages, renderer, staged), chunks, chunksize=1):
-            done += written
+        fingerprints: dict[str, str] = {}
+        shared = (plan.pages, renderer, staged, reuse)
+        for written in map_shared(_render_pages, shared, chunks, chunksize=1):
+            fingerprints.update(written)
             if progress is not None:
-                progress(done, total)
+                progress(len(fingerprints), total)
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
@@ -416,6 +424,7 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
             staged.commit()
             result.written = True
             result.pages = len(plan.pages)
+            save_fingerprints(config.cache_dir, output, fingerprints)
             if fingerprint is not None:
                 save_state(
                     config.cache_dir,
@@ -437,13 +446,15 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
 _PAGES_PER_TASK = 25
 
 
-def _render_pages(shared: tuple[list[Page], Renderer, StagedOutput], indices: range) -> int:
-    """Render and write some pages; runs in a worker process. Pages stream to disk."""
-    pages, renderer, staged = shared
-    for index in indices:
-        page = pages[index]
-        staged.write_text(page.path, renderer.render(page))
-    return len(indices)
+def _render_pages(
+    shared: tuple[list[Page], Renderer, StagedOutput, PageReuse], indices: range
+) -> dict[str, str]:
+    """Render and write some pages, or reuse unchanged ones; runs in a worker process.
+
+    Pages stream to disk; what comes back is each page's fingerprint.
+    """
+    pages, renderer, staged, reuse = shared
+    return {pages[index].path: reuse.write(staged, renderer, pages[index]) for index in indices}
 
 
 def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:

@@ -122,3 +122,20 @@ def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeyp
     site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
     assert site.brief("build").exit_code == 0
     assert len(runs) == 1 and "b3" in runs[0]
+
+
+def test_unchanged_pages_are_reused_not_rendered(site: Site) -> None:
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    site.write("briefings/b.md", briefing(title="Beta"))
+    assert site.brief("build").exit_code == 0
+    before = {
+        name: (site.root / "_site" / "briefings" / name / "index.html").stat().st_ino for name in ("a", "b")
+    }
+    site.write("briefings/b.md", briefing(title="Beta, revised"))
+    assert site.brief("build").exit_code == 0
+    after = {
+        name: (site.root / "_site" / "briefings" / name / "index.html").stat().st_ino for name in ("a", "b")
+    }
+    assert after["a"] == before["a"]  # the same file, linked from the last output
+    assert after["b"] != before["b"] and "Beta, revised" in site.page("b")
+    _assert_same_as_clean(site)

@@ -1,0 +1,89 @@
+"""Rendering only the pages whose inputs changed.
+
+A page is rendered from its view, the site view and the templates, and nothing else. Its
+fingerprint is a hash of those; when it matches the fingerprint the page had in the last
+build into the same output folder, the page's file is hard-linked from that output
+instead of being rendered and written again (copied where the file system has no links).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__, cachecodec
+from generator.output import StagedOutput
+from generator.render import Renderer, template_dirs
+from generator.views import Page, SiteView
+
+STATE_FILE = "pages.json"
+
+
+def render_context(site: SiteView, site_templates: Path) -> str:
+    """What every page's rendering shares: the site view, the templates and Brief's version."""
+    digest = hashlib.sha256(f"brief {__version__}\0".encode())
+    digest.update(cachecodec.dumps(site))
+    for folder in template_dirs(site_templates):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_fingerprint(context: str, page: Page) -> str:
+    digest = hashlib.sha256(context.encode())
+    digest.update(type(page).__name__.encode())
+    digest.update(cachecodec.dumps(page))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PageReuse:
+    """The fingerprints of the last build's pages, and where that build's output is."""
+
+    context: str
+    previous_output: Path | None
+    previous: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, cache_dir: Path, output: Path, context: str, enabled: bool) -> PageReuse:
+        if not enabled:
+            return cls(context, None)
+        try:
+            state = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(context, None)
+        if not isinstance(state, dict) or state.get("output") != str(output) or not output.is_dir():
+            return cls(context, None)
+        pages = state.get("pages")
+        return cls(context, output, pages if isinstance(pages, dict) else {})
+
+    def write(self, staged: StagedOutput, renderer: Renderer, page: Page) -> str:
+        """Write one page into the staging folder, reusing last build's file where unchanged."""
+        fingerprint = page_fingerprint(self.context, page)
+        if self.previous_output is not None and self.previous.get(page.path) == fingerprint:
+            previous = self.previous_output / page.path
+            target = staged.path_for(page.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(previous, target)
+                return fingerprint
+            except OSError:
+                try:
+                    shutil.copyfile(previous, target)
+                    return fingerprint
+                except OSError:
+                    pass  # gone since: render it
+        staged.write_text(page.path, renderer.render(page))
+        return fingerprint
+
+
+def save_fingerprints(cache_dir: Path, output: Path, fingerprints: dict[str, str]) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps({"output": str(output), "pages": fingerprints}), encoding="utf-8")
+    os.replace(temporary, cache_dir / STATE_FILE)
