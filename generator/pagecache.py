@@ -8,12 +8,16 @@ instead of being rendered and written again (copied where the file system has no
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator import __version__, cachecodec
 from generator.output import StagedOutput
@@ -36,9 +40,47 @@ def render_context(site: SiteView, site_templates: Path) -> str:
 
 def page_fingerprint(context: str, page: Page) -> str:
     digest = hashlib.sha256(context.encode())
-    digest.update(type(page).__name__.encode())
-    digest.update(cachecodec.dumps(page))
+    _feed(digest, page, {})
     return digest.hexdigest()
+
+
+def _feed(digest: Any, value: Any, seen: dict[int, int]) -> None:
+    """Hash a view. A view shares objects (one SourceView under many citations): each is
+    hashed once and referred to after, so the cost stays linear in the view's size."""
+    kind = type(value)
+    if kind is str:
+        digest.update(b"s" + value.encode("utf-8", "surrogatepass") + b"\0")
+    elif value is None or kind in (bool, int, float):
+        digest.update(b"v" + repr(value).encode() + b"\0")
+    elif kind is tuple or kind is list:
+        digest.update(b"(")
+        for item in value:
+            _feed(digest, item, seen)
+        digest.update(b")")
+    elif dataclasses.is_dataclass(kind):
+        if id(value) in seen:
+            digest.update(b"r" + str(seen[id(value)]).encode() + b"\0")
+            return
+        seen[id(value)] = len(seen)
+        digest.update(b"D" + kind.__name__.encode() + b"\0")
+        for name in _field_names(kind):
+            _feed(digest, getattr(value, name), seen)
+        digest.update(b"}")
+    elif isinstance(value, Mapping):
+        digest.update(b"{")
+        for key, item in value.items():
+            _feed(digest, key, seen)
+            _feed(digest, item, seen)
+        digest.update(b"}")
+    else:
+        digest.update(
+            b"x" + kind.__name__.encode() + b":" + str(value).encode("utf-8", "surrogatepass") + b"\0"
+        )
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 @dataclass(frozen=True)
