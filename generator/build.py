@@ -35,7 +35,7 @@ from generator.parallel import map_shared
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets, theme_dir
 from generator.search import build_search_index
 from generator.site import plan_site
-from generator.views import Page
+from generator.views import BriefingPage, Page, RedirectPage
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -383,9 +383,10 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
             enabled=not options.clean,
         )
         total = len(plan.pages)
-        chunks = [
-            range(start, min(start + _PAGES_PER_TASK, total)) for start in range(0, total, _PAGES_PER_TASK)
-        ]
+        # Site-wide pages (the sources index, the timeline, the data) are the largest: start
+        # them first, so that no core is left alone with one at the end.
+        order = sorted(range(total), key=lambda index: isinstance(plan.pages[index], _ONE_BRIEFING_PAGES))
+        chunks = [order[start : start + _PAGES_PER_TASK] for start in range(0, total, _PAGES_PER_TASK)]
         fingerprints: dict[str, str] = {}
         shared = (plan.pages, renderer, staged, reuse)
         for written in map_shared(_render_pages, shared, chunks, chunksize=1):
@@ -444,10 +445,11 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
 
 
 _PAGES_PER_TASK = 25
+_ONE_BRIEFING_PAGES = (BriefingPage, RedirectPage)
 
 
 def _render_pages(
-    shared: tuple[list[Page], Renderer, StagedOutput, PageReuse], indices: range
+    shared: tuple[list[Page], Renderer, StagedOutput, PageReuse], indices: list[int]
 ) -> dict[str, str]:
     """Render and write some pages, or reuse unchanged ones; runs in a worker process.
 

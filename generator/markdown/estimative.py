@@ -67,7 +67,10 @@ def estimative_plugin(md: MarkdownIt) -> None:
 
 
 def estimative_terms(state: StateCore) -> None:
-    _Scanner(state.src.split("\n"), estimative_env(state.env)).scan(state.tokens)
+    found = estimative_env(state.env)
+    if not TERM_PATTERN.search(state.src) and not CONFIDENCE_PATTERN.search(state.src):
+        return  # most bodies: nothing to find, so no need to walk the tokens
+    _Scanner(state.src.split("\n"), found).scan(state.tokens)
 
 
 class _Scanner:
