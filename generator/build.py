@@ -7,7 +7,7 @@ import dataclasses
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,13 +17,15 @@ from generator.analysis.confidence import ClaimAssessment, assess_briefing
 from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.config import SiteConfig, load_config
-from generator.content.load import LinkTarget, load_corpus, resolve_links
+from generator.content.load import LinkIndex, LinkTarget, load_corpus, load_files, page_ids, resolve_links
 from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.fingerprint import (
     BuildState,
+    InputDigest,
     diagnostics_to_records,
-    input_fingerprint,
+    forget_state,
+    input_digest,
     load_state,
     records_to_diagnostics,
     save_state,
@@ -32,10 +34,18 @@ from generator.gitinfo import GitError, revisions_by_file
 from generator.output import MARKER, OutputError, StagedOutput, check_output_dir
 from generator.pagecache import PageReuse, render_context, save_fingerprints
 from generator.parallel import map_shared
+from generator.partial import (
+    FileRecord,
+    PartialState,
+    forget_partial_state,
+    load_partial_state,
+    save_partial_state,
+)
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets, theme_dir
 from generator.search import build_search_index
-from generator.site import plan_site
-from generator.views import BriefingPage, Page, RedirectPage
+from generator.site import plan_briefing_page, plan_site, site_view
+from generator.urls import briefing_path
+from generator.views import BriefingPage, Page, RedirectPage, SiteView
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -70,9 +80,28 @@ class BuildResult:
     excluded: list[str] = field(default_factory=list)
     #: Nothing the build reads had changed since the last build into the same folder.
     up_to_date: bool = False
+    #: Set by a partial build: the briefings whose prose alone changed, and were re-rendered.
+    prose_changed: tuple[str, ...] = ()
+    #: Wall time of each stage, in the order they ran (`brief build --timings`).
+    stages: list[tuple[str, float]] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+@dataclass
+class StageClock:
+    """Records how long each named stage of a build takes."""
+
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages.append((name, time.perf_counter() - started))
 
 
 def _exit_code(diagnostics: DiagnosticList, strict: bool) -> int:
@@ -103,9 +132,11 @@ class _Analysed:
     links: dict[str, dict[int, LinkTarget]]
     diagnostics: DiagnosticList
     excluded: list[str]
+    corpus: Corpus
+    link_index: LinkIndex
 
 
-def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult:
+def _analyse(options: BuildOptions, everything: bool, clock: StageClock) -> _Analysed | BuildResult:
     """Load and analyse. `everything` (check) validates drafts and gated briefings too."""
     config, problems = load_config(options.site_root)
     if config is None:
@@ -123,10 +154,12 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
             [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "usage")], EXIT_USAGE
         )
 
-    corpus, diagnostics = load_corpus(config, read_cache=not options.clean)
+    with clock.stage("load"):
+        corpus, diagnostics = load_corpus(config, read_cache=not options.clean)
     diagnostics.extend(refuse_symlinks(config.templates_dir))
     try:
-        corpus = with_git_history(corpus, config)
+        with clock.stage("git history"):
+            corpus = with_git_history(corpus, config)
     except GitError as error:
         return BuildResult(
             [Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "git")], EXIT_USAGE
@@ -159,13 +192,15 @@ def _analyse(options: BuildOptions, everything: bool) -> _Analysed | BuildResult
                         "excluded",
                     )
                 )
-    links = resolve_links(published, config, diagnostics, list(corpus.briefings))
-    assessments = {}
-    for briefing in published:
-        assessments[briefing.slug] = assess_briefing(briefing, config)
-        diagnostics.extend(briefing_findings(briefing, assessments[briefing.slug], config))
-        diagnostics.extend(estimative_findings(briefing, config))
-    return _Analysed(config, published, assessments, links, diagnostics, excluded)
+    with clock.stage("analyse"):
+        link_index = LinkIndex.of(corpus.briefings, published)
+        links = resolve_links(published, config, diagnostics, link_index)
+        assessments = {}
+        for briefing in published:
+            assessments[briefing.slug] = assess_briefing(briefing, config)
+            diagnostics.extend(briefing_findings(briefing, assessments[briefing.slug], config))
+            diagnostics.extend(estimative_findings(briefing, config))
+    return _Analysed(config, published, assessments, links, diagnostics, excluded, corpus, link_index)
 
 
 def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
@@ -245,7 +280,7 @@ def check(options: BuildOptions) -> BuildResult:
 
 def _check(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
-    analysed = _analyse(options, everything=True)
+    analysed = _analyse(options, everything=True, clock=StageClock())
     if isinstance(analysed, BuildResult):
         return analysed
     return BuildResult(
@@ -274,7 +309,7 @@ def build(options: BuildOptions, progress: ProgressCallback | None = None) -> Bu
         return _build(options, progress)
 
 
-def _fingerprint(options: BuildOptions, output: Path) -> str:
+def _input_digest(options: BuildOptions, output: Path) -> InputDigest:
     settings = {
         "out": str(output),
         "drafts": options.drafts,
@@ -282,23 +317,24 @@ def _fingerprint(options: BuildOptions, output: Path) -> str:
         "portable": options.portable,
         "publish_up_to": options.publish_up_to,
     }
-    return input_fingerprint(options.site_root, theme_dir(), settings)
+    return input_digest(options.site_root, theme_dir(), settings)
 
 
-def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult | None, str | None]:
-    """The last build's result when nothing it read has changed since; and the fingerprint."""
+def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult | None, InputDigest | None]:
+    """The last build's result when nothing it read has changed since; and the input digest
+    (None where the output depends on more than the files: Git dates)."""
     config, _ = load_config(options.site_root)
     if config is None or config.spec.git.updated or config.spec.git.history:
         return None, None  # Git dates depend on more than the files
     output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
-    fingerprint = _fingerprint(options, output)
+    inputs = _input_digest(options, output)
     if options.clean:
-        return None, fingerprint  # build in full, and remember it for the next build
+        return None, inputs  # build in full, and remember it for the next build
     state = load_state(config.cache_dir)
-    if state is None or state.fingerprint != fingerprint or state.output != str(output):
-        return None, fingerprint
+    if state is None or state.fingerprint != inputs.fingerprint or state.output != str(output):
+        return None, inputs
     if not (output / MARKER).is_file():
-        return None, fingerprint
+        return None, inputs
     diagnostics = DiagnosticList(records_to_diagnostics(state.diagnostics))
     result = BuildResult(
         diagnostics=diagnostics.sorted(),
@@ -311,7 +347,7 @@ def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult |
         up_to_date=True,
     )
     result.seconds = time.perf_counter() - started
-    return result, fingerprint
+    return result, inputs
 
 
 def _refused_output(options: BuildOptions) -> BuildResult | None:
@@ -333,10 +369,17 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
     refused = _refused_output(options)
     if refused is not None:
         return refused
-    unchanged, fingerprint = _already_built(options, started)
+    clock = StageClock()
+    with clock.stage("up-to-date check"):
+        unchanged, inputs = _already_built(options, started)
     if unchanged is not None:
+        unchanged.stages = clock.stages
         return unchanged
-    analysed = _analyse(options, everything=False)
+    if inputs is not None and not options.clean:
+        partial = _partial_build(options, inputs, started, clock)
+        if partial is not None:
+            return partial
+    analysed = _analyse(options, everything=False, clock=clock)
     if isinstance(analysed, BuildResult):
         return analysed
     config = analysed.config
@@ -351,6 +394,7 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
         sources=_count_sources(analysed.published),
         output=output,
         excluded=analysed.excluded,
+        stages=clock.stages,
     )
     try:
         check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
@@ -364,41 +408,35 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
         result.seconds = time.perf_counter() - started
         return result
 
-    plan = plan_site(
-        analysed.published,
-        analysed.assessments,
-        analysed.links,
-        config,
-        portable=options.portable,
-        base_url=options.base_url,
-    )
+    with clock.stage("plan"):
+        plan = plan_site(
+            analysed.published,
+            analysed.assessments,
+            analysed.links,
+            config,
+            portable=options.portable,
+            base_url=options.base_url,
+        )
     staged = StagedOutput(output)
     staged.start()
     try:
-        renderer = Renderer(plan.site, config.templates_dir)
-        reuse = PageReuse.load(
-            config.cache_dir,
-            output,
-            render_context(plan.site, config.templates_dir),
-            enabled=not options.clean,
-        )
-        total = len(plan.pages)
-        # Site-wide pages (the sources index, the timeline, the data) are the largest: start
-        # them first, so that no core is left alone with one at the end.
-        order = sorted(range(total), key=lambda index: isinstance(plan.pages[index], _ONE_BRIEFING_PAGES))
-        chunks = [order[start : start + _PAGES_PER_TASK] for start in range(0, total, _PAGES_PER_TASK)]
-        fingerprints: dict[str, str] = {}
-        shared = (plan.pages, renderer, staged, reuse)
-        for written in map_shared(_render_pages, shared, chunks, chunksize=1):
-            fingerprints.update(written)
-            if progress is not None:
-                progress(len(fingerprints), total)
+        with clock.stage("render"):
+            fingerprints = _render_site(plan.pages, plan.site, config, options, staged, progress)
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
         _copy_static(config, staged, diagnostics)
+        extra_files = tuple(sorted(set(staged.written) - fingerprints.keys()))
         if not diagnostics.has_errors:
-            problem = build_search_index(staged.staging, config.cache_dir, read_cache=not options.clean)
+            with clock.stage("search"):
+                searchable = {
+                    page.summary.slug: fingerprints[page.path]
+                    for page in plan.pages
+                    if isinstance(page, BriefingPage)
+                }
+                problem = build_search_index(
+                    staged.staging, searchable, config.cache_dir, read_cache=not options.clean
+                )
             if problem:
                 diagnostics.add(
                     Diagnostic(
@@ -422,30 +460,211 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
             staged.abort()
             result.exit_code = EXIT_CONTENT
         else:
-            staged.commit()
+            with clock.stage("commit"):
+                staged.commit()
             result.written = True
             result.pages = len(plan.pages)
             save_fingerprints(config.cache_dir, output, fingerprints)
-            if fingerprint is not None:
-                save_state(
+            if inputs is None:
+                # The output depends on Git too: no later build may take it as up to date.
+                forget_state(config.cache_dir)
+                forget_partial_state(config.cache_dir)
+            else:
+                save_state(config.cache_dir, _build_state(inputs, output, diagnostics, result))
+                save_partial_state(
                     config.cache_dir,
-                    BuildState(
-                        fingerprint=fingerprint,
-                        output=str(output),
-                        diagnostics=diagnostics_to_records(diagnostics.sorted()),
-                        briefings=result.briefings,
-                        claims=result.claims,
-                        sources=result.sources,
-                        pages=result.pages,
-                    ),
+                    _partial_state(analysed, plan.source_anchors, inputs, output, extra_files),
                 )
     result.diagnostics = diagnostics.sorted()
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _build_state(
+    inputs: InputDigest, output: Path, diagnostics: DiagnosticList, result: BuildResult
+) -> BuildState:
+    return BuildState(
+        fingerprint=inputs.fingerprint,
+        output=str(output),
+        diagnostics=diagnostics_to_records(diagnostics.sorted()),
+        briefings=result.briefings,
+        claims=result.claims,
+        sources=result.sources,
+        pages=result.pages,
+    )
+
+
+def _partial_state(
+    analysed: _Analysed,
+    anchors: Mapping[tuple[str, str], str],
+    inputs: InputDigest,
+    output: Path,
+    extra_files: tuple[str, ...],
+) -> PartialState:
+    """What a later partial build needs to know of each briefing file of this build."""
+    briefings_dir = analysed.config.briefings_dir
+    published = analysed.link_index.published
+    records = {
+        relative: FileRecord(digest, None, "", False, False, frozenset(), {})
+        for relative, digest in inputs.briefings.items()
+    }
+    for briefing in analysed.corpus.briefings:
+        relative = briefing.path.relative_to(briefings_dir).as_posix()
+        if relative not in records:
+            continue
+        records[relative] = FileRecord(
+            digest=inputs.briefings[relative],
+            slug=briefing.slug,
+            outline=analysed.corpus.outlines.get(briefing.path, ""),
+            published=briefing.slug in published,
+            searchable=briefing.slug in published and not briefing.is_withdrawn,
+            page_ids=analysed.link_index.ids_by_slug.get(briefing.slug) or frozenset(page_ids(briefing)),
+            anchors={
+                source_id: anchors[(briefing.slug, source_id)]
+                for source_id in briefing.sources
+                if (briefing.slug, source_id) in anchors
+            },
+        )
+    return PartialState(str(output), inputs.context, records, extra_files)
+
+
+def _partial_build(
+    options: BuildOptions, inputs: InputDigest, started: float, clock: StageClock
+) -> BuildResult | None:
+    """Rebuild only the pages of briefings whose prose alone changed (see `partial`).
+
+    Returns None, having written nothing, whenever a full build is needed instead.
+    """
+    config, _ = load_config(options.site_root)
+    if config is None:
+        return None
+    output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
+    state = load_partial_state(config.cache_dir)
+    last = load_state(config.cache_dir)
+    if state is None or last is None or last.output != str(output) or not (output / MARKER).is_file():
+        return None
+    changed = state.changed_files(output, inputs.context, inputs.briefings)
+    if changed is None:
+        return None
+    with clock.stage("load"):
+        paths = [config.briefings_dir / relative for relative in changed]
+        loaded, registry_problems = load_files(config, paths)
+    if registry_problems.has_errors:
+        return None
+    with clock.stage("analyse"):
+        previous = records_to_diagnostics(last.diagnostics)
+        diagnostics = DiagnosticList()
+        index = state.link_index(config.briefings_dir)
+        base_url = options.base_url or config.spec.base_url
+        pages: list[Page] = []
+        replaced: set[Path] = set()
+        for relative, path, file in zip(changed, paths, loaded, strict=True):
+            record = state.files[relative]
+            briefing = file.briefing
+            if briefing is None or briefing.slug != record.slug or file.outline != record.outline:
+                return None
+            if _is_published(briefing, config, options) != record.published:
+                return None
+            if not record.published:
+                continue  # its findings are not reported, and it has no page
+            replaced.add(path)
+            diagnostics.extend(file.diagnostics)
+            links = resolve_links([briefing], config, diagnostics, index)
+            assessments = assess_briefing(briefing, config)
+            diagnostics.extend(briefing_findings(briefing, assessments, config))
+            diagnostics.extend(estimative_findings(briefing, config))
+            if not briefing.is_withdrawn:
+                anchors = {(briefing.slug, source): anchor for source, anchor in record.anchors.items()}
+                pages.append(
+                    plan_briefing_page(
+                        briefing, assessments, links.get(briefing.slug, {}), config, anchors, base_url
+                    )
+                )
+        diagnostics.extend(d for d in previous if d.path not in replaced)
+    if _exit_code(diagnostics, options.strict) != EXIT_OK:
+        return None  # a full build reports it, with everything else
+    previous_pages = PageReuse.load(config.cache_dir, output, "", enabled=True).previous
+    if len(previous_pages) != last.pages:
+        return None  # the list of the last output's pages is missing or from another build
+    searchable_slugs = sorted(r.slug for r in state.files.values() if r.searchable and r.slug is not None)
+    if any(briefing_path(slug) not in previous_pages for slug in searchable_slugs):
+        return None
+    rendered = {page.path for page in pages}
+    staged = StagedOutput(output)
+    staged.start()
+    try:
+        with clock.stage("render"):
+            unchanged = [path for path in previous_pages if path not in rendered]
+            staged.link_from(output, sorted({*unchanged, *state.extra_files}))
+            site = site_view(config, options.portable, base_url)
+            fingerprints = {**previous_pages, **_render_site(pages, site, config, options, staged, None)}
+        with clock.stage("search"):
+            searchable = {slug: fingerprints[briefing_path(slug)] for slug in searchable_slugs}
+            problem = build_search_index(staged.staging, searchable, config.cache_dir)
+        if problem:
+            staged.abort()
+            return None
+        with clock.stage("commit"):
+            staged.commit()
+    except TemplateError:
+        staged.abort()
+        return None
+    except BaseException:
+        staged.abort()
+        raise
+    save_fingerprints(config.cache_dir, output, fingerprints)
+    result = BuildResult(
+        diagnostics=diagnostics.sorted(),
+        exit_code=EXIT_OK,
+        briefings=last.briefings,
+        claims=last.claims,
+        sources=last.sources,
+        pages=last.pages,
+        output=output,
+        written=True,
+        prose_changed=tuple(changed),
+        stages=clock.stages,
+    )
+    save_state(config.cache_dir, _build_state(inputs, output, diagnostics, result))
+    files = dict(state.files)
+    for relative in changed:
+        files[relative] = dataclasses.replace(files[relative], digest=inputs.briefings[relative])
+    save_partial_state(config.cache_dir, dataclasses.replace(state, files=files))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
 _PAGES_PER_TASK = 25
 _ONE_BRIEFING_PAGES = (BriefingPage, RedirectPage)
+
+
+def _render_site(
+    pages: list[Page],
+    site: SiteView,
+    config: SiteConfig,
+    options: BuildOptions,
+    staged: StagedOutput,
+    progress: ProgressCallback | None,
+) -> dict[str, str]:
+    """Render every page into the staging folder, in worker processes; returns page fingerprints."""
+    renderer = Renderer(site, config.templates_dir)
+    reuse = PageReuse.load(
+        config.cache_dir,
+        staged.output,
+        render_context(site, config.templates_dir),
+        enabled=not options.clean,
+    )
+    total = len(pages)
+    # Site-wide pages (the sources index, the timeline, the data) are the largest: start
+    # them first, so that no core is left alone with one at the end.
+    order = sorted(range(total), key=lambda index: isinstance(pages[index], _ONE_BRIEFING_PAGES))
+    chunks = [order[start : start + _PAGES_PER_TASK] for start in range(0, total, _PAGES_PER_TASK)]
+    fingerprints: dict[str, str] = {}
+    for written in map_shared(_render_pages, (pages, renderer, staged, reuse), chunks, chunksize=1):
+        fingerprints.update(written)
+        if progress is not None:
+            progress(len(fingerprints), total)
+    return fingerprints
 
 
 def _render_pages(

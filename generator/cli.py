@@ -115,6 +115,7 @@ def _run(action: Callable[[], BuildResult]) -> BuildResult:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print info findings too.")
+@click.option("--timings", is_flag=True, help="Print how long each stage of the build took.")
 def build_command(
     site: Path,
     strict: bool,
@@ -126,6 +127,7 @@ def build_command(
     publish_up_to: str | None,
     quiet: bool,
     verbose: bool,
+    timings: bool,
 ) -> None:
     """Build the site into the output folder (atomically)."""
     options = BuildOptions(
@@ -145,11 +147,20 @@ def build_command(
     if not quiet:
         if result.up_to_date and result.output is not None:
             verb = f"Up to date: {display_path(result.output)} (nothing changed since the last build)"
+        elif result.written and result.output is not None and result.prose_changed:
+            count = len(result.prose_changed)
+            verb = (
+                f"Updated {display_path(result.output)} "
+                f"(only the prose of {count} briefing{'s' if count != 1 else ''} changed)"
+            )
         elif result.written and result.output is not None:
             verb = f"Built {display_path(result.output)}"
         else:
             verb = "Build failed; the output folder was not changed"
         click.echo(_summary(result, verb), err=not (result.written or result.up_to_date))
+    if timings:
+        for stage, seconds in result.stages:
+            click.echo(f"  {stage:<18} {seconds:8.2f} s")
     sys.exit(result.exit_code)
 
 

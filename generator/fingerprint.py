@@ -35,7 +35,33 @@ class BuildState:
     pages: int
 
 
-def _hash_tree(digest: hashlib._Hash, root: Path, label: str) -> None:
+def is_briefing_file(relative: str) -> bool:
+    """Whether a path under `briefings/` is a briefing (as `find_briefing_files` decides)."""
+    return relative.endswith(".md") and not any(part.startswith(("_", ".")) for part in relative.split("/"))
+
+
+@dataclass(frozen=True, slots=True)
+class InputDigest:
+    """Hashes of what a build reads: each briefing file on its own, everything else as one."""
+
+    #: Everything but the briefing files: options, version, site.yaml, shared sources,
+    #: templates, theme and static files.
+    context: str
+    #: Path under `briefings/` → hash of the file's bytes.
+    briefings: dict[str, str]
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256(self.context.encode())
+        for relative in sorted(self.briefings):
+            digest.update(f"\0{relative}\0{self.briefings[relative]}".encode())
+        return digest.hexdigest()
+
+
+def _hash_tree(
+    digest: hashlib._Hash, root: Path, label: str, files_apart: dict[str, str] | None = None
+) -> None:
+    """Feed every file under `root` to `digest`; briefing files go to `files_apart` if given."""
     if not root.is_dir():
         return
     for folder, subfolders, files in os.walk(root):
@@ -43,16 +69,21 @@ def _hash_tree(digest: hashlib._Hash, root: Path, label: str) -> None:
         for name in sorted(files):
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()
-            digest.update(f"\0{label}/{relative}\0".encode())
             if path.is_symlink():
+                digest.update(f"\0{label}/{relative}\0".encode())
                 digest.update(b"symlink:" + os.fsencode(os.readlink(path)))
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if files_apart is not None and is_briefing_file(relative):
+                files_apart[relative] = hashlib.sha256(data).hexdigest()
             else:
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
+                digest.update(f"\0{label}/{relative}\0".encode())
+                digest.update(data)
 
 
-def input_fingerprint(site_root: Path, theme: Path, options: dict[str, object]) -> str:
-    """One hash of everything a build of `site_root` reads, with `options` and the version."""
+def input_digest(site_root: Path, theme: Path, options: dict[str, object]) -> InputDigest:
+    """Hashes of everything a build of `site_root` reads, with `options` and the version."""
     digest = hashlib.sha256()
     digest.update(
         json.dumps({"version": __version__, "options": options}, sort_keys=True, default=str).encode()
@@ -60,10 +91,12 @@ def input_fingerprint(site_root: Path, theme: Path, options: dict[str, object]) 
     site_yaml = site_root / "site.yaml"
     if site_yaml.is_file():
         digest.update(b"\0site.yaml\0" + site_yaml.read_bytes())
-    for label in ("briefings", "templates", "static"):
+    briefings: dict[str, str] = {}
+    _hash_tree(digest, site_root / "briefings", "briefings", briefings)
+    for label in ("templates", "static"):
         _hash_tree(digest, site_root / label, label)
     _hash_tree(digest, theme, "theme")
-    return digest.hexdigest()
+    return InputDigest(digest.hexdigest(), briefings)
 
 
 def load_state(cache_dir: Path) -> BuildState | None:

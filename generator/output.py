@@ -15,6 +15,7 @@ import errno
 import os
 import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 MARKER = ".brief-output"
@@ -114,6 +115,8 @@ class StagedOutput:
         self.parent = self.output.parent
         self.staging = self.parent / f".{self.output.name}{_STAGING_INFIX}{os.getpid()}"
         self.files_written = 0
+        #: Paths written by this process (pages are written by workers, and not listed).
+        self.written: list[str] = []
 
     def start(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
@@ -126,9 +129,11 @@ class StagedOutput:
     def write_bytes(self, relative: str, data: bytes) -> None:
         target = self.path_for(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # a hard link into the last output: never write through it
         with open(target, "wb") as handle:
             handle.write(data)
         self.files_written += 1
+        self.written.append(relative)
 
     def write_text(self, relative: str, text: str) -> None:
         self.write_bytes(relative, text.encode("utf-8"))
@@ -136,8 +141,25 @@ class StagedOutput:
     def copy_file(self, relative: str, source: Path) -> None:
         target = self.path_for(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
         shutil.copyfile(source, target, follow_symlinks=False)
         self.files_written += 1
+        self.written.append(relative)
+
+    def link_from(self, previous: Path, files: Iterable[str]) -> None:
+        """Hard-link these files of `previous` into the staging folder (copy them where the
+        file system has no links)."""
+        root = Path(os.path.realpath(previous))
+        made: set[Path] = set()
+        for relative in files:
+            target = self.path_for(relative)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                os.link(root / relative, target)
+            except OSError:
+                shutil.copyfile(root / relative, target, follow_symlinks=False)
 
     def exists(self, relative: str) -> bool:
         return self.path_for(relative).exists()

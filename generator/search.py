@@ -6,7 +6,8 @@ reliability filters. Large sites are indexed in shards of up to `PAGES_PER_SHARD
 each its own bundle under `pagefind/<n>/`, which the search page merges in the browser
 (Pagefind's `mergeIndex`). Shards bound Pagefind's memory (it holds a whole index at once)
 and let a rebuild re-index only the shards whose pages changed: a shard's bundle is kept
-in `.brief-cache/search/`, keyed by the bytes of its pages.
+in `.brief-cache/search/`, keyed by its pages' fingerprints (`pagecache`): a page's bytes
+are a function of its fingerprint, so no page needs to be read back to know.
 
 The bundles are the one part of a build that is not byte-stable.
 """
@@ -20,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator import __version__
@@ -28,7 +30,6 @@ from generator.parallel import worker_count
 SEARCH_BUNDLE = "pagefind"
 SHARD_LIST = "shards.json"
 PAGES_PER_SHARD = 1000
-_MARKER = b"data-pagefind-body"
 
 
 def shard_of(slug: str, shard_count: int) -> int:
@@ -36,22 +37,10 @@ def shard_of(slug: str, shard_count: int) -> int:
     return int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % shard_count
 
 
-def _indexable_pages(site_dir: Path) -> list[tuple[str, bytes]]:
-    """(slug, digest of the page) of every briefing page that asks to be indexed, in slug order."""
-    pages = []
-    briefings = site_dir / "briefings"
-    if briefings.is_dir():
-        for page in sorted(briefings.glob("*/index.html")):
-            data = page.read_bytes()
-            if _MARKER in data:
-                pages.append((page.parent.name, hashlib.sha256(data).digest()))
-    return pages
-
-
-def _shard_key(slugs_and_digests: list[tuple[str, bytes]]) -> str:
+def _shard_key(slugs_and_fingerprints: list[tuple[str, str]]) -> str:
     digest = hashlib.sha256(f"brief {__version__} pagefind\0".encode())
-    for slug, page_digest in slugs_and_digests:
-        digest.update(slug.encode() + b"\0" + page_digest)
+    for slug, fingerprint in slugs_and_fingerprints:
+        digest.update(f"{slug}\0{fingerprint}\0".encode())
     return digest.hexdigest()
 
 
@@ -99,19 +88,21 @@ def _keep(bundle: Path, cached: Path) -> None:
     os.replace(temporary, cached)
 
 
-def build_search_index(site_dir: Path, cache_dir: Path | None = None, read_cache: bool = True) -> str | None:
-    """Index the site in `site_dir`. Returns None, or a message saying why search is missing.
+def build_search_index(
+    site_dir: Path, pages: Mapping[str, str], cache_dir: Path | None = None, read_cache: bool = True
+) -> str | None:
+    """Index the briefing pages of the site in `site_dir`; `pages` maps each briefing's slug
+    to its page's fingerprint. Returns None, or a message saying why search is missing.
 
     Shard bundles are kept in `cache_dir`; with `read_cache` false (`--clean`), every shard
     is indexed anew, and the cache refreshed.
     """
-    pages = _indexable_pages(site_dir)
     bundle = site_dir / SEARCH_BUNDLE
     bundle.mkdir(parents=True, exist_ok=True)
     shard_count = max(1, -(-len(pages) // PAGES_PER_SHARD))
-    shards: list[list[tuple[str, bytes]]] = [[] for _ in range(shard_count)]
-    for slug, page_digest in pages:
-        shards[shard_of(slug, shard_count)].append((slug, page_digest))
+    shards: list[list[tuple[str, str]]] = [[] for _ in range(shard_count)]
+    for slug in sorted(pages):
+        shards[shard_of(slug, shard_count)].append((slug, pages[slug]))
     shards = [shard for shard in shards if shard]
     store = cache_dir / "search" if cache_dir is not None else None
     keys = [_shard_key(shard) for shard in shards]

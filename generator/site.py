@@ -442,19 +442,10 @@ def summarise(
     )
 
 
-def plan_site(
-    briefings: list[Briefing],
-    assessments: Mapping[str, Mapping[str, ClaimAssessment]],
-    links: Mapping[str, Mapping[int, LinkTarget]],
-    config: SiteConfig,
-    portable: bool = False,
-    base_url: str | None = None,
-) -> SitePlan:
-    """Plan every page of the published briefings. `assessments` and `links` are keyed by slug."""
-    badges = _Badges(config)
+def site_view(config: SiteConfig, portable: bool, base_url: str | None) -> SiteView:
+    """What every page shows of the site: its title, language, navigation."""
     spec = config.spec
-    base_url = base_url or spec.base_url
-    site = SiteView(
+    return SiteView(
         title=spec.title,
         description=spec.description,
         language=spec.language,
@@ -469,22 +460,50 @@ def plan_site(
         portable=portable,
         markings=tuple(spec.markings),
     )
+
+
+def plan_briefing_page(
+    briefing: Briefing,
+    assessments: Mapping[str, ClaimAssessment],
+    links: Mapping[int, LinkTarget],
+    config: SiteConfig,
+    anchors: Mapping[tuple[str, str], str],
+    base_url: str | None,
+) -> BriefingPage:
+    """A published briefing's own page; `anchors` are its sources' anchors on /sources/."""
+    page = _BriefingPlanner(briefing, assessments, links, _Badges(config), anchors).plan()
+    return dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, config.spec.language))
+
+
+def plan_site(
+    briefings: list[Briefing],
+    assessments: Mapping[str, Mapping[str, ClaimAssessment]],
+    links: Mapping[str, Mapping[int, LinkTarget]],
+    config: SiteConfig,
+    portable: bool = False,
+    base_url: str | None = None,
+) -> SitePlan:
+    """Plan every page of the published briefings. `assessments` and `links` are keyed by slug."""
+    badges = _Badges(config)
+    spec = config.spec
+    base_url = base_url or spec.base_url
+    site = site_view(config, portable, base_url)
     everything = sorted(briefings, key=lambda b: (b.date, b.slug), reverse=True)
     ordered = [briefing for briefing in everything if not briefing.is_withdrawn]
     by_slug = {briefing.slug: briefing for briefing in ordered}
     anchors = source_anchors(ordered)
-    plan = SitePlan(site)
+    plan = SitePlan(site, source_anchors=anchors)
     summaries = tuple(summarise(b, assessments[b.slug], badges) for b in ordered)
     plan.pages.extend(
         HomePage(path, chunk, pager, len(summaries)) for path, chunk, pager in paginate(HOME_PATH, summaries)
     )
     briefing_pages = []
     for briefing in ordered:
-        page = _BriefingPlanner(
-            briefing, assessments[briefing.slug], links.get(briefing.slug, {}), badges, anchors
-        ).plan()
-        page = dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, spec.language))
-        briefing_pages.append(page)
+        briefing_pages.append(
+            plan_briefing_page(
+                briefing, assessments[briefing.slug], links.get(briefing.slug, {}), config, anchors, base_url
+            )
+        )
     plan.pages.extend(briefing_pages)
     plan.pages.extend(
         WithdrawnPage(

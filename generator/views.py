@@ -458,6 +458,8 @@ class SitePlan:
 
     site: SiteView
     pages: list[Page] = field(default_factory=list)
+    #: (briefing slug, source id) → the source's anchor on /sources/.
+    source_anchors: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Page]:
         return iter(self.pages)

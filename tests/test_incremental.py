@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 
 from tests.conftest import Site, briefing
@@ -139,3 +140,108 @@ def test_unchanged_pages_are_reused_not_rendered(site: Site) -> None:
     assert after["a"] == before["a"]  # the same file, linked from the last output
     assert after["b"] != before["b"] and "Beta, revised" in site.page("b")
     _assert_same_as_clean(site)
+
+
+# --- partial builds: edits to prose only ------------------------------------------------
+
+_CLAIMS = "claims:\n  c:\n    statement: S.\n    sources: [wire]\n"
+_PROSE = "## Findings\n\nCited [@wire]. See [beta](b.md#context) and [nowhere](#nowhere).\n"
+
+
+def _two_linked_briefings(site: Site) -> None:
+    site.write("briefings/_sources.yaml", REGISTRY)
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE))
+    site.write("briefings/b.md", briefing(title="Beta", body="## Context\n\nBeta's prose.\n"))
+    assert site.brief("build").exit_code == 0
+
+
+def _inode(site: Site, slug: str) -> int:
+    return (site.root / "_site" / "briefings" / slug / "index.html").stat().st_ino
+
+
+def test_a_prose_edit_rerenders_only_its_briefing_and_matches_a_clean_build(site: Site) -> None:
+    _two_linked_briefings(site)
+    before = _inode(site, "b")
+    # A paragraph inserted above everything: every position in the body moves down.
+    site.write(
+        "briefings/a.md",
+        briefing(title="Alpha", extra=_CLAIMS, body="A new opening paragraph.\n\n" + _PROSE),
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "only the prose of 1 briefing changed" in result.output
+    assert "A new opening paragraph." in site.page("a")
+    assert _inode(site, "b") == before
+    # The warning for the broken #nowhere link names its new line (14, not 12).
+    clean = site.brief("build", "--clean", "--out", str(site.root.parent / "clean"))
+    assert "a.md:14:" in result.output and "a.md:12:" not in result.output
+    warnings = sorted(line for line in result.output.splitlines() if "warning:" in line)
+    assert warnings == sorted(line for line in clean.output.splitlines() if "warning:" in line)
+    assert tree_digest(site.root / "_site", search_index=False) == tree_digest(
+        site.root.parent / "clean", search_index=False
+    )
+
+
+def test_the_search_index_of_a_prose_edit_finds_the_new_words(site: Site) -> None:
+    _two_linked_briefings(site)
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nZanzibar.\n"))
+    assert "only the prose" in site.brief("build").output
+    bundle = site.root / "_site" / "pagefind"
+    assert (bundle / "shards.json").is_file()
+    text = b"".join(gzip.decompress(path.read_bytes()) for path in bundle.rglob("*.pf_fragment"))
+    assert b"Zanzibar" in text
+
+
+def test_edits_other_pages_can_see_make_a_full_build(site: Site) -> None:
+    _two_linked_briefings(site)
+    edits = {
+        "a citation": _PROSE + "\nAgain [@wire].\n",
+        "a heading": _PROSE.replace("## Findings", "## Judgements"),
+        "a link": _PROSE.replace("b.md#context", "b.md"),
+    }
+    for what, body in edits.items():
+        site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=body))
+        result = site.brief("build")
+        assert result.exit_code == 0, (what, result.output)
+        assert "only the prose" not in result.output, what
+        _assert_same_as_clean(site)
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE))
+    assert site.brief("build").exit_code == 0
+    # A heading of b.md that a.md links to: a.md's warnings change too.
+    site.write("briefings/b.md", briefing(title="Beta", body="## Background\n\nBeta's prose.\n"))
+    result = site.brief("build")
+    assert "only the prose" not in result.output
+    assert "that briefing has no such anchor" in result.output  # a.md's link to b.md#context
+
+
+def test_a_prose_edit_that_adds_a_problem_is_reported_like_a_full_build(site: Site) -> None:
+    _two_linked_briefings(site)
+    before = tree_digest(site.root / "_site", search_index=False)
+    site.write(
+        "briefings/a.md",
+        briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\n![map](/maps/none.png)\n"),
+    )
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert "names no file in static/" in result.output
+    assert tree_digest(site.root / "_site", search_index=False) == before
+
+
+def test_a_prose_edit_leaves_no_stray_file_of_the_output(site: Site) -> None:
+    _two_linked_briefings(site)
+    (site.root / "_site" / "stray.txt").write_text("not Brief's")
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nMore.\n"))
+    assert "only the prose" in site.brief("build").output
+    assert not (site.root / "_site" / "stray.txt").exists()
+    _assert_same_as_clean(site)
+
+
+def test_a_prose_edit_to_a_draft_changes_nothing_published(site: Site) -> None:
+    _two_linked_briefings(site)
+    site.write("briefings/d.md", briefing(title="Draft", extra="status: draft", body="Secret one.\n"))
+    assert site.brief("build").exit_code == 0
+    before = tree_digest(site.root / "_site", search_index=False)
+    site.write("briefings/d.md", briefing(title="Draft", extra="status: draft", body="Secret two.\n"))
+    assert "only the prose" in site.brief("build").output
+    assert tree_digest(site.root / "_site", search_index=False) == before
+    assert not any(b"Secret" in p.read_bytes() for p in (site.root / "_site").rglob("*") if p.is_file())

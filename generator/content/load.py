@@ -28,6 +28,7 @@ from generator.content.model import (
     Location,
     Source,
 )
+from generator.content.outline import outline_digest
 from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import validate_document
 from generator.content.values import has_invisible_characters, slug_of
@@ -614,28 +615,52 @@ def page_ids(briefing: Briefing) -> set[str]:
     return ids
 
 
+@dataclass(frozen=True, slots=True)
+class LinkIndex:
+    """What links between briefings are checked against: each briefing's file, slug and ids."""
+
+    #: Normalised absolute path of a briefing file → its slug.
+    slug_by_file: Mapping[str, str]
+    #: Slug → every id its page carries.
+    ids_by_slug: Mapping[str, frozenset[str]]
+    #: The slugs published in this build.
+    published: frozenset[str]
+
+    @classmethod
+    def of(cls, every_briefing: Iterable[Briefing], published: Iterable[Briefing]) -> LinkIndex:
+        known = list(every_briefing)
+        return cls(
+            {briefing_file_key(b.path): b.slug for b in known},
+            {b.slug: frozenset(page_ids(b)) for b in known},
+            frozenset(b.slug for b in published),
+        )
+
+
+def briefing_file_key(path: Path) -> str:
+    """How a link target names a briefing file: its normalised absolute path."""
+    return os.path.normpath(path.resolve())
+
+
 def resolve_links(
     briefings: list[Briefing],
     config: SiteConfig,
     diagnostics: DiagnosticList,
-    every_briefing: list[Briefing] | None = None,
+    index: LinkIndex | None = None,
 ) -> dict[str, dict[int, LinkTarget]]:
     """Resolve every relative link and image of `briefings`; report the broken ones.
 
-    Links may point at any briefing of `every_briefing` (default: `briefings`); a link to
-    one that is not among `briefings` (a draft, or one above the marking gate) is shown
-    as plain text, so that it leaves no trace. Keyed by slug.
+    Links may point at any briefing of `index` (default: `briefings`); a link to one that
+    is not published (a draft, or one above the marking gate) is shown as plain text, so
+    that it leaves no trace. Keyed by slug.
     """
-    known = every_briefing if every_briefing is not None else briefings
-    published = {b.slug for b in briefings}
-    by_file = {os.path.normpath(b.path.resolve()): b for b in known}
-    ids_of = {b.slug: page_ids(b) for b in known}
+    if index is None:
+        index = LinkIndex.of(briefings, briefings)
     static_root = config.static_dir.resolve()
     briefings_root = config.briefings_dir.resolve()
     resolved: dict[str, dict[int, LinkTarget]] = {}
     for briefing in briefings:
         targets: dict[int, LinkTarget] = {}
-        own_ids = ids_of[briefing.slug]
+        own_ids = page_ids(briefing)
         for fragment, position in briefing.body.fragments:
             if fragment not in own_ids:
                 diagnostics.add(
@@ -664,7 +689,7 @@ def resolve_links(
             if not reference.is_image and path.endswith(".md"):
                 base = briefings_root if path.startswith("/") else folder
                 target_file = os.path.normpath(base / path.lstrip("/"))
-                target = by_file.get(target_file)
+                target = index.slug_by_file.get(target_file)
                 if target is None:
                     diagnostics.error(
                         briefing.path,
@@ -674,7 +699,7 @@ def resolve_links(
                         "link",
                     )
                     continue
-                if target.slug not in published:
+                if target not in index.published:
                     diagnostics.add(
                         Diagnostic(
                             briefing.path,
@@ -685,20 +710,20 @@ def resolve_links(
                             "link",
                         )
                     )
-                    targets[reference.number] = LinkTarget("unpublished", target.slug)
+                    targets[reference.number] = LinkTarget("unpublished", target)
                     continue
-                if reference.fragment and reference.fragment not in ids_of[target.slug]:
+                if reference.fragment and reference.fragment not in index.ids_by_slug[target]:
                     diagnostics.add(
                         Diagnostic(
                             briefing.path,
                             position,
                             Severity.WARNING,
                             f"link to '{path}#{reference.fragment}': that briefing has no such anchor",
-                            _suggest(reference.fragment, ids_of[target.slug]),
+                            _suggest(reference.fragment, index.ids_by_slug[target]),
                             "link",
                         )
                     )
-                targets[reference.number] = LinkTarget("briefing", target.slug, reference.fragment)
+                targets[reference.number] = LinkTarget("briefing", target, reference.fragment)
                 continue
             if path.startswith("/"):
                 target_path = Path(os.path.normpath(static_root / path.lstrip("/")))
@@ -746,6 +771,8 @@ class LoadedFile:
     briefing: Briefing | None
     diagnostics: tuple[Diagnostic, ...]
     declared: Declared | None
+    #: The briefing's outline digest (`content.outline`), when it loaded.
+    outline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -768,7 +795,9 @@ def _load_one(shared: _LoadContext, path: Path) -> LoadedFile:
             return cached
     diagnostics = DiagnosticList()
     loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics, shared.cache)
-    loaded = LoadedFile(loader.load(data), tuple(diagnostics.items), loader.declared)
+    briefing = loader.load(data)
+    outline = outline_digest(briefing) if briefing is not None else None
+    loaded = LoadedFile(briefing, tuple(diagnostics.items), loader.declared, outline)
     if key is not None and shared.cache is not None:
         shared.cache.put(key, loaded)
     return loaded
@@ -784,6 +813,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     paths = find_briefing_files(config.briefings_dir, diagnostics)
     briefings = []
     declared: dict[Path, Declared] = {}
+    outlines: dict[Path, str] = {}
     cache = LoadCache.for_site(config, read=read_cache)
     context = _LoadContext(config, registry, cache)
     for path, loaded in zip(paths, map_shared(_load_one, context, paths), strict=True):
@@ -793,5 +823,19 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
             briefings.append(briefing)
         if declared_here is not None:
             declared[path] = declared_here
+        if loaded.outline is not None:
+            outlines[path] = loaded.outline
     briefings = check_slugs(briefings, diagnostics)
-    return Corpus(briefings=tuple(briefings), registry=registry, declared=declared), diagnostics
+    corpus = Corpus(briefings=tuple(briefings), registry=registry, declared=declared, outlines=outlines)
+    return corpus, diagnostics
+
+
+def load_files(config: SiteConfig, paths: list[Path]) -> tuple[list[LoadedFile], DiagnosticList]:
+    """Load a few briefing files on their own, in this process, with the shared registry.
+
+    Unlike `load_corpus`, nothing is checked across files: the caller knows the rest.
+    """
+    diagnostics = DiagnosticList()
+    registry = load_registry(config, diagnostics)
+    context = _LoadContext(config, registry, LoadCache.for_site(config))
+    return [_load_one(context, path) for path in paths], diagnostics

@@ -158,3 +158,5 @@ class Corpus:
     briefings: tuple[Briefing, ...]
     registry: Mapping[str, Source]
     declared: Mapping[Path, Declared] = field(default_factory=dict)
+    #: Each loaded file's outline digest (`content.outline`).
+    outlines: Mapping[Path, str] = field(default_factory=dict)
