@@ -2,7 +2,7 @@
 
 Pagefind (a maintained static-search tool, shipped on PyPI with its binary) indexes the
 briefing pages, which carry `data-pagefind-body`, with their tag, confidence and
-reliability filters. Large sites are indexed in shards of up to `PAGES_PER_SHARD` pages,
+reliability filters. Large sites are indexed in shards (see `shard_count`),
 each its own bundle under `pagefind/<n>/`, which the search page merges in the browser
 (Pagefind's `mergeIndex`). Shards bound Pagefind's memory (it holds a whole index at once)
 and let a rebuild re-index only the shards whose pages changed: a shard's bundle is kept
@@ -29,7 +29,22 @@ from generator.parallel import worker_count
 
 SEARCH_BUNDLE = "pagefind"
 SHARD_LIST = "shards.json"
+#: A shard never holds more pages than this (Pagefind's memory grows with it).
 PAGES_PER_SHARD = 1000
+#: Up to this many shards, a site is split into shards of about `SMALL_SHARD` pages, so that
+#: re-indexing the shard of one edited briefing takes a fraction of a second...
+PREFERRED_SHARDS = 16
+SMALL_SHARD = 250
+
+
+def shard_count(pages: int) -> int:
+    """How many shards a site of `pages` briefing pages is indexed in.
+
+    ...beyond that, shards grow to `PAGES_PER_SHARD` before there are more of them, since
+    every shard is one more index for the browser to merge.
+    """
+    return max(1, -(-pages // PAGES_PER_SHARD), min(PREFERRED_SHARDS, -(-pages // SMALL_SHARD)))
+
 
 
 def shard_of(slug: str, shard_count: int) -> int:
@@ -99,10 +114,10 @@ def build_search_index(
     """
     bundle = site_dir / SEARCH_BUNDLE
     bundle.mkdir(parents=True, exist_ok=True)
-    shard_count = max(1, -(-len(pages) // PAGES_PER_SHARD))
-    shards: list[list[tuple[str, str]]] = [[] for _ in range(shard_count)]
+    count = shard_count(len(pages))
+    shards: list[list[tuple[str, str]]] = [[] for _ in range(count)]
     for slug in sorted(pages):
-        shards[shard_of(slug, shard_count)].append((slug, pages[slug]))
+        shards[shard_of(slug, count)].append((slug, pages[slug]))
     shards = [shard for shard in shards if shard]
     store = cache_dir / "search" if cache_dir is not None else None
     keys = [_shard_key(shard) for shard in shards]
