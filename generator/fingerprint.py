@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from generator import __version__
+from generator.content.load import is_briefing_file
 from generator.diagnostics import Diagnostic, Position, Severity
 
 STATE_FILE = "last-build.json"
@@ -33,11 +34,6 @@ class BuildState:
     claims: int
     sources: int
     pages: int
-
-
-def is_briefing_file(relative: str) -> bool:
-    """Whether a path under `briefings/` is a briefing (as `find_briefing_files` decides)."""
-    return relative.endswith(".md") and not any(part.startswith(("_", ".")) for part in relative.split("/"))
 
 
 @dataclass(frozen=True, slots=True)

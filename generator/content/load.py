@@ -59,6 +59,16 @@ class LinkTarget:
 # --- finding files -----------------------------------------------------------------------
 
 
+def is_skipped_name(name: str) -> bool:
+    """Files and folders under `briefings/` named `_…` or `.…` hold no briefings."""
+    return name.startswith(("_", "."))
+
+
+def is_briefing_file(relative: str) -> bool:
+    """Whether a path under `briefings/` (with `/` separators) names a briefing file."""
+    return relative.endswith(".md") and not any(is_skipped_name(part) for part in relative.split("/"))
+
+
 def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> list[Path]:
     """Every `*.md` under `briefings/`, skipping `_` and `.` names, refusing symbolic links."""
     if not briefings_dir.is_dir():
@@ -68,7 +78,7 @@ def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> lis
         base = Path(folder)
         kept = []
         for name in sorted(subfolders):
-            if name.startswith(("_", ".")):
+            if is_skipped_name(name):
                 continue
             if (base / name).is_symlink():
                 _refuse_symlink(base / name, diagnostics)
@@ -77,7 +87,7 @@ def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> lis
         subfolders[:] = kept
         for name in sorted(files):
             path = base / name
-            if name.startswith(("_", ".")):
+            if is_skipped_name(name):
                 continue
             if path.is_symlink():
                 if name.endswith(".md"):
