@@ -156,10 +156,7 @@ class StagedOutput:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            try:
-                os.link(root / relative, target)
-            except OSError:
-                shutil.copyfile(root / relative, target, follow_symlinks=False)
+            link_or_copy(root / relative, target)
 
     def exists(self, relative: str) -> bool:
         return self.path_for(relative).exists()
@@ -204,6 +201,16 @@ class StagedOutput:
         os.replace(temporary, self.output)
         if previous != target and previous.parent == target.parent:
             shutil.rmtree(previous, ignore_errors=True)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link `source` at `target`, or copy it where the file system has no links.
+
+    Raises OSError when neither works (the source is gone, say)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target, follow_symlinks=False)
 
 
 def remove_stale_staging(output: Path) -> None:

@@ -13,14 +13,13 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator import __version__, cachecodec
-from generator.output import StagedOutput
+from generator.output import StagedOutput, link_or_copy
 from generator.render import Renderer, template_dirs
 from generator.views import Page, SiteView
 
@@ -112,14 +111,10 @@ class PageReuse:
             target = staged.path_for(page.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(previous, target)
+                link_or_copy(previous, target)
                 return fingerprint
             except OSError:
-                try:
-                    shutil.copyfile(previous, target)
-                    return fingerprint
-                except OSError:
-                    pass  # gone since: render it
+                pass  # gone since: render it
         staged.write_text(page.path, renderer.render(page))
         return fingerprint
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from generator import __version__
+from generator.output import link_or_copy
 from generator.parallel import worker_count
 
 SEARCH_BUNDLE = "pagefind"
@@ -100,10 +101,7 @@ def _link_tree(source: Path, target: Path) -> None:
         relative = Path(folder).relative_to(source)
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in files:
-            try:
-                os.link(Path(folder) / name, target / relative / name)
-            except OSError:
-                shutil.copy2(Path(folder) / name, target / relative / name)
+            link_or_copy(Path(folder) / name, target / relative / name)
 
 
 def _keep(bundle: Path, cached: Path) -> None:
