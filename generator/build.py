@@ -32,7 +32,7 @@ from generator.fingerprint import (
 )
 from generator.gitinfo import GitError, revisions_by_file
 from generator.output import MARKER, OutputError, StagedOutput, check_output_dir
-from generator.pagecache import PageReuse, render_context, save_fingerprints
+from generator.pagecache import PageReuse, load_fingerprints, render_context, save_fingerprints
 from generator.parallel import map_shared
 from generator.partial import (
     FileRecord,
@@ -421,7 +421,8 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
     staged.start()
     try:
         with clock.stage("render"):
-            fingerprints = _render_site(plan.pages, plan.site, config, options, staged, progress)
+            previous = None if options.clean else load_fingerprints(config.cache_dir, output)
+            fingerprints = _render_site(plan.pages, plan.site, config, staged, previous, progress)
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
@@ -583,8 +584,8 @@ def _partial_build(
         diagnostics.extend(d for d in previous if d.path not in replaced)
     if _exit_code(diagnostics, options.strict) != EXIT_OK:
         return None  # a full build reports it, with everything else
-    previous_pages = PageReuse.load(config.cache_dir, output, "", enabled=True).previous
-    if len(previous_pages) != last.pages:
+    previous_pages = load_fingerprints(config.cache_dir, output)
+    if previous_pages is None or len(previous_pages) != last.pages:
         return None  # the list of the last output's pages is missing or from another build
     searchable_slugs = sorted(r.slug for r in state.files.values() if r.searchable and r.slug is not None)
     if any(briefing_path(slug) not in previous_pages for slug in searchable_slugs):
@@ -597,7 +598,8 @@ def _partial_build(
             unchanged = [path for path in previous_pages if path not in rendered]
             staged.link_from(output, sorted({*unchanged, *state.extra_files}))
             site = site_view(config, options.portable, base_url)
-            fingerprints = {**previous_pages, **_render_site(pages, site, config, options, staged, None)}
+            rerendered = _render_site(pages, site, config, staged, previous_pages, None)
+            fingerprints = {**previous_pages, **rerendered}
         with clock.stage("search"):
             searchable = {slug: fingerprints[briefing_path(slug)] for slug in searchable_slugs}
             problem = build_search_index(staged.staging, searchable, config.cache_dir)
@@ -642,17 +644,19 @@ def _render_site(
     pages: list[Page],
     site: SiteView,
     config: SiteConfig,
-    options: BuildOptions,
     staged: StagedOutput,
+    previous: dict[str, str] | None,
     progress: ProgressCallback | None,
 ) -> dict[str, str]:
-    """Render every page into the staging folder, in worker processes; returns page fingerprints."""
+    """Render every page into the staging folder, in worker processes; returns page fingerprints.
+
+    A page whose fingerprint is the one it had in `previous` (the last build's, None for a
+    clean build) is linked from the last output instead."""
     renderer = Renderer(site, config.templates_dir)
-    reuse = PageReuse.load(
-        config.cache_dir,
-        staged.output,
+    reuse = PageReuse(
         render_context(site, config.templates_dir),
-        enabled=not options.clean,
+        staged.output if previous is not None else None,
+        previous or {},
     )
     total = len(pages)
     # Site-wide pages (the sources index, the timeline, the data) are the largest: start

@@ -90,19 +90,6 @@ class PageReuse:
     previous_output: Path | None
     previous: dict[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, cache_dir: Path, output: Path, context: str, enabled: bool) -> PageReuse:
-        if not enabled:
-            return cls(context, None)
-        try:
-            state = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(context, None)
-        if not isinstance(state, dict) or state.get("output") != str(output) or not output.is_dir():
-            return cls(context, None)
-        pages = state.get("pages")
-        return cls(context, output, pages if isinstance(pages, dict) else {})
-
     def write(self, staged: StagedOutput, renderer: Renderer, page: Page) -> str:
         """Write one page into the staging folder, reusing last build's file where unchanged."""
         fingerprint = page_fingerprint(self.context, page)
@@ -117,6 +104,18 @@ class PageReuse:
                 pass  # gone since: render it
         staged.write_text(page.path, renderer.render(page))
         return fingerprint
+
+
+def load_fingerprints(cache_dir: Path, output: Path) -> dict[str, str] | None:
+    """The fingerprint of each page of the last build into `output`, if that is known."""
+    try:
+        state = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("output") != str(output) or not output.is_dir():
+        return None
+    pages = state.get("pages")
+    return pages if isinstance(pages, dict) else {}
 
 
 def save_fingerprints(cache_dir: Path, output: Path, fingerprints: dict[str, str]) -> None:
