@@ -320,13 +320,36 @@ def _input_digest(options: BuildOptions, output: Path) -> InputDigest:
     return input_digest(options.site_root, theme_dir(), settings)
 
 
-def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult | None, InputDigest | None]:
+def _output_of(options: BuildOptions, config: SiteConfig) -> Path:
+    return Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
+
+
+def _without_full_build(
+    options: BuildOptions, config: SiteConfig, started: float, clock: StageClock
+) -> tuple[BuildResult | None, InputDigest | None]:
+    """A build's result when it needs no full build (a refused output folder, an up-to-date
+    site, a partial build), and the input digest (None where Git dates count too)."""
+    output = _output_of(options, config)
+    refused = _refused_output(config, output)
+    if refused is not None:
+        return refused, None
+    with clock.stage("up-to-date check"):
+        unchanged, inputs = _already_built(options, config, output, started)
+    if unchanged is not None:
+        unchanged.stages = clock.stages
+        return unchanged, inputs
+    if inputs is not None and not options.clean:
+        return _partial_build(options, config, output, inputs, started, clock), inputs
+    return None, inputs
+
+
+def _already_built(
+    options: BuildOptions, config: SiteConfig, output: Path, started: float
+) -> tuple[BuildResult | None, InputDigest | None]:
     """The last build's result when nothing it read has changed since; and the input digest
     (None where the output depends on more than the files: Git dates)."""
-    config, _ = load_config(options.site_root)
-    if config is None or config.spec.git.updated or config.spec.git.history:
+    if config.spec.git.updated or config.spec.git.history:
         return None, None  # Git dates depend on more than the files
-    output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
     inputs = _input_digest(options, output)
     if options.clean:
         return None, inputs  # build in full, and remember it for the next build
@@ -350,12 +373,8 @@ def _already_built(options: BuildOptions, started: float) -> tuple[BuildResult |
     return result, inputs
 
 
-def _refused_output(options: BuildOptions) -> BuildResult | None:
+def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:
     """Check the output folder before any work, so that a refused build writes nothing at all."""
-    config, _ = load_config(options.site_root)
-    if config is None:
-        return None  # reported, with its positions, by the analysis
-    output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
     try:
         check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
     except OutputError as error:
@@ -366,26 +385,19 @@ def _refused_output(options: BuildOptions) -> BuildResult | None:
 
 def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildResult:
     started = time.perf_counter()
-    refused = _refused_output(options)
-    if refused is not None:
-        return refused
     clock = StageClock()
-    with clock.stage("up-to-date check"):
-        unchanged, inputs = _already_built(options, started)
-    if unchanged is not None:
-        unchanged.stages = clock.stages
-        return unchanged
-    if inputs is not None and not options.clean:
-        partial = _partial_build(options, inputs, started, clock)
-        if partial is not None:
-            return partial
+    config, _ = load_config(options.site_root)
+    inputs = None
+    if config is not None:  # otherwise the analysis reports the problems, with their positions
+        done, inputs = _without_full_build(options, config, started, clock)
+        if done is not None:
+            return done
     analysed = _analyse(options, everything=False, clock=clock)
     if isinstance(analysed, BuildResult):
         return analysed
     config = analysed.config
     diagnostics = analysed.diagnostics
-    output = options.out if options.out is not None else config.output_dir
-    output = Path(os.path.abspath(output))
+    output = _output_of(options, config)
     result = BuildResult(
         diagnostics=[],
         exit_code=_exit_code(diagnostics, options.strict),
@@ -530,16 +542,17 @@ def _partial_state(
 
 
 def _partial_build(
-    options: BuildOptions, inputs: InputDigest, started: float, clock: StageClock
+    options: BuildOptions,
+    config: SiteConfig,
+    output: Path,
+    inputs: InputDigest,
+    started: float,
+    clock: StageClock,
 ) -> BuildResult | None:
     """Rebuild only the pages of briefings whose prose alone changed (see `partial`).
 
     Returns None, having written nothing, whenever a full build is needed instead.
     """
-    config, _ = load_config(options.site_root)
-    if config is None:
-        return None
-    output = Path(os.path.abspath(options.out if options.out is not None else config.output_dir))
     state = load_partial_state(config.cache_dir)
     last = load_state(config.cache_dir)
     if state is None or last is None or last.output != str(output) or not (output / MARKER).is_file():
