@@ -17,7 +17,7 @@ from generator.analysis.confidence import ClaimAssessment, assess_briefing
 from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.config import SiteConfig, load_config
-from generator.content.load import LinkIndex, LinkTarget, load_corpus, load_files, page_ids, resolve_links
+from generator.content.load import LinkIndex, LinkTarget, LoadedFile, load_corpus, load_files, resolve_links
 from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.fingerprint import (
@@ -195,12 +195,18 @@ def _analyse(options: BuildOptions, everything: bool, clock: StageClock) -> _Ana
     with clock.stage("analyse"):
         link_index = LinkIndex.of(corpus.briefings, published)
         links = resolve_links(published, config, diagnostics, link_index)
-        assessments = {}
-        for briefing in published:
-            assessments[briefing.slug] = assess_briefing(briefing, config)
-            diagnostics.extend(briefing_findings(briefing, assessments[briefing.slug], config))
-            diagnostics.extend(estimative_findings(briefing, config))
+        assessments = {briefing.slug: _assess(briefing, config, diagnostics) for briefing in published}
     return _Analysed(config, published, assessments, links, diagnostics, excluded, corpus, link_index)
+
+
+def _assess(
+    briefing: Briefing, config: SiteConfig, diagnostics: DiagnosticList
+) -> dict[str, ClaimAssessment]:
+    """Assess a published briefing's claims, and report its findings."""
+    assessments = assess_briefing(briefing, config)
+    diagnostics.extend(briefing_findings(briefing, assessments, config))
+    diagnostics.extend(estimative_findings(briefing, config))
+    return assessments
 
 
 def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
@@ -517,10 +523,7 @@ def _partial_state(
     """What a later partial build needs to know of each briefing file of this build."""
     briefings_dir = analysed.config.briefings_dir
     published = analysed.link_index.published
-    records = {
-        relative: FileRecord(digest, None, "", False, False, frozenset(), {})
-        for relative, digest in inputs.briefings.items()
-    }
+    records = {relative: FileRecord.not_loaded(digest) for relative, digest in inputs.briefings.items()}
     for briefing in analysed.corpus.briefings:
         relative = briefing.path.relative_to(briefings_dir).as_posix()
         if relative not in records:
@@ -531,7 +534,7 @@ def _partial_state(
             outline=analysed.corpus.outlines.get(briefing.path, ""),
             published=briefing.slug in published,
             searchable=briefing.slug in published and not briefing.is_withdrawn,
-            page_ids=analysed.link_index.ids_by_slug.get(briefing.slug) or frozenset(page_ids(briefing)),
+            page_ids=analysed.link_index.ids_by_slug[briefing.slug],
             anchors={
                 source_id: anchors[(briefing.slug, source_id)]
                 for source_id in briefing.sources
@@ -565,38 +568,12 @@ def _partial_build(
         loaded, registry_problems = load_files(config, paths)
     if registry_problems.has_errors:
         return None
+    base_url = options.base_url or config.spec.base_url
     with clock.stage("analyse"):
-        previous = records_to_diagnostics(last.diagnostics)
-        diagnostics = DiagnosticList()
-        index = state.link_index(config.briefings_dir)
-        base_url = options.base_url or config.spec.base_url
-        pages: list[Page] = []
-        replaced: set[Path] = set()
-        for relative, path, file in zip(changed, paths, loaded, strict=True):
-            record = state.files[relative]
-            briefing = file.briefing
-            if briefing is None or briefing.slug != record.slug or file.outline != record.outline:
-                return None
-            if _is_published(briefing, config, options) != record.published:
-                return None
-            if not record.published:
-                continue  # its findings are not reported, and it has no page
-            replaced.add(path)
-            diagnostics.extend(file.diagnostics)
-            links = resolve_links([briefing], config, diagnostics, index)
-            assessments = assess_briefing(briefing, config)
-            diagnostics.extend(briefing_findings(briefing, assessments, config))
-            diagnostics.extend(estimative_findings(briefing, config))
-            if not briefing.is_withdrawn:
-                anchors = {(briefing.slug, source): anchor for source, anchor in record.anchors.items()}
-                pages.append(
-                    plan_briefing_page(
-                        briefing, assessments, links.get(briefing.slug, {}), config, anchors, base_url
-                    )
-                )
-        diagnostics.extend(d for d in previous if d.path not in replaced)
-    if _exit_code(diagnostics, options.strict) != EXIT_OK:
-        return None  # a full build reports it, with everything else
+        replanned = _replan_changed(options, config, state, last, changed, loaded, base_url)
+    if replanned is None:
+        return None
+    pages, diagnostics = replanned
     previous_pages = load_fingerprints(config.cache_dir, output)
     if previous_pages is None or len(previous_pages) != last.pages:
         return None  # the list of the last output's pages is missing or from another build
@@ -647,6 +624,48 @@ def _partial_build(
     save_partial_state(config.cache_dir, dataclasses.replace(state, files=files))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _replan_changed(
+    options: BuildOptions,
+    config: SiteConfig,
+    state: PartialState,
+    last: BuildState,
+    changed: list[str],
+    loaded: list[LoadedFile],
+    base_url: str | None,
+) -> tuple[list[Page], DiagnosticList] | None:
+    """The new pages of the changed files, and the build's findings with theirs replaced;
+    None when a file's outline changed, or the findings now fail the build."""
+    previous = records_to_diagnostics(last.diagnostics)
+    diagnostics = DiagnosticList()
+    index = state.link_index(config.briefings_dir)
+    pages: list[Page] = []
+    replaced: set[Path] = set()
+    for relative, file in zip(changed, loaded, strict=True):
+        record = state.files[relative]
+        briefing = file.briefing
+        if briefing is None or briefing.slug != record.slug or file.outline != record.outline:
+            return None
+        if _is_published(briefing, config, options) != record.published:
+            return None
+        if not record.published:
+            continue  # its findings are not reported, and it has no page
+        replaced.add(briefing.path)
+        diagnostics.extend(file.diagnostics)
+        links = resolve_links([briefing], config, diagnostics, index)
+        assessments = _assess(briefing, config, diagnostics)
+        if not briefing.is_withdrawn:
+            anchors = {(briefing.slug, source): anchor for source, anchor in record.anchors.items()}
+            pages.append(
+                plan_briefing_page(
+                    briefing, assessments, links.get(briefing.slug, {}), config, anchors, base_url
+                )
+            )
+    diagnostics.extend(d for d in previous if d.path not in replaced)
+    if _exit_code(diagnostics, options.strict) != EXIT_OK:
+        return None  # a full build reports it, with everything else
+    return pages, diagnostics
 
 
 _PAGES_PER_TASK = 25

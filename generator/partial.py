@@ -48,6 +48,11 @@ class FileRecord:
     #: Its sources' anchors on /sources/ (published briefings only).
     anchors: Mapping[str, str]
 
+    @classmethod
+    def not_loaded(cls, digest: str) -> FileRecord:
+        """A file that did not load: any change to it makes a full build."""
+        return cls(digest, None, "", False, False, frozenset(), {})
+
 
 @dataclass(frozen=True, slots=True)
 class PartialState:
