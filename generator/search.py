@@ -68,10 +68,7 @@ def pagefind_executable() -> str | None:
     return str(found) if found is not None and found.is_file() else None
 
 
-def _run_pagefind(site_dir: Path, slugs: list[str], output_subdir: str) -> str | None:
-    executable = pagefind_executable()
-    if executable is None:
-        return "the search index was not built: Pagefind is not installed"
+def _run_pagefind(executable: str, site_dir: Path, slugs: list[str], output_subdir: str) -> str | None:
     glob = (
         "briefings/{" + ",".join(slugs) + "}/index.html"
         if len(slugs) > 1
@@ -113,6 +110,18 @@ def _keep(bundle: Path, cached: Path) -> None:
     os.replace(temporary, cached)
 
 
+def _index_shards(site_dir: Path, shards: list[tuple[int, list[str]]]) -> str | None:
+    """Run Pagefind on each (number, slugs) shard, side by side, one process per core."""
+    executable = pagefind_executable()
+    if executable is None:
+        return "the search index was not built: Pagefind is not installed"
+    with concurrent.futures.ThreadPoolExecutor(max_workers=worker_count()) as pool:
+        problems = pool.map(
+            lambda shard: _run_pagefind(executable, site_dir, shard[1], f"{SEARCH_BUNDLE}/{shard[0]}"), shards
+        )
+        return next((problem for problem in problems if problem), None)
+
+
 def build_search_index(
     site_dir: Path, pages: Mapping[str, str], cache_dir: Path | None = None, read_cache: bool = True
 ) -> str | None:
@@ -138,12 +147,7 @@ def build_search_index(
             _link_tree(cached, site_dir / f"{SEARCH_BUNDLE}/{number}")
         else:
             missing.append((number, [slug for slug, _ in shard]))
-    # Shards are independent: index them side by side, one Pagefind process per core.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=worker_count()) as pool:
-        problems = list(
-            pool.map(lambda job: _run_pagefind(site_dir, job[1], f"{SEARCH_BUNDLE}/{job[0]}"), missing)
-        )
-    problem = next((p for p in problems if p), None)
+    problem = _index_shards(site_dir, missing) if missing else None
     if problem:
         return problem
     if store is not None:

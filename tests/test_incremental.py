@@ -118,7 +118,9 @@ def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeyp
     monkeypatch.setattr(  # type: ignore[attr-defined]
         search,
         "_run_pagefind",
-        lambda site_dir, slugs, out: runs.append(slugs) or original(site_dir, slugs, out),
+        lambda executable, site_dir, slugs, out: (
+            runs.append(slugs) or original(executable, site_dir, slugs, out)
+        ),
     )
     site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
     assert site.brief("build").exit_code == 0
