@@ -114,7 +114,6 @@ class StagedOutput:
         self.output = Path(os.path.abspath(output))
         self.parent = self.output.parent
         self.staging = self.parent / f".{self.output.name}{_STAGING_INFIX}{os.getpid()}"
-        self.files_written = 0
         #: Paths written by this process (pages are written by workers, and not listed).
         self.written: list[str] = []
 
@@ -132,7 +131,6 @@ class StagedOutput:
         target.unlink(missing_ok=True)  # a hard link into the last output: never write through it
         with open(target, "wb") as handle:
             handle.write(data)
-        self.files_written += 1
         self.written.append(relative)
 
     def write_text(self, relative: str, text: str) -> None:
@@ -143,7 +141,6 @@ class StagedOutput:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         shutil.copyfile(source, target, follow_symlinks=False)
-        self.files_written += 1
         self.written.append(relative)
 
     def link_from(self, previous: Path, files: Iterable[str]) -> None:
