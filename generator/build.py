@@ -365,16 +365,8 @@ def _already_built(
     if not (output / MARKER).is_file():
         return None, inputs
     diagnostics = DiagnosticList(records_to_diagnostics(state.diagnostics))
-    result = BuildResult(
-        diagnostics=diagnostics.sorted(),
-        exit_code=_exit_code(diagnostics, options.strict),
-        briefings=state.briefings,
-        claims=state.claims,
-        sources=state.sources,
-        pages=state.pages,
-        output=output,
-        up_to_date=True,
-    )
+    result = _result_with_counts_of(state, diagnostics, _exit_code(diagnostics, options.strict), output)
+    result.up_to_date = True
     result.seconds = time.perf_counter() - started
     return result, inputs
 
@@ -513,6 +505,21 @@ def _build_state(
     )
 
 
+def _result_with_counts_of(
+    state: BuildState, diagnostics: DiagnosticList, exit_code: int, output: Path
+) -> BuildResult:
+    """A result with the counts of briefings, claims, sources and pages of the last build."""
+    return BuildResult(
+        diagnostics=diagnostics.sorted(),
+        exit_code=exit_code,
+        briefings=state.briefings,
+        claims=state.claims,
+        sources=state.sources,
+        pages=state.pages,
+        output=output,
+    )
+
+
 def _partial_state(
     analysed: _Analysed,
     anchors: Mapping[tuple[str, str], str],
@@ -605,18 +612,10 @@ def _partial_build(
         staged.abort()
         raise
     save_fingerprints(config.cache_dir, output, fingerprints)
-    result = BuildResult(
-        diagnostics=diagnostics.sorted(),
-        exit_code=EXIT_OK,
-        briefings=last.briefings,
-        claims=last.claims,
-        sources=last.sources,
-        pages=last.pages,
-        output=output,
-        written=True,
-        prose_changed=tuple(changed),
-        stages=clock.stages,
-    )
+    result = _result_with_counts_of(last, diagnostics, EXIT_OK, output)
+    result.written = True
+    result.prose_changed = tuple(changed)
+    result.stages = clock.stages
     save_state(config.cache_dir, _build_state(inputs, output, diagnostics, result))
     files = dict(state.files)
     for relative in changed:
