@@ -126,11 +126,7 @@ class StagedOutput:
         return self.staging.joinpath(*_safe_relative(relative).parts)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
-        target = self.path_for(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)  # a hard link into the last output: never write through it
-        with open(target, "wb") as handle:
-            handle.write(data)
+        write_new_file(self.path_for(relative), data)
         self.written.append(relative)
 
     def write_text(self, relative: str, text: str) -> None:
@@ -198,6 +194,28 @@ class StagedOutput:
         os.replace(temporary, self.output)
         if previous != target and previous.parent == target.parent:
             shutil.rmtree(previous, ignore_errors=True)
+
+
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def write_new_file(target: Path, data: bytes) -> None:
+    """Write `data` to a new file at `target`, making its folder if need be.
+
+    A file already there is replaced, never written through: in a staging folder it may be
+    a hard link into the last output. The usual case (a new file in an existing folder)
+    costs one `open`; pages are written by the ten thousand.
+    """
+    try:
+        descriptor = os.open(target, _NEW_FILE_FLAGS, 0o666)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(target, _NEW_FILE_FLAGS, 0o666)
+    except FileExistsError:
+        target.unlink()
+        descriptor = os.open(target, _NEW_FILE_FLAGS, 0o666)
+    with open(descriptor, "wb") as handle:
+        handle.write(data)
 
 
 def link_or_copy(source: Path, target: Path) -> None:

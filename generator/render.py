@@ -66,6 +66,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A renderer lives for one build: no file-system check per `include`.
+            auto_reload=False,
         )
         self.citation_template = self.env.get_template("partials/citation.html")
 

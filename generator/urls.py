@@ -6,6 +6,7 @@ links name their file (`…/index.html`) so the site also works from `file://`.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -36,11 +37,32 @@ class UrlMaker:
         here = posixpath.dirname(self.page_path)
         target_dir, name = posixpath.split(target)
         if name == "index.html" and not self.portable:
-            relative = posixpath.relpath(target_dir or ".", here or ".")
+            relative = relative_path(target_dir, here)
             url = "./" if relative == "." else relative + "/"
         else:
-            url = posixpath.relpath(target, here or ".")
+            url = relative_path(target, here)
         return url + (f"#{fragment}" if fragment else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def relative_path(target: str, start: str) -> str:
+    """`posixpath.relpath(target, start)` for paths from the site root ("" is the root).
+
+    A page makes dozens of links; `relpath` makes both paths absolute first (a `getcwd`
+    call each), which was a tenth of rendering. Paths with `.`, `..` or empty parts take
+    `relpath` itself.
+    """
+    target_parts = target.split("/") if target else []
+    start_parts = start.split("/") if start else []
+    if any(part in ("", ".", "..") for part in (*target_parts, *start_parts)) or target.startswith("/"):
+        return posixpath.relpath(target or ".", start or ".")
+    common = 0
+    for mine, theirs in zip(target_parts, start_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(start_parts) - common) + target_parts[common:]
+    return "/".join(parts) or "."
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ class LoadCache:
 
     def key(self, path: Path, data: bytes) -> str:
         digest = hashlib.sha256(self.context.encode())
-        digest.update(os.fsencode(path.resolve()) + b"\0")
+        digest.update(os.fsencode(os.path.abspath(path)) + b"\0")  # no symlinks: refused
         digest.update(data)
         return digest.hexdigest()
 
@@ -78,8 +78,12 @@ class LoadCache:
         # two builds writing one key write the same bytes.
         target = self._path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(cachecodec.dumps(value))
+            data = cachecodec.dumps(value)
+            try:
+                target.write_bytes(data)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
         except OSError:
             pass  # a cache that cannot be written is only a slower next build
 
