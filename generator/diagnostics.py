@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.pickling import compact
+
 
 class Severity(enum.IntEnum):
     """How serious a diagnostic is. Higher is worse; `off` findings are never reported."""
@@ -22,6 +24,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
+@compact
 @dataclass(frozen=True, order=True, slots=True)
 class Position:
     """A 1-based line and column (counted in characters) in a file."""
@@ -30,6 +33,7 @@ class Position:
     col: int = 1
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One message for the user: `path:line:col: severity: message`, optionally with a hint."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.content.values import ValueProblem
+from generator.pickling import compact
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
@@ -28,6 +29,7 @@ EXAMPLE_DATES = (
 )
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class EventDate:
     """One EDTF date or interval, with the strict bounds it allows."""

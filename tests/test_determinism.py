@@ -54,3 +54,22 @@ def test_output_does_not_depend_on_the_order_files_are_listed(tmp_path: Path) ->
         capture_output=True,
     )
     assert tree_digest(copy / "_site", search_index=False) == _build(tmp_path / "original")
+
+
+def test_output_is_the_same_on_one_core_and_on_several(tmp_path: Path) -> None:
+    """Loading and rendering are spread over worker processes (the models travel back
+    pickled); the site must not show how many there were."""
+    from bench.corpus import write_corpus
+
+    site = write_corpus(tmp_path / "corpus", 120).brief_site
+    digests = []
+    for workers in ("1", "3"):
+        subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--site", str(site), "-q", "--clean"],
+            check=True,
+            env={**os.environ, "BRIEF_WORKERS": workers},
+            capture_output=True,
+        )
+        digests.append(tree_digest(site / "_site", search_index=False))
+    assert digests[0] == digests[1]
+    assert len(digests[0]) > 240  # 120 briefing pages and their JSON, and the site's pages

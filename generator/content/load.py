@@ -36,6 +36,7 @@ from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, render_body
 from generator.parallel import map_shared
+from generator.pickling import compact
 
 REGISTRY_NAME = "_sources.yaml"
 
@@ -45,6 +46,7 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class LinkTarget:
     """Where a relative link or image of a body points, once resolved."""
@@ -774,6 +776,7 @@ def _has_symlink(root: Path, inside: Path) -> bool:
     return False
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class LoadedFile:
     """What loading one file gave, as the build cache keeps it."""

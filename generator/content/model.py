@@ -11,15 +11,18 @@ from generator.content.values import PartialDate
 from generator.diagnostics import Position
 from generator.gitinfo import Revision
 from generator.markdown.body import RenderedBody
+from generator.pickling import compact
 from generator.timeline import EventDate
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Location:
     path: Path
     position: Position
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Source:
     """A source as declared in a briefing or in `briefings/_sources.yaml`."""
@@ -63,6 +66,7 @@ class Source:
         return self.disputed if isinstance(self.disputed, str) else None
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class ClaimSource:
     """One source a claim rests on, with the credibility of this piece of information."""
@@ -72,6 +76,7 @@ class ClaimSource:
     location: Location
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Claim:
     """A key judgment of a briefing."""
@@ -88,6 +93,7 @@ class Claim:
     location: Location
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Event:
     """A timeline event."""
@@ -100,12 +106,14 @@ class Event:
     location: Location
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Correction:
     date: datetime.date
     text: str
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Briefing:
     """One briefing file, validated, with its body rendered and its references checked."""
@@ -142,6 +150,7 @@ class Briefing:
         return self.status == "withdrawn"
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Declared:
     """The `status` and `marking` a file declares, read even when the file has errors,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.content.yamldoc import describe_type
+from generator.pickling import compact
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CALENDAR_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -78,6 +79,7 @@ def parse_calendar_date(value: Any) -> datetime.date:
     )
 
 
+@compact
 @dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A year, a month or a day: `2025`, `2025-08`, `2025-08-06`."""

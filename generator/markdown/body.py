@@ -17,6 +17,7 @@ from generator.diagnostics import Position
 from generator.markdown.citations import Citation, citation_env, citation_plugin
 from generator.markdown.estimative import PhraseUse, estimative_env, estimative_plugin
 from generator.markdown.links import LinkProblem, LinkReference, external_links_only, link_env, link_policy
+from generator.pickling import compact
 
 #: Ids the page itself uses, and names that would clobber globals of the page's script.
 RESERVED_PREFIXES = ("cite-", "src-", "claim-", "kj-", "fn", "event-", "pv-")
@@ -109,6 +110,7 @@ def inline_markdown() -> MarkdownIt:
     return md
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
     """A body rendered to HTML, with placeholders where citations and relative links go."""

@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from generator.diagnostics import Position
+from generator.pickling import compact
 
 #: A citation key as Pandoc reads it, permissive so that `@Bad_Key` is reported, not ignored.
 _KEY = re.compile(r"(?<![\w@.])-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
@@ -36,6 +37,7 @@ PLACEHOLDER = "\x00cite:{number}\x00"
 PLACEHOLDER_PATTERN = re.compile("\x00cite:([0-9]+)\x00")
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class CitationItem:
     """One cited id with its prefix and locator, as written: `see @toi, p. 2`."""
@@ -45,6 +47,7 @@ class CitationItem:
     suffix: str = ""
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Citation:
     """One bracketed citation of the body, numbered in reading order from 1."""

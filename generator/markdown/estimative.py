@@ -22,6 +22,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from generator.analysis.estimative import LIKELIHOOD_TERMS, sentence_bounds
 from generator.diagnostics import Position
+from generator.pickling import compact
 
 _TERMS = sorted((t for t in LIKELIHOOD_TERMS if t != "remote"), key=len, reverse=True)
 TERM_PATTERN = re.compile(
@@ -31,6 +32,7 @@ TERM_PATTERN = re.compile(
 CONFIDENCE_PATTERN = re.compile(r"\b(low|moderate|high)[\s-]+confidence\b", re.IGNORECASE)
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class PhraseUse:
     """A likelihood term or a confidence phrase found in prose."""

@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
 from generator.diagnostics import Position
+from generator.pickling import compact
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -31,6 +32,7 @@ LINK_PLACEHOLDER = "\x00link:{number}\x00"
 LINK_PLACEHOLDER_PATTERN = re.compile("\x00link:([0-9]+)\x00")
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class LinkReference:
     """A relative link or image in a body, resolved once every file is known.
@@ -45,6 +47,7 @@ class LinkReference:
     position: Position
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class LinkProblem:
     """A link the policy refused, reported as a diagnostic."""
