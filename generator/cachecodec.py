@@ -31,24 +31,48 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(cls))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_encoders: dict[type, typing.Callable[[Any], Any]] = {}
+
+
 def _to_json(value: Any) -> Any:
-    kind = type(value)
-    if kind in (str, int, float, bool) or value is None:
-        return value
+    """`value` as JSON data. Plain values are tested inline and everything else goes through
+    an encoder made once per type: this runs on every field of every cached model."""
+    return value if type(value) in _PLAIN else _encode_object(value)
+
+
+def _encode_object(value: Any) -> Any:
+    encode = _encoders.get(type(value))
+    if encode is None:
+        encode = _encoders[type(value)] = _encoder_for(type(value))
+    return encode(value)
+
+
+def _encoder_for(kind: type) -> typing.Callable[[Any], Any]:
+    plain = _PLAIN
     if kind is tuple or kind is list:
-        return [_to_json(item) for item in value]
+        return lambda value: [item if type(item) in plain else _encode_object(item) for item in value]
     if dataclasses.is_dataclass(kind):
-        return {name: _to_json(getattr(value, name)) for name in _field_names(kind)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(key): _to_json(item) for key, item in value.items()}
-    if isinstance(value, frozenset):
-        return sorted(_to_json(item) for item in value)
+        names = _field_names(kind)
+
+        def encode_dataclass(value: Any) -> dict[str, Any]:
+            encoded = {}
+            for name in names:
+                item = getattr(value, name)
+                encoded[name] = item if type(item) in plain else _encode_object(item)
+            return encoded
+
+        return encode_dataclass
+    if issubclass(kind, enum.Enum):
+        return lambda value: value.value
+    if issubclass(kind, Path):
+        return str
+    if issubclass(kind, datetime.date):
+        return lambda value: value.isoformat()
+    if issubclass(kind, Mapping):
+        return lambda value: {str(key): _to_json(item) for key, item in value.items()}
+    if issubclass(kind, frozenset):
+        return lambda value: sorted(_to_json(item) for item in value)
     raise TypeError(f"cannot cache a {kind.__name__}")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import shutil
+import sqlite3
 
 from tests.conftest import Site, briefing
 from tests.test_output import tree_digest
@@ -86,11 +88,33 @@ def test_other_options_or_a_clean_build_do_not_count_as_up_to_date(site: Site) -
 def test_a_damaged_cache_is_only_a_miss(site: Site) -> None:
     site.write("briefings/a.md", briefing(title="Alpha"))
     assert site.brief("build").exit_code == 0
-    for entry in (site.root / ".brief-cache" / "load").rglob("*.json"):
-        entry.write_text('{"briefing": {"title": 42}}')
+    database = site.root / ".brief-cache" / "load.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+        assert connection.execute("SELECT count(*) FROM entries").fetchone()[0] == 2  # file and body
+        connection.execute("UPDATE entries SET value = ?", (b'{"briefing": {"title": 42}}',))
     (site.root / ".brief-cache" / "last-build.json").write_text("not json")
     _assert_same_as_clean(site)
     assert "Alpha" in site.page("a")
+    # A cache that is not a database at all.
+    database.write_bytes(b"not a database" * 100)
+    site.write("briefings/a.md", briefing(title="Alpha, again"))
+    _assert_same_as_clean(site)
+    assert "Alpha, again" in site.page("a")
+
+
+def test_the_load_cache_keeps_only_what_the_last_full_load_used(site: Site) -> None:
+    """Every edit adds entries; a full load drops the ones no file uses any more."""
+    site.write("briefings/a.md", briefing(title="Alpha", body="First words.\n"))
+    site.write("briefings/b.md", briefing(title="Beta"))
+    assert site.brief("build").exit_code == 0
+    for words in ("Second words.", "Third words.", "Fourth words."):
+        site.write("briefings/a.md", briefing(title="Alpha", body=words + "\n"))
+        assert site.brief("build").exit_code == 0
+    site.write("briefings/c.md", briefing(title="Gamma", body="Other words.\n"))  # new file: full build
+    assert site.brief("build").exit_code == 0
+    database = site.root / ".brief-cache" / "load.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT count(*) FROM entries").fetchone()[0] == 6  # 3 files, 3 bodies
 
 
 def test_a_clean_build_is_remembered_for_the_next_one(site: Site) -> None:

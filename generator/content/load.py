@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.content.cache import LoadCache
+from generator.content.cache import CacheEntries, LoadCache
 from generator.content.frontmatter import read_text, split_front_matter
 from generator.content.model import (
     Briefing,
@@ -223,24 +223,27 @@ class _BriefingLoader:
         registry: Mapping[str, Source],
         diagnostics: DiagnosticList,
         cache: LoadCache | None = None,
+        cache_entries: CacheEntries | None = None,
     ):
         self.path = path
         self.config = config
         self.registry = registry
         self.diagnostics = diagnostics
         self.cache = cache
+        self.cache_entries = cache_entries if cache_entries is not None else CacheEntries()
         self.declared: Declared | None = None
+        self.body_key: str | None = None
 
     def render(self, body: str, line_offset: int) -> RenderedBody:
         """The body's HTML, from the cache when this text was rendered before."""
         allow_html = self.config.spec.html == "sanitise"
         if self.cache is None:
             return render_body(body, line_offset, allow_html)
-        key = self.cache.body_key(body, line_offset, allow_html)
-        rendered = self.cache.get_body(key)
+        key = self.body_key = self.cache.body_key(body, line_offset, allow_html)
+        rendered = self.cache.get_body(key, self.cache_entries)
         if rendered is None:
             rendered = render_body(body, line_offset, allow_html)
-            self.cache.put_body(key, rendered)
+            self.cache.add(key, rendered, self.cache_entries)
         return rendered
 
     def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
@@ -786,6 +789,8 @@ class LoadedFile:
     declared: Declared | None
     #: The briefing's outline digest (`content.outline`), when it loaded.
     outline: str | None = None
+    #: The load cache's key for the body's HTML, which the cache keeps as long as this file.
+    body_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -795,31 +800,38 @@ class _LoadContext:
     cache: LoadCache | None
 
 
-def _load_one(shared: _LoadContext, path: Path) -> LoadedFile:
-    """Load one file, or take it from the cache; runs in a worker process."""
+def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntries]:
+    """Load one file, or take it from the cache; runs in a worker process.
+
+    Returns what it loaded and the cache entries it used and made: only the main process
+    writes the cache."""
+    entries = CacheEntries()
     try:
         data = path.read_bytes()
     except OSError:
         data = None
     key = shared.cache.key(path, data) if shared.cache is not None and data is not None else None
     if key is not None and shared.cache is not None:
-        cached = shared.cache.get(key)
+        cached = shared.cache.get(key, entries)
         if cached is not None:
-            return cached
+            if cached.body_key is not None:
+                entries.used.append(cached.body_key)
+            return cached, entries
     diagnostics = DiagnosticList()
-    loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics, shared.cache)
+    loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics, shared.cache, entries)
     briefing = loader.load(data)
     outline = outline_digest(briefing) if briefing is not None else None
-    loaded = LoadedFile(briefing, tuple(diagnostics.items), loader.declared, outline)
+    loaded = LoadedFile(briefing, tuple(diagnostics.items), loader.declared, outline, loader.body_key)
     if key is not None and shared.cache is not None:
-        shared.cache.put(key, loaded)
-    return loaded
+        shared.cache.add(key, loaded, entries)
+    return loaded, entries
 
 
 def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, DiagnosticList]:
     """Load every briefing (drafts included) and the shared registry, on every core.
 
-    Unchanged files come from the content-addressed cache in `.brief-cache/load/`.
+    Unchanged files come from the content-addressed cache (`content.cache`), which then
+    keeps only this load's entries.
     """
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
@@ -829,7 +841,8 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     outlines: dict[Path, str] = {}
     cache = LoadCache.for_site(config, read=read_cache)
     context = _LoadContext(config, registry, cache)
-    for path, loaded in zip(paths, map_shared(_load_one, context, paths), strict=True):
+    every_entry = CacheEntries()
+    for path, (loaded, entries) in zip(paths, map_shared(_load_one, context, paths), strict=True):
         briefing, problems, declared_here = loaded.briefing, loaded.diagnostics, loaded.declared
         diagnostics.extend(problems)
         if briefing is not None:
@@ -838,6 +851,9 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
             declared[path] = declared_here
         if loaded.outline is not None:
             outlines[path] = loaded.outline
+        every_entry.used.extend(entries.used)
+        every_entry.new.extend(entries.new)
+    cache.store(every_entry, keep_only_these=True)
     briefings = check_slugs(briefings, diagnostics)
     corpus = Corpus(briefings=tuple(briefings), registry=registry, declared=declared, outlines=outlines)
     return corpus, diagnostics
@@ -850,5 +866,13 @@ def load_files(config: SiteConfig, paths: list[Path]) -> tuple[list[LoadedFile],
     """
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
-    context = _LoadContext(config, registry, LoadCache.for_site(config))
-    return [_load_one(context, path) for path in paths], diagnostics
+    cache = LoadCache.for_site(config)
+    context = _LoadContext(config, registry, cache)
+    loaded = []
+    every_entry = CacheEntries()
+    for path in paths:
+        file, entries = _load_one(context, path)
+        loaded.append(file)
+        every_entry.new.extend(entries.new)
+    cache.store(every_entry)
+    return loaded, diagnostics
