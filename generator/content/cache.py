@@ -8,8 +8,8 @@ on the shared sources, so a change there costs a validation, not a Markdown pars
 Entries are JSON (see `cachecodec`) in one SQLite database, `.brief-cache/load.sqlite3`,
 not one file per entry: on the file systems measured, creating a file costs about a
 quarter of a millisecond, and a cold build of 10,000 briefings made 20,000 of them. Worker
-processes read the database; only the main process writes, in one transaction per load
-(`store`). A damaged or foreign entry, or a damaged database, is only a cache miss.
+processes read the database; only the main process writes (`CacheWriter`). A damaged or
+foreign entry, or a damaged database, is only a cache miss.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -107,30 +107,12 @@ class LoadCache:
             _readers[slot] = None
             if self.database.is_file():
                 with contextlib.suppress(sqlite3.Error):
-                    _readers[slot] = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
+                    _readers[slot] = sqlite3.connect(self.database, timeout=10)
         return _readers[slot]
 
-    def store(self, entries: CacheEntries, keep_only_these: bool = False) -> None:
-        """Add the new entries; with `keep_only_these`, also drop every entry this load did
-        not use, so that the cache holds one site's worth of entries, not every edit's."""
-        if not entries.new and not keep_only_these:
-            return
+    def writer(self) -> CacheWriter:
         self._close_reader()
-        try:
-            with _writer(self.database) as connection:
-                connection.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.new)
-                if keep_only_these:
-                    connection.execute("CREATE TEMP TABLE kept (key TEXT PRIMARY KEY)")
-                    connection.executemany(
-                        "INSERT OR IGNORE INTO kept VALUES (?)",
-                        ((key,) for key in _keys(entries.used, entries.new)),
-                    )
-                    connection.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
-        except sqlite3.DatabaseError:
-            # Not a database we can use (damaged, or not ours): start a new one next time.
-            self.database.unlink(missing_ok=True)
-        except sqlite3.Error:
-            pass  # locked by another build, say: a cache that cannot be written is only slower
+        return CacheWriter(self.database)
 
     def _close_reader(self) -> None:
         connection = _readers.pop((os.getpid(), self.database), None)
@@ -138,22 +120,72 @@ class LoadCache:
             connection.close()
 
 
-def _keys(used: Iterable[str], new: Iterable[tuple[str, bytes]]) -> Iterator[str]:
-    yield from used
-    yield from (key for key, _ in new)
+class CacheWriter:
+    """Adds entries to the load cache while loading goes on, in batches (in WAL mode, the
+    workers keep reading meanwhile), so that the entries are never all held at once."""
+
+    BATCH = 256
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.connection: sqlite3.Connection | None = None
+        self.pending: list[tuple[str, bytes]] = []
+        self.kept: set[str] = set()
+        self.broken = False
+
+    def add(self, entries: CacheEntries) -> None:
+        self.kept.update(entries.used)
+        self.kept.update(key for key, _ in entries.new)
+        self.pending.extend(entries.new)
+        if len(self.pending) >= self.BATCH:
+            self._flush()
+
+    def finish(self, keep_only_used: bool = False) -> None:
+        """Write what is left; with `keep_only_used`, drop every entry this load did not use
+        or make, so that the cache holds one site's worth of entries, not every edit's."""
+        self._flush()
+        if keep_only_used and not self.broken:
+            self._run(self._prune)
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def _flush(self) -> None:
+        if self.pending and not self.broken:
+            self._run(lambda connection: connection.executemany(_INSERT, self.pending))
+        self.pending = []
+
+    def _prune(self, connection: sqlite3.Connection) -> None:
+        connection.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+        connection.execute("DELETE FROM kept")
+        connection.executemany("INSERT INTO kept VALUES (?)", ((key,) for key in self.kept))
+        connection.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
+
+    def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        try:
+            if self.connection is None:
+                self.connection = _open_for_writing(self.database)
+            with self.connection:
+                work(self.connection)
+        except sqlite3.DatabaseError:
+            # Not a database we can use (damaged, or not ours): a new one next time.
+            self.broken = True
+            if self.connection is not None:
+                self.connection.close()
+                self.connection = None
+            self.database.unlink(missing_ok=True)
+        except sqlite3.Error:
+            self.broken = True  # locked by another build, say: a cache that cannot be written is only slower
 
 
-@contextlib.contextmanager
-def _writer(database: Path) -> Iterator[sqlite3.Connection]:
-    """A connection that commits on success; the cache's durability is not worth an fsync."""
+_INSERT = "INSERT OR REPLACE INTO entries VALUES (?, ?)"
+
+
+def _open_for_writing(database: Path) -> sqlite3.Connection:
+    """The durability of a cache is not worth an fsync."""
     database.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(database, timeout=10)
-    try:
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID"
-        )
-        with connection:
-            yield connection
-    finally:
-        connection.close()
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")
+    return connection

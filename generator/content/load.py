@@ -841,7 +841,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     outlines: dict[Path, str] = {}
     cache = LoadCache.for_site(config, read=read_cache)
     context = _LoadContext(config, registry, cache)
-    every_entry = CacheEntries()
+    writer = cache.writer()
     for path, (loaded, entries) in zip(paths, map_shared(_load_one, context, paths), strict=True):
         briefing, problems, declared_here = loaded.briefing, loaded.diagnostics, loaded.declared
         diagnostics.extend(problems)
@@ -851,9 +851,8 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
             declared[path] = declared_here
         if loaded.outline is not None:
             outlines[path] = loaded.outline
-        every_entry.used.extend(entries.used)
-        every_entry.new.extend(entries.new)
-    cache.store(every_entry, keep_only_these=True)
+        writer.add(entries)
+    writer.finish(keep_only_used=True)
     briefings = check_slugs(briefings, diagnostics)
     corpus = Corpus(briefings=tuple(briefings), registry=registry, declared=declared, outlines=outlines)
     return corpus, diagnostics
@@ -869,10 +868,10 @@ def load_files(config: SiteConfig, paths: list[Path]) -> tuple[list[LoadedFile],
     cache = LoadCache.for_site(config)
     context = _LoadContext(config, registry, cache)
     loaded = []
-    every_entry = CacheEntries()
+    writer = cache.writer()
     for path in paths:
         file, entries = _load_one(context, path)
         loaded.append(file)
-        every_entry.new.extend(entries.new)
-    cache.store(every_entry)
+        writer.add(entries)
+    writer.finish()
     return loaded, diagnostics
