@@ -356,12 +356,13 @@ def compact_json(value: object) -> str:
 def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str, object]) -> list[JsonPage]:
     """`/briefings/<slug>/index.json` for each briefing, and `/data/briefings.json` for all."""
     pages = [
-        JsonPage(page.path.replace("index.html", "index.json"), text + "\n") for page, text in per_briefing
+        JsonPage(page.path.replace("index.html", "index.json"), (text, "\n")) for page, text in per_briefing
     ]
-    everything = (
-        '{"site":' + compact_json(site) + ',"briefings":[' + ",".join(t for _, t in per_briefing) + "]}\n"
-    )
-    pages.append(JsonPage(DATA_PATH, everything))
+    everything = ['{"site":' + compact_json(site) + ',"briefings":[']
+    for number, (_, text) in enumerate(per_briefing):
+        everything.extend((",", text) if number else (text,))
+    everything.append("]}\n")
+    pages.append(JsonPage(DATA_PATH, tuple(everything)))
     return pages
 
 

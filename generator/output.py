@@ -15,7 +15,7 @@ import errno
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 MARKER = ".brief-output"
@@ -132,6 +132,11 @@ class StagedOutput:
     def write_text(self, relative: str, text: str) -> None:
         self.write_bytes(relative, text.encode("utf-8"))
 
+    def write_parts(self, relative: str, parts: Iterable[str]) -> None:
+        """Write a text given in parts, holding about a megabyte of it at a time."""
+        write_new_file(self.path_for(relative), _encoded_in_batches(parts))
+        self.written.append(relative)
+
     def copy_file(self, relative: str, source: Path) -> None:
         target = self.path_for(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,8 +204,25 @@ class StagedOutput:
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
-def write_new_file(target: Path, data: bytes) -> None:
-    """Write `data` to a new file at `target`, making its folder if need be.
+_BATCH_CHARACTERS = 1 << 20
+
+
+def _encoded_in_batches(parts: Iterable[str]) -> Iterator[bytes]:
+    """UTF-8 of the parts, joined into batches: a template yields thousands of small parts."""
+    batch: list[str] = []
+    size = 0
+    for part in parts:
+        batch.append(part)
+        size += len(part)
+        if size >= _BATCH_CHARACTERS:
+            yield "".join(batch).encode("utf-8")
+            batch, size = [], 0
+    yield "".join(batch).encode("utf-8")
+
+
+def write_new_file(target: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or bytes in pieces) to a new file at `target`, making its folder
+    if need be.
 
     A file already there is replaced, never written through: in a staging folder it may be
     a hard link into the last output. The usual case (a new file in an existing folder)
@@ -215,7 +237,11 @@ def write_new_file(target: Path, data: bytes) -> None:
         target.unlink()
         descriptor = os.open(target, _NEW_FILE_FLAGS, 0o666)
     with open(descriptor, "wb") as handle:
-        handle.write(data)
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:
+            for piece in data:
+                handle.write(piece)
 
 
 def link_or_copy(source: Path, target: Path) -> None:

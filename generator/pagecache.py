@@ -102,7 +102,7 @@ class PageReuse:
                 return fingerprint
             except OSError:
                 pass  # gone since: render it
-        staged.write_text(page.path, renderer.render(page))
+        staged.write_parts(page.path, renderer.render_parts(page))
         return fingerprint
 
 

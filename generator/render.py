@@ -72,8 +72,13 @@ class Renderer:
         self.citation_template = self.env.get_template("partials/citation.html")
 
     def render(self, page: Page) -> str:
+        return "".join(self.render_parts(page))
+
+    def render_parts(self, page: Page) -> Iterator[str]:
+        """The page's text in parts, as the template makes them: the largest pages (the
+        sources index, the timeline) need never be held whole."""
         if isinstance(page, JsonPage):
-            return page.text
+            return iter(page.parts)
         url: UrlMaker | RootUrlMaker = UrlMaker(page.path, self.site.portable)
         if isinstance(page, NotFoundPage):
             url = RootUrlMaker(page.root_path)
@@ -81,7 +86,7 @@ class Renderer:
         if isinstance(page, BriefingPage):
             body = self.render_body(page, url)
         template = self.env.get_template(page.template)
-        return template.render(page=page, site=self.site, url=url, body=body)
+        return template.generate(page=page, site=self.site, url=url, body=body)
 
     def render_body(self, page: BriefingPage, url: UrlMaker | RootUrlMaker) -> Markup:
         """The body's HTML with its citation badges and relative links filled in."""

@@ -398,10 +398,13 @@ class NotFoundPage:
 
 @dataclass(frozen=True, slots=True)
 class JsonPage:
-    """A JSON file for other tools, already serialised (text is smaller than the objects)."""
+    """A JSON file for other tools, already serialised (text is smaller than the objects).
+
+    The file is its parts one after the other: `/data/briefings.json` is made of every
+    briefing's own JSON, shared with their `index.json` pages rather than copied."""
 
     path: str
-    text: str
+    parts: tuple[str, ...]
     template: str = ""
 
 
