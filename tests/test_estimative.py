@@ -24,6 +24,24 @@ def test_terms_match_whole_phrases_longest_first() -> None:
     assert body.likelihood_terms[2].position.col == 49
 
 
+def test_terms_are_found_however_the_paragraph_spells_them() -> None:
+    """Paragraphs without a term are skipped by a quick test; these must not be."""
+    body = render_body(
+        "Uncertain, and uncertainly so.\n\n"  # no term: "certain" alone is not one
+        "It is &#108;ikely, through an entity.\n\n"
+        "Le café? ALMOST CERTAIN, and Very Likely.\n\n"  # not ASCII, and upper case
+        "Plain text, after all, is nearly certain.\n"
+    )
+    assert [use.key for use in body.likelihood_terms] == [
+        "likely",
+        "almost certain",
+        "very likely",
+        "nearly certain",
+    ]
+    # (The entity-spelled term is not located on its own line: a known limitation.)
+    assert [use.position.line for use in body.likelihood_terms][1:] == [5, 5, 7]
+
+
 def test_confidence_phrases_are_found() -> None:
     body = render_body("We have High confidence in this, and low-confidence in that.\n")
     assert [use.key for use in body.confidence_phrases] == ["high", "low"]
