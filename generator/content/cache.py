@@ -15,13 +15,14 @@ foreign entry, or a damaged database, is only a cache miss.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from generator import __version__, cachecodec
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from generator.markdown.body import RenderedBody
 
 DATABASE = "load.sqlite3"
-T = TypeVar("T")
 
 #: Open read connections, one per process and database: a connection must not cross a fork.
 _readers: dict[tuple[int, Path], sqlite3.Connection | None] = {}
@@ -72,16 +72,41 @@ class LoadCache:
         return "body-" + digest.hexdigest()
 
     def get(self, key: str, entries: CacheEntries) -> LoadedFile | None:
+        """A file's entry. It holds the briefing without its body (`outline.without_body`),
+        then a newline, then the rest of the `LoadedFile`; the body has an entry of its own."""
         from generator.content.load import LoadedFile
+        from generator.content.model import Briefing
 
-        return self._read(key, LoadedFile, entries)
+        raw = self._read(key)
+        if raw is None:
+            return None
+        head, _, rest = raw.partition(b"\n")
+        try:
+            loaded = cachecodec.loads(rest, LoadedFile)
+            if head != b"null":
+                body = self.get_body(loaded.body_key, entries) if loaded.body_key else None
+                if body is None:
+                    return None
+                briefing = dataclasses.replace(cachecodec.loads(head, Briefing), body=body)
+                loaded = dataclasses.replace(loaded, briefing=briefing)
+        except cachecodec.CacheFormatError:
+            return None
+        entries.used.append(key)
+        return loaded
 
     def get_body(self, key: str, entries: CacheEntries) -> RenderedBody | None:
         from generator.markdown.body import RenderedBody
 
-        return self._read(key, RenderedBody, entries)
+        raw = self._read(key)
+        try:
+            body = None if raw is None else cachecodec.loads(raw, RenderedBody)
+        except cachecodec.CacheFormatError:
+            return None
+        if body is not None:
+            entries.used.append(key)
+        return body
 
-    def _read(self, key: str, cls: type[T], entries: CacheEntries) -> T | None:
+    def _read(self, key: str) -> bytes | None:
         if not self.read:
             return None
         connection = self._reader()
@@ -89,16 +114,18 @@ class LoadCache:
             return None
         try:
             row = connection.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            found = None if row is None else cachecodec.loads(row[0], cls)
-        except (sqlite3.Error, cachecodec.CacheFormatError):
+        except sqlite3.Error:
             return None
-        if found is not None:
-            entries.used.append(key)
-        return found
+        return None if row is None else bytes(row[0])
 
-    def add(self, key: str, value: LoadedFile | RenderedBody, entries: CacheEntries) -> None:
-        """Encode an entry for `store` (in the worker that made it)."""
-        entries.new.append((key, cachecodec.dumps(value)))
+    def add(self, key: str, loaded: LoadedFile, bodiless: bytes | None, entries: CacheEntries) -> None:
+        """Encode a file's entry for the writer (in the worker that loaded it). `bodiless` is
+        the encoded briefing without its body, which the outline digest was made from."""
+        rest = cachecodec.dumps(dataclasses.replace(loaded, briefing=None))
+        entries.new.append((key, (bodiless if bodiless is not None else b"null") + b"\n" + rest))
+
+    def add_body(self, key: str, body: RenderedBody, entries: CacheEntries) -> None:
+        entries.new.append((key, cachecodec.dumps(body)))
 
     def _reader(self) -> sqlite3.Connection | None:
         """This process's read connection, or None when there is no usable database."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import cachecodec
 from generator.config import SiteConfig
 from generator.content.cache import CacheEntries, LoadCache
 from generator.content.frontmatter import read_text, split_front_matter
@@ -28,7 +29,7 @@ from generator.content.model import (
     Location,
     Source,
 )
-from generator.content.outline import outline_digest
+from generator.content.outline import outline_digest, without_body
 from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import validate_document
 from generator.content.values import has_invisible_characters, slug_of
@@ -243,7 +244,7 @@ class _BriefingLoader:
         rendered = self.cache.get_body(key, self.cache_entries)
         if rendered is None:
             rendered = render_body(body, line_offset, allow_html)
-            self.cache.add(key, rendered, self.cache_entries)
+            self.cache.add_body(key, rendered, self.cache_entries)
         return rendered
 
     def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
@@ -814,16 +815,15 @@ def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntrie
     if key is not None and shared.cache is not None:
         cached = shared.cache.get(key, entries)
         if cached is not None:
-            if cached.body_key is not None:
-                entries.used.append(cached.body_key)
             return cached, entries
     diagnostics = DiagnosticList()
     loader = _BriefingLoader(path, shared.config, shared.registry, diagnostics, shared.cache, entries)
     briefing = loader.load(data)
-    outline = outline_digest(briefing) if briefing is not None else None
+    bodiless = cachecodec.dumps(without_body(briefing)) if briefing is not None else None
+    outline = outline_digest(briefing, bodiless) if briefing is not None else None
     loaded = LoadedFile(briefing, tuple(diagnostics.items), loader.declared, outline, loader.body_key)
     if key is not None and shared.cache is not None:
-        shared.cache.add(key, loaded, entries)
+        shared.cache.add(key, loaded, bodiless, entries)
     return loaded, entries
 
 

@@ -22,10 +22,17 @@ _NO_BODY = RenderedBody(
 )
 
 
-def outline_digest(briefing: Briefing) -> str:
-    """A hash of the briefing's outline."""
+def without_body(briefing: Briefing) -> Briefing:
+    return dataclasses.replace(briefing, body=_NO_BODY)
+
+
+def outline_digest(briefing: Briefing, bodiless: bytes | None = None) -> str:
+    """A hash of the briefing's outline; `bodiless` is `cachecodec.dumps(without_body(briefing))`
+    where the caller has it already (the load cache keeps it)."""
     body = briefing.body
-    digest = hashlib.sha256(cachecodec.dumps(dataclasses.replace(briefing, body=_NO_BODY)))
+    if bodiless is None:
+        bodiless = cachecodec.dumps(without_body(briefing))
+    digest = hashlib.sha256(bodiless)
     digest.update(b"\0citations\0")
     digest.update(cachecodec.dumps([(found.number, found.items) for found in body.citations]))
     digest.update(b"\0headings\0")
