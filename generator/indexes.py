@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -213,11 +214,19 @@ def paginate(
 # --- feed and sitemap ---------------------------------------------------------------------
 
 
+#: An output path that needs no URL parsing to join to the base URL: folder names that are
+#: not `.` or `..`, each followed by `/`, then perhaps a file name.
+_PLAIN_PATH = re.compile(r"(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*(?:(?!\.\.?$)[A-Za-z0-9._~-]+)?")
+
+
 def absolute(base_url: str, path: str) -> str:
     """The absolute URL of an output path, with `index.html` left off."""
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    if _PLAIN_PATH.fullmatch(path):
+        return base + path  # what urljoin gives, without parsing both URLs for every link
+    return urljoin(base, path)
 
 
 def _timestamp(day: datetime.date) -> str:
@@ -413,9 +422,9 @@ def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, langua
 
 
 def _without_nulls(value: object) -> object:
-    if isinstance(value, dict):
+    if type(value) is dict:
         return {k: _without_nulls(v) for k, v in value.items() if v is not None and v != []}
-    if isinstance(value, list):
+    if type(value) is list:
         return [_without_nulls(v) for v in value]
     return value
 

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.indexes import absolute
 from generator.urls import relative_path
 from tests.browser.serving import build_example_site
 from tests.html_text import _Element, parse_html, squash
@@ -212,3 +213,16 @@ _PATH_PART = st.sampled_from(["briefings", "tags", "a", "b", "index.html", "x.pn
 def test_relative_urls_agree_with_relpath(target: str, start: str) -> None:
     """Every relative link goes through `relative_path`, a faster `posixpath.relpath`."""
     assert relative_path(target, start) == posixpath.relpath(target or ".", start or ".")
+
+
+@given(
+    st.sampled_from(["https://example.org/brief/", "https://example.org/brief", "https://example.org"]),
+    st.lists(
+        st.sampled_from(["a", ".", "..", "", "x.y", "index.html", "-b", "~c", ".hidden", "..."]), max_size=4
+    ).map("/".join),
+)
+def test_absolute_urls_agree_with_urljoin(base_url: str, path: str) -> None:
+    """The feed, sitemap and JSON-LD join paths to `base_url` without `urljoin` where it is safe."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    expected = urljoin(base, path.removesuffix("index.html") if path.endswith("index.html") else path)
+    assert absolute(base_url, path) == expected
