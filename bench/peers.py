@@ -56,6 +56,11 @@ def _mkdocs(corpus: CorpusFiles, project: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "site"]
 
 
+def _hugo_binary() -> str | None:
+    """Hugo on PATH, or beside this Python (a virtual environment that is not activated)."""
+    return shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
+
+
 def _hugo(corpus: CorpusFiles, project: Path) -> list[str]:
     posts = project / "content" / "posts"
     posts.mkdir(parents=True)
@@ -78,7 +83,7 @@ def _hugo(corpus: CorpusFiles, project: Path) -> list[str]:
         (posts / f"{slug}.md").write_text(
             f"---\ntitle: {slug}\ndate: 2025-08-06\n---\n{body}", encoding="utf-8"
         )
-    return [shutil.which("hugo") or "hugo", "--quiet", "-d", "public"]
+    return [_hugo_binary() or "hugo", "--quiet", "-d", "public"]
 
 
 def _module(name: str) -> Callable[[], bool]:
@@ -88,5 +93,5 @@ def _module(name: str) -> Callable[[], bool]:
 PEERS = (
     Peer("Pelican", _module("pelican"), _pelican),
     Peer("MkDocs", _module("mkdocs"), _mkdocs),
-    Peer("Hugo", lambda: shutil.which("hugo") is not None, _hugo),
+    Peer("Hugo", lambda: _hugo_binary() is not None, _hugo),
 )

@@ -8,7 +8,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -25,12 +25,20 @@ from generator.fingerprint import (
     InputDigest,
     diagnostics_to_records,
     forget_state,
-    input_digest,
     load_state,
     records_to_diagnostics,
     save_state,
 )
 from generator.gitinfo import GitError, revisions_by_file
+from generator.outcome import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    BuildOptions,
+    BuildResult,
+    StageClock,
+    exit_code_of,
+)
 from generator.output import MARKER, OutputError, StagedOutput, check_output_dir
 from generator.pagecache import PageReuse, load_fingerprints, render_context, save_fingerprints
 from generator.parallel import map_shared
@@ -41,73 +49,16 @@ from generator.partial import (
     load_partial_state,
     save_partial_state,
 )
-from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets, theme_dir
+from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.search import build_search_index
 from generator.site import plan_briefing_page, plan_site, site_view
+from generator.uptodate import KnownInputs, digest_inputs, last_result_if_unchanged, result_with_counts_of
 from generator.urls import briefing_path
 from generator.views import BriefingPage, Page, RedirectPage, SiteView
 
 ProgressCallback = Callable[[int, int], None]
 
-EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    site_root: Path
-    out: Path | None = None
-    drafts: bool = False
-    strict: bool = False
-    base_url: str | None = None
-    clean: bool = False
-    portable: bool = False
-    publish_up_to: str | None = None
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic]
-    exit_code: int
-    briefings: int = 0
-    claims: int = 0
-    sources: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    output: Path | None = None
-    written: bool = False
-    excluded: list[str] = field(default_factory=list)
-    #: Nothing the build reads had changed since the last build into the same folder.
-    up_to_date: bool = False
-    #: Set by a partial build: the briefings whose prose alone changed, and were re-rendered.
-    prose_changed: tuple[str, ...] = ()
-    #: Wall time of each stage, in the order they ran (`brief build --timings`).
-    stages: list[tuple[str, float]] = field(default_factory=list)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
-
-
-@dataclass
-class StageClock:
-    """Records how long each named stage of a build takes."""
-
-    stages: list[tuple[str, float]] = field(default_factory=list)
-
-    @contextlib.contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages.append((name, time.perf_counter() - started))
-
-
-def _exit_code(diagnostics: DiagnosticList, strict: bool) -> int:
-    if diagnostics.has_errors or (strict and diagnostics.count(Severity.WARNING)):
-        return EXIT_CONTENT
-    return EXIT_OK
+__all__ = ["EXIT_CONTENT", "EXIT_OK", "EXIT_USAGE", "BuildOptions", "BuildResult", "build", "check"]
 
 
 def _would_publish(status: str, marking: str, config: SiteConfig, options: BuildOptions) -> bool:
@@ -291,7 +242,7 @@ def _check(options: BuildOptions) -> BuildResult:
         return analysed
     return BuildResult(
         diagnostics=analysed.diagnostics.sorted(),
-        exit_code=_exit_code(analysed.diagnostics, options.strict),
+        exit_code=exit_code_of(analysed.diagnostics, options.strict),
         briefings=len(analysed.published),
         claims=sum(len(b.claims) for b in analysed.published),
         sources=_count_sources(analysed.published),
@@ -309,21 +260,14 @@ def _count_sources(briefings: list[Briefing]) -> int:
     return len(keys)
 
 
-def build(options: BuildOptions, progress: ProgressCallback | None = None) -> BuildResult:
-    """Build the site. Writes nothing unless the build succeeds; then swaps the output in."""
+def build(
+    options: BuildOptions, progress: ProgressCallback | None = None, known_inputs: KnownInputs | None = None
+) -> BuildResult:
+    """Build the site. Writes nothing unless the build succeeds; then swaps the output in.
+
+    `known_inputs`: the input digest `uptodate.quick_check` computed, if it did."""
     with _no_cyclic_gc():
-        return _build(options, progress)
-
-
-def _input_digest(options: BuildOptions, output: Path) -> InputDigest:
-    settings = {
-        "out": str(output),
-        "drafts": options.drafts,
-        "base_url": options.base_url,
-        "portable": options.portable,
-        "publish_up_to": options.publish_up_to,
-    }
-    return input_digest(options.site_root, theme_dir(), settings)
+        return _build(options, progress, known_inputs)
 
 
 def _output_of(options: BuildOptions, config: SiteConfig) -> Path:
@@ -331,7 +275,11 @@ def _output_of(options: BuildOptions, config: SiteConfig) -> Path:
 
 
 def _without_full_build(
-    options: BuildOptions, config: SiteConfig, started: float, clock: StageClock
+    options: BuildOptions,
+    config: SiteConfig,
+    started: float,
+    clock: StageClock,
+    known_inputs: KnownInputs | None,
 ) -> tuple[BuildResult | None, InputDigest | None]:
     """A build's result when it needs no full build (a refused output folder, an up-to-date
     site, a partial build), and the input digest (None where Git dates count too)."""
@@ -340,7 +288,7 @@ def _without_full_build(
     if refused is not None:
         return refused, None
     with clock.stage("up-to-date check"):
-        unchanged, inputs = _already_built(options, config, output, started)
+        unchanged, inputs = _already_built(options, config, output, started, known_inputs)
     if unchanged is not None:
         unchanged.stages = clock.stages
         return unchanged, inputs
@@ -350,25 +298,22 @@ def _without_full_build(
 
 
 def _already_built(
-    options: BuildOptions, config: SiteConfig, output: Path, started: float
+    options: BuildOptions,
+    config: SiteConfig,
+    output: Path,
+    started: float,
+    known_inputs: KnownInputs | None,
 ) -> tuple[BuildResult | None, InputDigest | None]:
     """The last build's result when nothing it read has changed since; and the input digest
     (None where the output depends on more than the files: Git dates)."""
     if config.spec.git.updated or config.spec.git.history:
         return None, None  # Git dates depend on more than the files
-    inputs = _input_digest(options, output)
+    inputs = known_inputs.inputs if known_inputs and known_inputs.output == output else None
+    if inputs is None:
+        inputs = digest_inputs(options, output)
     if options.clean:
         return None, inputs  # build in full, and remember it for the next build
-    state = load_state(config.cache_dir)
-    if state is None or state.fingerprint != inputs.fingerprint or state.output != str(output):
-        return None, inputs
-    if not (output / MARKER).is_file():
-        return None, inputs
-    diagnostics = DiagnosticList(records_to_diagnostics(state.diagnostics))
-    result = _result_with_counts_of(state, diagnostics, _exit_code(diagnostics, options.strict), output)
-    result.up_to_date = True
-    result.seconds = time.perf_counter() - started
-    return result, inputs
+    return last_result_if_unchanged(options, output, inputs, started), inputs
 
 
 def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:
@@ -381,13 +326,15 @@ def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:
     return None
 
 
-def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildResult:
+def _build(
+    options: BuildOptions, progress: ProgressCallback | None, known_inputs: KnownInputs | None
+) -> BuildResult:
     started = time.perf_counter()
     clock = StageClock()
     config, _ = load_config(options.site_root)
     inputs = None
     if config is not None:  # otherwise the analysis reports the problems, with their positions
-        done, inputs = _without_full_build(options, config, started, clock)
+        done, inputs = _without_full_build(options, config, started, clock, known_inputs)
         if done is not None:
             return done
     analysed = _analyse(options, everything=False, clock=clock)
@@ -398,7 +345,7 @@ def _build(options: BuildOptions, progress: ProgressCallback | None) -> BuildRes
     output = _output_of(options, config)
     result = BuildResult(
         diagnostics=[],
-        exit_code=_exit_code(diagnostics, options.strict),
+        exit_code=exit_code_of(diagnostics, options.strict),
         briefings=len(analysed.published),
         claims=sum(len(b.claims) for b in analysed.published),
         sources=_count_sources(analysed.published),
@@ -505,21 +452,6 @@ def _build_state(
     )
 
 
-def _result_with_counts_of(
-    state: BuildState, diagnostics: DiagnosticList, exit_code: int, output: Path
-) -> BuildResult:
-    """A result with the counts of briefings, claims, sources and pages of the last build."""
-    return BuildResult(
-        diagnostics=diagnostics.sorted(),
-        exit_code=exit_code,
-        briefings=state.briefings,
-        claims=state.claims,
-        sources=state.sources,
-        pages=state.pages,
-        output=output,
-    )
-
-
 def _partial_state(
     analysed: _Analysed,
     anchors: Mapping[tuple[str, str], str],
@@ -612,7 +544,7 @@ def _partial_build(
         staged.abort()
         raise
     save_fingerprints(config.cache_dir, output, fingerprints)
-    result = _result_with_counts_of(last, diagnostics, EXIT_OK, output)
+    result = result_with_counts_of(last, diagnostics, EXIT_OK, output)
     result.written = True
     result.prose_changed = tuple(changed)
     result.stages = clock.stages
@@ -662,7 +594,7 @@ def _replan_changed(
                 )
             )
     diagnostics.extend(d for d in previous if d.path not in replaced)
-    if _exit_code(diagnostics, options.strict) != EXIT_OK:
+    if exit_code_of(diagnostics, options.strict) != EXIT_OK:
         return None  # a full build reports it, with everything else
     return pages, diagnostics
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator import __version__
-from generator.build import EXIT_USAGE, BuildOptions, BuildResult, build, check
-from generator.config import DEFAULT_FINDINGS, SiteConfig, SiteConfigSpec, load_config
-from generator.content.jsonschema import front_matter_schema, registry_schema
 from generator.diagnostics import (
     Severity,
     display_path,
@@ -24,8 +22,14 @@ from generator.diagnostics import (
     format_markdown_table,
     format_text,
 )
-from generator.scaffold import scaffold_text, slug_from_title, today
-from generator.server import PreviewServer, describe
+from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult
+from generator.uptodate import quick_check
+
+if TYPE_CHECKING:
+    from generator.config import SiteConfig
+
+# The build's own modules are imported in the commands that use them: `brief build` with
+# nothing changed answers before importing them (see `uptodate`).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,7 +144,7 @@ def build_command(
         portable=portable,
         publish_up_to=publish_up_to,
     )
-    result = _run(lambda: build(options, _progress()))
+    result = _run(lambda: _build_unless_up_to_date(options))
     _print_diagnostics(result, verbose)
     if result.exit_code == EXIT_USAGE:
         sys.exit(EXIT_USAGE)
@@ -164,6 +168,16 @@ def build_command(
     sys.exit(result.exit_code)
 
 
+def _build_unless_up_to_date(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    unchanged, known_inputs = quick_check(options, started)
+    if unchanged is not None:
+        return unchanged
+    from generator.build import build
+
+    return build(options, _progress(), known_inputs)
+
+
 @main.command("check")
 @site_option
 @click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
@@ -179,6 +193,8 @@ def build_command(
 @click.option("-v", "--verbose", is_flag=True, help="Print info findings too (text format).")
 def check_command(site: Path, strict: bool, output_format: str, quiet: bool, verbose: bool) -> None:
     """Check every briefing, drafts included, without writing anything."""
+    from generator.build import check
+
     options = BuildOptions(site_root=site.resolve(), strict=strict)
     result = _run(lambda: check(options))
     if output_format == "json":
@@ -198,6 +214,8 @@ def check_command(site: Path, strict: bool, output_format: str, quiet: bool, ver
 
 def _site_config_or_defaults(site: Path) -> SiteConfig:
     """The site's configuration, or the defaults outside a site; exits 2 on a broken site.yaml."""
+    from generator.config import DEFAULT_FINDINGS, SiteConfig, SiteConfigSpec, load_config
+
     if not (site / "site.yaml").is_file():
         return SiteConfig(
             root=site, path=site / "site.yaml", spec=SiteConfigSpec(), findings=dict(DEFAULT_FINDINGS)
@@ -221,6 +239,8 @@ def _site_config_or_defaults(site: Path) -> SiteConfig:
 )
 def schema_command(site: Path, target: str) -> None:
     """Print the JSON Schema (2020-12) of the front matter or of _sources.yaml."""
+    from generator.content.jsonschema import front_matter_schema, registry_schema
+
     config = _site_config_or_defaults(site.resolve())
     schema = front_matter_schema(config) if target == "front-matter" else registry_schema(config)
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
@@ -231,6 +251,8 @@ def schema_command(site: Path, target: str) -> None:
 @click.argument("title")
 def new_command(site: Path, title: str) -> None:
     """Start a new briefing, as a draft, in briefings/<slug>.md."""
+    from generator.scaffold import scaffold_text, slug_from_title, today
+
     root = site.resolve()
     _site_config_or_defaults(root)
     slug = slug_from_title(title)
@@ -257,6 +279,8 @@ def new_command(site: Path, title: str) -> None:
 @click.option("--drafts", is_flag=True, help="Show drafts too.")
 def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
     """Preview the site: rebuild on every save and reload open pages."""
+    from generator.server import PreviewServer, describe
+
     root = site.resolve()
     _site_config_or_defaults(root)
     if host not in ("127.0.0.1", "localhost", "::1"):

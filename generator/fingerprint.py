@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.content.load import is_briefing_file
+from generator.content.paths import is_briefing_file
 from generator.diagnostics import Diagnostic, Position, Severity
 
 STATE_FILE = "last-build.json"

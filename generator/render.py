@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,21 +14,13 @@ from generator.content.load import LinkTarget
 from generator.content.values import slug_of
 from generator.markdown.citations import PLACEHOLDER_PATTERN
 from generator.markdown.links import LINK_PLACEHOLDER_PATTERN
+from generator.theme import theme_dir
 from generator.urls import RootUrlMaker, UrlMaker, briefing_path
 from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 
 THEME_ASSETS = "assets"
 #: A whole link element, so that a link to an unpublished briefing can become its text.
 _UNPUBLISHED_LINK = re.compile('<a href="\x00link:([0-9]+)\x00"[^>]*>(.*?)</a>', re.DOTALL)
-
-
-@functools.cache
-def theme_dir() -> Path:
-    """The default theme: packaged inside `generator/` when installed, else the checkout's templates/."""
-    packaged = Path(__file__).resolve().parent / "theme"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def template_dirs(site_templates: Path) -> list[Path]:

@@ -117,6 +117,22 @@ def test_the_load_cache_keeps_only_what_the_last_full_load_used(site: Site) -> N
         assert connection.execute("SELECT count(*) FROM entries").fetchone()[0] == 6  # 3 files, 3 bodies
 
 
+def test_up_to_date_means_the_same_output_folder_too(site: Site) -> None:
+    """`brief build` answers "up to date" before reading site.yaml, from the last build's
+    records: a build into another folder, or into site.yaml's after one with --out, is not."""
+    site.write("briefings/a.md", briefing())
+    elsewhere = site.root.parent / "elsewhere"
+    assert site.brief("build", "--out", str(elsewhere)).exit_code == 0
+    assert "Up to date" in site.brief("build", "--out", str(elsewhere)).stdout
+    result = site.brief("build")  # site.yaml's output folder, _site: not built yet
+    assert "Up to date" not in result.stdout
+    assert (site.root / "_site" / "briefings" / "a" / "index.html").is_file()
+    assert "Up to date" in site.brief("build").stdout
+    site.write("site.yaml", "output: public\n" + (site.root / "site.yaml").read_text())
+    assert "Up to date" not in site.brief("build").stdout
+    assert (site.root / "public" / "briefings" / "a" / "index.html").is_file()
+
+
 def test_a_clean_build_is_remembered_for_the_next_one(site: Site) -> None:
     site.write("briefings/a.md", briefing())
     assert site.brief("build", "--clean").exit_code == 0

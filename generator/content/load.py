@@ -30,6 +30,7 @@ from generator.content.model import (
     Source,
 )
 from generator.content.outline import outline_digest, without_body
+from generator.content.paths import is_skipped_name
 from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import validate_document
 from generator.content.values import has_invisible_characters, slug_of
@@ -60,16 +61,6 @@ class LinkTarget:
 
 
 # --- finding files -----------------------------------------------------------------------
-
-
-def is_skipped_name(name: str) -> bool:
-    """Files and folders under `briefings/` named `_…` or `.…` hold no briefings."""
-    return name.startswith(("_", "."))
-
-
-def is_briefing_file(relative: str) -> bool:
-    """Whether a path under `briefings/` (with `/` separators) names a briefing file."""
-    return relative.endswith(".md") and not any(is_skipped_name(part) for part in relative.split("/"))
 
 
 def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> list[Path]:
