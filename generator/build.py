@@ -536,7 +536,7 @@ def _partial_build(
             staged.abort()
             return None
         with clock.stage("commit"):
-            staged.commit()
+            staged.commit(keep_previous=True)
     except TemplateError:
         staged.abort()
         return None

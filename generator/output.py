@@ -15,6 +15,7 @@ import errno
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -116,10 +117,16 @@ class StagedOutput:
         self.staging = self.parent / f".{self.output.name}{_STAGING_INFIX}{os.getpid()}"
         #: Paths written by this process (pages are written by workers, and not listed).
         self.written: list[str] = []
+        self._removal: threading.Thread | None = None
 
     def start(self) -> None:
+        """Make the staging folder. Folders that earlier builds left beside the output are
+        removed meanwhile, in a thread that `commit` and `abort` wait for."""
         self.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(self.output)
+        stale = claim_stale_staging(self.output)
+        if stale:
+            self._removal = threading.Thread(target=_remove_folders, args=(stale,), name="brief-cleanup")
+            self._removal.start()
         self.staging.mkdir()
 
     def path_for(self, relative: str) -> Path:
@@ -161,9 +168,26 @@ class StagedOutput:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._wait_for_removal()
 
-    def commit(self) -> None:
-        """Make the staging folder the output, atomically."""
+    def commit(self, keep_previous: bool = False) -> None:
+        """Make the staging folder the output, atomically.
+
+        With `keep_previous`, the previous output is left where the staging folder was, for
+        the next build to remove while it works: a partial build's previous output is
+        hard links to files the new one has too, so it costs no space, while removing its
+        tens of thousands of names took as long as the rest of the partial build."""
+        try:
+            self._commit(keep_previous)
+        finally:
+            self._wait_for_removal()
+
+    def _wait_for_removal(self) -> None:
+        if self._removal is not None:
+            self._removal.join()
+            self._removal = None
+
+    def _commit(self, keep_previous: bool) -> None:
         self.write_text(MARKER, MARKER_TEXT)
         if self.output.is_symlink():
             self._flip_symlink()
@@ -172,7 +196,8 @@ class StagedOutput:
             os.rename(self.staging, self.output)
             return
         if exchange(self.staging, self.output):
-            shutil.rmtree(self.staging, ignore_errors=True)
+            if not keep_previous:
+                shutil.rmtree(self.staging, ignore_errors=True)
             return
         # No atomic exchange here: from now on the output is a link to the current build.
         builds = self.parent / f".{self.output.name}.builds"
@@ -254,17 +279,30 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target, follow_symlinks=False)
 
 
-def remove_stale_staging(output: Path) -> None:
-    """Remove staging folders that killed builds left behind."""
+def claim_stale_staging(output: Path) -> list[Path]:
+    """The staging folders that earlier builds left beside `output` (killed builds, and
+    previous outputs kept by `commit`), each renamed first so no other build takes it."""
     prefix = f".{output.name}{_STAGING_INFIX}"
     if not output.parent.is_dir():
-        return
-    for entry in output.parent.iterdir():
+        return []
+    claimed: list[Path] = []
+    for entry in sorted(output.parent.iterdir()):
         if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
-            pid = entry.name[len(prefix) :]
-            if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
+            owner = entry.name[len(prefix) :].split("-")[0]
+            if owner.isdigit() and int(owner) != os.getpid() and _process_alive(int(owner)):
                 continue
-            shutil.rmtree(entry, ignore_errors=True)
+            renamed = entry.with_name(f"{prefix}{os.getpid()}-old-{len(claimed)}-{os.urandom(4).hex()}")
+            try:
+                entry.rename(renamed)
+            except OSError:
+                continue  # another build took it
+            claimed.append(renamed)
+    return claimed
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _process_alive(pid: int) -> bool:

@@ -224,6 +224,24 @@ def test_a_prose_edit_rerenders_only_its_briefing_and_matches_a_clean_build(site
     )
 
 
+def test_the_previous_output_of_a_prose_edit_is_removed_by_the_next_build(site: Site) -> None:
+    """A partial build leaves the previous output (hard links, no extra space) beside the
+    new one instead of waiting for its removal; the next build removes it meanwhile."""
+    _two_linked_briefings(site)
+
+    def beside() -> list[str]:
+        return sorted(p.name for p in site.root.iterdir() if p.name.startswith("._site"))
+
+    assert beside() == []
+    for words in ("First edit.", "Second edit."):
+        site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + words + "\n"))
+        assert "only the prose" in site.brief("build").output
+        assert len(beside()) == 1  # this build's previous output; the one before is gone
+        assert words in site.page("a")
+    assert site.brief("build", "--clean").exit_code == 0
+    assert beside() == []
+
+
 def test_the_search_index_of_a_prose_edit_finds_the_new_words(site: Site) -> None:
     _two_linked_briefings(site)
     site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nZanzibar.\n"))
