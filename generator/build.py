@@ -41,7 +41,7 @@ from generator.outcome import (
 )
 from generator.output import MARKER, OutputError, StagedOutput, check_output_dir
 from generator.pagecache import PageReuse, load_fingerprints, render_context, save_fingerprints
-from generator.parallel import map_shared
+from generator.parallel import MIN_PARALLEL_ITEMS, map_shared
 from generator.partial import (
     FileRecord,
     PartialState,
@@ -616,6 +616,8 @@ def _render_site(
     A page whose fingerprint is the one it had in `previous` (the last build's, None for a
     clean build) is linked from the last output instead."""
     renderer = Renderer(site, config.templates_dir)
+    if len(pages) >= MIN_PARALLEL_ITEMS:
+        renderer.compile_templates()
     reuse = PageReuse(
         render_context(site, config.templates_dir),
         staged.output if previous is not None else None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
 
 from generator.config import SiteConfig
@@ -61,6 +62,15 @@ class Renderer:
             auto_reload=False,
         )
         self.citation_template = self.env.get_template("partials/citation.html")
+
+    def compile_templates(self) -> None:
+        """Compile every page template and partial now, before the workers fork: they then
+        share the compiled code instead of each compiling its own. A template that fails
+        here is left for the page that uses it to report."""
+        for name in self.env.list_templates(extensions=["html", "xml"]):
+            if not name.startswith(f"{THEME_ASSETS}/"):
+                with contextlib.suppress(TemplateError):
+                    self.env.get_template(name)
 
     def render(self, page: Page) -> str:
         return "".join(self.render_parts(page))

@@ -96,11 +96,15 @@ def _run_pagefind(executable: str, site_dir: Path, slugs: list[str], output_subd
 
 def _link_tree(source: Path, target: Path) -> None:
     """Copy a folder by hard links where the file system allows, else by copying."""
-    for folder, _subfolders, files in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
+    source_root, target_root = str(source), str(target)
+    for folder, _subfolders, files in os.walk(source_root):
+        into = target_root + folder[len(source_root) :]
+        os.makedirs(into, exist_ok=True)
         for name in files:
-            link_or_copy(Path(folder) / name, target / relative / name)
+            try:
+                os.link(os.path.join(folder, name), os.path.join(into, name))
+            except OSError:
+                link_or_copy(Path(folder, name), Path(into, name))
 
 
 def _keep(bundle: Path, cached: Path) -> None:
