@@ -56,7 +56,13 @@ OpenPage = Callable[..., Any]
 
 @pytest.fixture
 def open_page(browser: Any, site_url: str) -> Iterator[OpenPage]:
-    """Opens pages in fresh browser contexts: `open_page(width=360, color_scheme="dark", ...)`.
+    """Opens pages of the example site in fresh browser contexts (see `page_opener`)."""
+    yield from page_opener(browser, site_url)
+
+
+def page_opener(browser: Any, site_url: str) -> Iterator[OpenPage]:
+    """Yields `open_page(width=360, color_scheme="dark", ...)`, which opens a page in a fresh
+    browser context, and closes them all after.
 
     Keyword arguments go to `browser.new_context`. Every page records the requests that leave
     the site's own origin in `page.outside_requests` (and they are refused), and the errors the

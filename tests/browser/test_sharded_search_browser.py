@@ -1,0 +1,84 @@
+"""Search on a site large enough to be indexed in several Pagefind shards, which the search
+page merges in the browser: every shard's briefings are found, counted and filtered."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.search import shard_count, shard_of
+from tests.browser.conftest import page_opener
+from tests.browser.serving import serve
+from tests.browser.test_search_browser import check_filter, open_search
+
+BRIEFINGS = 210  # three shards of about 100 pages
+
+
+def _slug(number: int) -> str:
+    return f"item-{number:03d}"
+
+
+def _marker(number: int) -> str:
+    """A word of this briefing's only: letters, all of one length (search matches prefixes)."""
+    letters = "".join("abcdefghijklmnopqrstuvwxyz"[number // 26**place % 26] for place in (2, 1, 0))
+    return "zq" + letters
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("sharded")
+    site = root / "site"
+    (site / "briefings").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: Sharded\nbase_url: https://example.org/brief/\n")
+    for number in range(BRIEFINGS):
+        parity = "even" if number % 2 == 0 else "odd"
+        (site / "briefings" / f"{_slug(number)}.md").write_text(
+            f"---\ntitle: Item {number:03d}\ndate: 2025-08-08\nsummary: Item {number}.\n"
+            f"tags: [{parity}]\n---\n"
+            f"Pipelines and tankers, as usual. The marker of this one is {_marker(number)}.\n"
+        )
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(root / "out")])
+    assert result.exit_code == 0, result.output
+    shards = json.loads((root / "out" / "pagefind" / "shards.json").read_text())
+    assert len(shards) == shard_count(BRIEFINGS) == 3
+    with serve(root / "out", root / "served") as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any, sharded_site: str) -> Iterator[Any]:
+    for opener in page_opener(browser, sharded_site):
+        yield opener()
+
+
+def test_a_briefing_in_any_shard_is_found(page: Any, sharded_site: str) -> None:
+    count = shard_count(BRIEFINGS)
+    first_in_each = [
+        next(n for n in range(BRIEFINGS) if shard_of(_slug(n), count) == shard) for shard in range(count)
+    ]
+    open_search(page, sharded_site)
+    first_result = page.locator("#search-results .search-result h2 a").first
+    for number in first_in_each:
+        page.fill("#search-input", _marker(number))
+        # Shards without the word may offer near words further down (Pagefind's own doing);
+        # the briefing that has it comes first, with the word marked in its excerpt.
+        first_result.filter(has_text=f"Item {number:03d}").wait_for()
+        marked = page.locator("#search-results .search-result").first.locator("mark").inner_text()
+        assert marked.rstrip(".") == _marker(number)
+    assert page.errors == []
+
+
+def test_counts_and_filters_span_every_shard(page: Any, sharded_site: str) -> None:
+    open_search(page, sharded_site)
+    labels = page.locator("#filter-tag label").all_inner_texts()
+    assert sorted(labels) == [f"even ({BRIEFINGS // 2})", f"odd ({BRIEFINGS // 2})"]
+    page.fill("#search-input", "tankers")
+    page.locator("#search-status").filter(has_text=f"{BRIEFINGS} briefings found.").wait_for()
+    check_filter(page, "tag", "odd")
+    page.locator("#search-status").filter(has_text=f"{BRIEFINGS // 2} briefings found.").wait_for()
+    assert page.errors == []
