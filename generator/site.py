@@ -484,7 +484,6 @@ def plan_site(
     base_url: str | None = None,
 ) -> SitePlan:
     """Plan every page of the published briefings. `assessments` and `links` are keyed by slug."""
-    badges = _Badges(config)
     spec = config.spec
     base_url = base_url or spec.base_url
     site = site_view(config, portable, base_url)
@@ -493,17 +492,16 @@ def plan_site(
     by_slug = {briefing.slug: briefing for briefing in ordered}
     anchors = source_anchors(ordered)
     plan = SitePlan(site, source_anchors=anchors)
-    summaries = tuple(summarise(b, assessments[b.slug], badges) for b in ordered)
+    briefing_pages = [
+        plan_briefing_page(
+            briefing, assessments[briefing.slug], links.get(briefing.slug, {}), config, anchors, base_url
+        )
+        for briefing in ordered
+    ]
+    summaries = tuple(page.summary for page in briefing_pages)
     plan.pages.extend(
         HomePage(path, chunk, pager, len(summaries)) for path, chunk, pager in paginate(HOME_PATH, summaries)
     )
-    briefing_pages = []
-    for briefing in ordered:
-        briefing_pages.append(
-            plan_briefing_page(
-                briefing, assessments[briefing.slug], links.get(briefing.slug, {}), config, anchors, base_url
-            )
-        )
     plan.pages.extend(briefing_pages)
     plan.pages.extend(
         WithdrawnPage(
