@@ -116,7 +116,7 @@ def _decoder(annotation: Any) -> Decoder:
         value_decoder = _decoder(typing.get_args(annotation)[1])
         return lambda data: {key: value_decoder(value) for key, value in data.items()}
     if annotation is Path:
-        return Path
+        return _path
     if annotation is datetime.date:
         return datetime.date.fromisoformat
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
@@ -128,6 +128,10 @@ def _decoder(annotation: Any) -> Decoder:
     if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return _dataclass_decoder(annotation)
     raise CacheFormatError(f"cannot read {annotation!r} from the cache")
+
+
+#: A briefing's model names its file in every location (about thirty times): one Path each.
+_path = functools.lru_cache(maxsize=4096)(Path)
 
 
 def _union_decoder(options: tuple[Any, ...]) -> Decoder:
@@ -151,10 +155,13 @@ def _union_decoder(options: tuple[Any, ...]) -> Decoder:
 def _dataclass_decoder(cls: type) -> Decoder:
     hints = typing.get_type_hints(cls)
     fields = [(field.name, _decoder(hints[field.name])) for field in dataclasses.fields(cls)]
+    positional = all(field.init and not field.kw_only for field in dataclasses.fields(cls))
 
     def decode(data: Any) -> Any:
         if not isinstance(data, dict):
             raise CacheFormatError(f"expected an object for {cls.__name__}")
+        if positional:
+            return cls(*[decode_field(data[name]) for name, decode_field in fields])
         return cls(**{name: decode_field(data[name]) for name, decode_field in fields})
 
     return decode

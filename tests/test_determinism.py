@@ -73,3 +73,16 @@ def test_output_is_the_same_on_one_core_and_on_several(tmp_path: Path) -> None:
         digests.append(tree_digest(site / "_site", search_index=False))
     assert digests[0] == digests[1]
     assert len(digests[0]) > 240  # 120 briefing pages and their JSON, and the site's pages
+    # A full build whose other files come from the load cache (read in this process, the new
+    # file loaded in a worker) gives the site a clean build gives.
+    first = sorted((site / "briefings").rglob("briefing-*.md"))[0]
+    (first.parent / "added.md").write_text(first.read_text().replace("title: ", "title: Added ", 1))
+    clean = tmp_path / "clean"
+    for extra in ((), ("--clean", "--out", str(clean))):
+        subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--site", str(site), "-q", *extra],
+            check=True,
+            env={**os.environ, "BRIEF_WORKERS": "3"},
+            capture_output=True,
+        )
+    assert tree_digest(site / "_site", search_index=False) == tree_digest(clean, search_index=False)

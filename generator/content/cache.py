@@ -61,10 +61,30 @@ class LoadCache:
         return cls(config.cache_dir / DATABASE, digest.hexdigest(), read)
 
     def key(self, path: Path, data: bytes) -> str:
+        """A file's key: the context's prefix (see `holds_files`), then a hash of the file."""
         digest = hashlib.sha256(self.context.encode())
         digest.update(os.fsencode(os.path.abspath(path)) + b"\0")  # no symlinks: refused
         digest.update(data)
-        return digest.hexdigest()
+        return self._file_prefix + digest.hexdigest()
+
+    @property
+    def _file_prefix(self) -> str:
+        return f"file-{self.context[:16]}-"
+
+    def holds_files(self) -> bool:
+        """Whether any file was cached with this context (site.yaml, the shared sources and
+        Brief's version as they are now): after a change there, none can be."""
+        connection = self._reader() if self.read else None
+        if connection is None:
+            return False
+        prefix = self._file_prefix
+        try:
+            row = connection.execute(
+                "SELECT 1 FROM entries WHERE key > ? AND key < ? LIMIT 1", (prefix, prefix + "~")
+            ).fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None
 
     def body_key(self, body: str, line_offset: int, allow_html: bool) -> str:
         digest = hashlib.sha256(f"brief {__version__} body {line_offset} {allow_html}\0".encode())

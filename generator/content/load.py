@@ -818,6 +818,25 @@ def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntrie
     return loaded, entries
 
 
+def _cached_files(cache: LoadCache, paths: list[Path]) -> dict[Path, tuple[LoadedFile, CacheEntries]]:
+    """The files whose entries the cache holds, read in this process.
+
+    Decoding an entry takes about half a millisecond; in a worker it would cost as much
+    again to pickle it back, so only the files that need loading go to the workers."""
+    found: dict[Path, tuple[LoadedFile, CacheEntries]] = {}
+    if not cache.read or not cache.database.is_file() or not cache.holds_files():
+        return found
+    for path in paths:
+        entries = CacheEntries()
+        try:
+            loaded = cache.get(cache.key(path, path.read_bytes()), entries)
+        except OSError:
+            continue  # a worker reports it
+        if loaded is not None:
+            found[path] = (loaded, entries)
+    return found
+
+
 def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, DiagnosticList]:
     """Load every briefing (drafts included) and the shared registry, on every core.
 
@@ -832,8 +851,12 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     outlines: dict[Path, str] = {}
     cache = LoadCache.for_site(config, read=read_cache)
     context = _LoadContext(config, registry, cache)
+    cached = _cached_files(cache, paths)
     writer = cache.writer()
-    for path, (loaded, entries) in zip(paths, map_shared(_load_one, context, paths), strict=True):
+    # The other files are loaded in workers, whose results stream back in this order.
+    loaded_in_workers = map_shared(_load_one, context, [path for path in paths if path not in cached])
+    for path in paths:
+        loaded, entries = cached[path] if path in cached else next(loaded_in_workers)
         briefing, problems, declared_here = loaded.briefing, loaded.diagnostics, loaded.declared
         diagnostics.extend(problems)
         if briefing is not None:
@@ -843,6 +866,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
         if loaded.outline is not None:
             outlines[path] = loaded.outline
         writer.add(entries)
+    next(loaded_in_workers, None)  # past the last result: the workers are closed
     writer.finish(keep_only_used=True)
     briefings = check_slugs(briefings, diagnostics)
     corpus = Corpus(briefings=tuple(briefings), registry=registry, declared=declared, outlines=outlines)
