@@ -6,7 +6,8 @@
 
 For each N it generates a deterministic corpus (bench/corpus.py), then times, in one run:
 Brief's cold build, a rebuild with no change, a rebuild after one briefing's body changes,
-a rebuild after one shared source's rating changes, and the floor (bench/floor.py). Every
+a rebuild after one shared source's rating changes, a rebuild after a briefing is added,
+and the floor (bench/floor.py). Every
 command runs in its own process; peak memory is that process tree's maximum resident size.
 """
 
@@ -77,6 +78,9 @@ def measure_brief(corpus: CorpusFiles, work: Path) -> list[Measurement]:
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace("  reliability: A\n", "  reliability: D\n", 1), encoding="utf-8")
     record("Brief: rebuild, one shared rating changed")
+    copied = body.read_text(encoding="utf-8").replace("title: ", "title: Added, ", 1)
+    body.with_name("briefing-added.md").write_text(copied, encoding="utf-8")
+    record("Brief: rebuild, one briefing added")
     return results
 
 
