@@ -824,7 +824,7 @@ def _cached_files(cache: LoadCache, paths: list[Path]) -> dict[Path, tuple[Loade
     Decoding an entry takes about half a millisecond; in a worker it would cost as much
     again to pickle it back, so only the files that need loading go to the workers."""
     found: dict[Path, tuple[LoadedFile, CacheEntries]] = {}
-    if not cache.read or not cache.database.is_file() or not cache.holds_files():
+    if not cache.holds_files():
         return found
     for path in paths:
         entries = CacheEntries()
