@@ -419,7 +419,7 @@ def _build(
             result.exit_code = EXIT_CONTENT
         else:
             with clock.stage("commit"):
-                staged.commit()
+                staged.commit(keep_previous=_mostly_linked(previous, fingerprints))
             result.written = True
             result.pages = len(plan.pages)
             save_fingerprints(config.cache_dir, output, fingerprints)
@@ -597,6 +597,15 @@ def _replan_changed(
     if exit_code_of(diagnostics, options.strict) != EXIT_OK:
         return None  # a full build reports it, with everything else
     return pages, diagnostics
+
+
+def _mostly_linked(previous: dict[str, str] | None, fingerprints: dict[str, str]) -> bool:
+    """Whether nine pages in ten were linked from the previous output rather than rendered:
+    that output then takes little space, and can be left for the next build to remove."""
+    if not previous or not fingerprints:
+        return False
+    linked = sum(1 for path, fingerprint in fingerprints.items() if previous.get(path) == fingerprint)
+    return linked >= 0.9 * len(fingerprints)
 
 
 _PAGES_PER_TASK = 25

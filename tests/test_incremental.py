@@ -242,6 +242,25 @@ def test_the_previous_output_of_a_prose_edit_is_removed_by_the_next_build(site: 
     assert beside() == []
 
 
+def test_a_full_build_that_links_most_pages_leaves_its_previous_output_too(site: Site) -> None:
+    """A new static file makes a full build in which every page is linked from the last
+    output: that output is kept beside, like a prose edit's, and removed by the next build."""
+    _two_linked_briefings(site)
+
+    def beside() -> list[str]:
+        return sorted(p.name for p in site.root.iterdir() if p.name.startswith("._site"))
+
+    for name in ("one.txt", "two.txt"):
+        site.write(f"static/{name}", "A static file.\n")
+        result = site.brief("build")
+        assert result.exit_code == 0 and "Built _site" in result.output
+        assert (site.root / "_site" / name).is_file()
+        assert len(beside()) == 1
+    site.write("briefings/a.md", briefing(title="Renamed", extra=_CLAIMS, body=_PROSE))
+    assert site.brief("build").exit_code == 0  # a new title: pages change, nothing kept
+    assert beside() == []
+
+
 def test_the_search_index_of_a_prose_edit_finds_the_new_words(site: Site) -> None:
     _two_linked_briefings(site)
     site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nZanzibar.\n"))
