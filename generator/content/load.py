@@ -214,23 +214,21 @@ class _BriefingLoader:
         config: SiteConfig,
         registry: Mapping[str, Source],
         diagnostics: DiagnosticList,
-        cache: LoadCache | None = None,
-        cache_entries: CacheEntries | None = None,
+        cache: LoadCache,
+        cache_entries: CacheEntries,
     ):
         self.path = path
         self.config = config
         self.registry = registry
         self.diagnostics = diagnostics
         self.cache = cache
-        self.cache_entries = cache_entries if cache_entries is not None else CacheEntries()
+        self.cache_entries = cache_entries
         self.declared: Declared | None = None
         self.body_key: str | None = None
 
     def render(self, body: str, line_offset: int) -> RenderedBody:
         """The body's HTML, from the cache when this text was rendered before."""
         allow_html = self.config.spec.html == "sanitise"
-        if self.cache is None:
-            return render_body(body, line_offset, allow_html)
         key = self.body_key = self.cache.body_key(body, line_offset, allow_html)
         rendered = self.cache.get_body(key, self.cache_entries)
         if rendered is None:
@@ -789,7 +787,9 @@ class LoadedFile:
 class _LoadContext:
     config: SiteConfig
     registry: Mapping[str, Source]
-    cache: LoadCache | None
+    cache: LoadCache
+    #: False where the main process has looked the files up in the cache already.
+    look_up_files: bool = True
 
 
 def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntries]:
@@ -802,8 +802,8 @@ def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntrie
         data = path.read_bytes()
     except OSError:
         data = None
-    key = shared.cache.key(path, data) if shared.cache is not None and data is not None else None
-    if key is not None and shared.cache is not None:
+    key = shared.cache.key(path, data) if data is not None else None
+    if key is not None and shared.look_up_files:
         cached = shared.cache.get(key, entries)
         if cached is not None:
             return cached, entries
@@ -813,7 +813,7 @@ def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntrie
     bodiless = cachecodec.dumps(without_body(briefing)) if briefing is not None else None
     outline = outline_digest(briefing, bodiless) if briefing is not None else None
     loaded = LoadedFile(briefing, tuple(diagnostics.items), loader.declared, outline, loader.body_key)
-    if key is not None and shared.cache is not None:
+    if key is not None:
         shared.cache.add(key, loaded, bodiless, entries)
     return loaded, entries
 
@@ -850,7 +850,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     declared: dict[Path, Declared] = {}
     outlines: dict[Path, str] = {}
     cache = LoadCache.for_site(config, read=read_cache)
-    context = _LoadContext(config, registry, cache)
+    context = _LoadContext(config, registry, cache, look_up_files=False)
     cached = _cached_files(cache, paths)
     writer = cache.writer()
     # The other files are loaded in workers, whose results stream back in this order.
