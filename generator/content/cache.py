@@ -214,6 +214,10 @@ class CacheWriter:
                 self.connection = _open_for_writing(self.database)
             with self.connection:
                 work(self.connection)
+        except sqlite3.OperationalError:
+            # Locked by another build past the timeout, a full disk: a subclass of
+            # DatabaseError, but the database is sound. A cache not written is only slower.
+            self.broken = True
         except sqlite3.DatabaseError:
             # Not a database we can use (damaged, or not ours): a new one next time.
             self.broken = True
@@ -222,7 +226,7 @@ class CacheWriter:
                 self.connection = None
             self.database.unlink(missing_ok=True)
         except sqlite3.Error:
-            self.broken = True  # locked by another build, say: a cache that cannot be written is only slower
+            self.broken = True
 
 
 _INSERT = "INSERT OR REPLACE INTO entries VALUES (?, ?)"
