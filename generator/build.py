@@ -87,9 +87,15 @@ class _Analysed:
     link_index: LinkIndex
 
 
-def _analyse(options: BuildOptions, everything: bool, clock: StageClock) -> _Analysed | BuildResult:
-    """Load and analyse. `everything` (check) validates drafts and gated briefings too."""
-    config, problems = load_config(options.site_root)
+def _analyse(
+    options: BuildOptions,
+    site_config: tuple[SiteConfig | None, list[Diagnostic]],
+    everything: bool,
+    clock: StageClock,
+) -> _Analysed | BuildResult:
+    """Load and analyse. `site_config` is what `load_config` gave; `everything` (check)
+    validates drafts and gated briefings too."""
+    config, problems = site_config
     if config is None:
         return BuildResult(problems, EXIT_USAGE)
     if options.base_url is not None and not options.base_url.startswith(("http://", "https://")):
@@ -237,7 +243,7 @@ def check(options: BuildOptions) -> BuildResult:
 
 def _check(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
-    analysed = _analyse(options, everything=True, clock=StageClock())
+    analysed = _analyse(options, load_config(options.site_root), everything=True, clock=StageClock())
     if isinstance(analysed, BuildResult):
         return analysed
     return BuildResult(
@@ -318,11 +324,16 @@ def _already_built(
 
 def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:
     """Check the output folder before any work, so that a refused build writes nothing at all."""
+    problem = _output_problem(config, output)
+    return None if problem is None else BuildResult([problem], EXIT_USAGE, output=output)
+
+
+def _output_problem(config: SiteConfig, output: Path) -> Diagnostic | None:
+    """Why Brief may not write into `output` (see `output.check_output_dir`), if it may not."""
     try:
         check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
     except OutputError as error:
-        problem = Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "output")
-        return BuildResult([problem], EXIT_USAGE, output=output)
+        return Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "output")
     return None
 
 
@@ -331,13 +342,14 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     clock = StageClock()
-    config, _ = load_config(options.site_root)
+    site_config = load_config(options.site_root)
+    config = site_config[0]
     inputs = None
     if config is not None:  # otherwise the analysis reports the problems, with their positions
         done, inputs = _without_full_build(options, config, started, clock, known_inputs)
         if done is not None:
             return done
-    analysed = _analyse(options, everything=False, clock=clock)
+    analysed = _analyse(options, site_config, everything=False, clock=clock)
     if isinstance(analysed, BuildResult):
         return analysed
     config = analysed.config
@@ -353,10 +365,10 @@ def _build(
         excluded=analysed.excluded,
         stages=clock.stages,
     )
-    try:
-        check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
-    except OutputError as error:
-        diagnostics.add(Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "output"))
+    # Checked again after the analysis, which takes a while, just before anything is written.
+    refusal = _output_problem(config, output)
+    if refusal is not None:
+        diagnostics.add(refusal)
         result.diagnostics = diagnostics.sorted()
         result.exit_code = EXIT_USAGE
         return result
