@@ -160,14 +160,7 @@ class StagedOutput:
         staging = str(self.staging)
         for relative in files:
             _safe_relative(relative)
-            source, target = os.path.join(root, relative), os.path.join(staging, relative)
-            try:
-                os.link(source, target)
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                link_or_copy(Path(source), Path(target))
-            except OSError:
-                link_or_copy(Path(source), Path(target))
+            link_into(os.path.join(root, relative), os.path.join(staging, relative))
 
     def exists(self, relative: str) -> bool:
         return self.path_for(relative).exists()
@@ -276,7 +269,7 @@ def write_new_file(target: Path, data: bytes | Iterable[bytes]) -> None:
                 handle.write(piece)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Hard-link `source` at `target`, or copy it where the file system has no links.
 
     Raises OSError when neither works (the source is gone, say)."""
@@ -284,6 +277,16 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target, follow_symlinks=False)
+
+
+def link_into(source: str | Path, target: str | Path) -> None:
+    """`link_or_copy`, making the target's folder when it is missing (one system call in
+    the usual case, where it is there)."""
+    try:
+        link_or_copy(source, target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        link_or_copy(source, target)
 
 
 def claim_stale_staging(output: Path) -> list[Path]:

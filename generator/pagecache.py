@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__, cachecodec
-from generator.output import StagedOutput, link_or_copy
+from generator.output import StagedOutput, link_into
 from generator.render import Renderer, template_dirs
 from generator.views import Page, SiteView
 
@@ -94,11 +94,8 @@ class PageReuse:
         """Write one page into the staging folder, reusing last build's file where unchanged."""
         fingerprint = page_fingerprint(self.context, page)
         if self.previous_output is not None and self.previous.get(page.path) == fingerprint:
-            previous = self.previous_output / page.path
-            target = staged.path_for(page.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                link_or_copy(previous, target)
+                link_into(self.previous_output / page.path, staged.path_for(page.path))
                 return fingerprint
             except OSError:
                 pass  # gone since: render it

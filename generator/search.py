@@ -101,10 +101,7 @@ def _link_tree(source: Path, target: Path) -> None:
         into = target_root + folder[len(source_root) :]
         os.makedirs(into, exist_ok=True)
         for name in files:
-            try:
-                os.link(os.path.join(folder, name), os.path.join(into, name))
-            except OSError:
-                link_or_copy(Path(folder, name), Path(into, name))
+            link_or_copy(os.path.join(folder, name), os.path.join(into, name))
 
 
 def _keep(bundle: Path, cached: Path) -> None:
