@@ -19,6 +19,7 @@ from pathlib import Path
 from generator import __version__
 from generator.content.paths import is_briefing_file
 from generator.diagnostics import Diagnostic, Position, Severity
+from generator.output import replace_file
 
 STATE_FILE = "last-build.json"
 
@@ -104,10 +105,7 @@ def load_state(cache_dir: Path) -> BuildState | None:
 
 
 def save_state(cache_dir: Path, state: BuildState) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}"
-    temporary.write_text(json.dumps(asdict(state)), encoding="utf-8")
-    os.replace(temporary, cache_dir / STATE_FILE)
+    replace_file(cache_dir / STATE_FILE, json.dumps(asdict(state)).encode())
 
 
 def forget_state(cache_dir: Path) -> None:

@@ -269,6 +269,15 @@ def write_new_file(target: Path, data: bytes | Iterable[bytes]) -> None:
                 handle.write(piece)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a whole file through a temporary file beside it and a rename, making its folder
+    if need be: a reader (another build) sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Hard-link `source` at `target`, or copy it where the file system has no links.
 

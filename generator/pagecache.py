@@ -12,14 +12,13 @@ import dataclasses
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator import __version__, cachecodec
-from generator.output import StagedOutput, link_into
+from generator.output import StagedOutput, link_into, replace_file
 from generator.render import Renderer, template_dirs
 from generator.views import Page, SiteView
 
@@ -116,7 +115,4 @@ def load_fingerprints(cache_dir: Path, output: Path) -> dict[str, str] | None:
 
 
 def save_fingerprints(cache_dir: Path, output: Path, fingerprints: dict[str, str]) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}"
-    temporary.write_text(json.dumps({"output": str(output), "pages": fingerprints}), encoding="utf-8")
-    os.replace(temporary, cache_dir / STATE_FILE)
+    replace_file(cache_dir / STATE_FILE, json.dumps({"output": str(output), "pages": fingerprints}).encode())

@@ -17,13 +17,13 @@ sources, site.yaml, templates, an error in a changed file) makes a full build.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import cachecodec
 from generator.content.load import LinkIndex, briefing_file_key
+from generator.output import replace_file
 
 STATE_FILE = "partial.json"
 
@@ -101,10 +101,7 @@ def load_partial_state(cache_dir: Path) -> PartialState | None:
 
 
 def save_partial_state(cache_dir: Path, state: PartialState) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}"
-    temporary.write_bytes(cachecodec.dumps(state))
-    os.replace(temporary, cache_dir / STATE_FILE)
+    replace_file(cache_dir / STATE_FILE, cachecodec.dumps(state))
 
 
 def forget_partial_state(cache_dir: Path) -> None:
