@@ -314,9 +314,9 @@ def _already_built(
     (None where the output depends on more than the files: Git dates)."""
     if config.spec.git.updated or config.spec.git.history:
         return None, None  # Git dates depend on more than the files
-    inputs = known_inputs.inputs if known_inputs and known_inputs.output == output else None
-    if inputs is None:
-        inputs = digest_inputs(options, output)
+    if known_inputs is not None and known_inputs.output == output:
+        return None, known_inputs.inputs  # `quick_check` compared these with the last build
+    inputs = digest_inputs(options, output)
     if options.clean:
         return None, inputs  # build in full, and remember it for the next build
     return last_result_if_unchanged(options, output, inputs, started), inputs

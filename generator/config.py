@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from generator.content.validation import validate_document
 from generator.content.yamldoc import YamlDocument, load_yaml
 from generator.diagnostics import Diagnostic, Position, Severity
+from generator.fingerprint import CACHE_FOLDER
 
 Strength = Literal["strong", "weak", "unknown"]
 ConfidenceLevel = Literal["low", "moderate", "high"]
@@ -163,7 +164,7 @@ class SiteConfig:
 
     @property
     def cache_dir(self) -> Path:
-        return self.root / ".brief-cache"
+        return self.root / CACHE_FOLDER
 
     @property
     def output_dir(self) -> Path:

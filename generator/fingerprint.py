@@ -22,6 +22,8 @@ from generator.diagnostics import Diagnostic, Position, Severity
 from generator.output import replace_file
 
 STATE_FILE = "last-build.json"
+#: The folder inside a site where builds keep their caches and records (ignored by Git).
+CACHE_FOLDER = ".brief-cache"
 
 
 @dataclass(frozen=True, slots=True)

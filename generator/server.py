@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.diagnostics import Severity, display_path
+from generator.fingerprint import CACHE_FOLDER
 
 CONTROL_PREFIX = "/__brief__/"
 RELOAD_SCRIPT = """// Brief preview: reload this page when a new build is ready.
@@ -64,7 +65,7 @@ class PreviewServer:
         self, site_root: Path, drafts: bool = False, host: str = "127.0.0.1", port: int = 8000
     ) -> None:
         self.site_root = site_root
-        self.output = site_root / ".brief-cache" / "serve"
+        self.output = site_root / CACHE_FOLDER / "serve"
         self.drafts = drafts
         self.state = PreviewState()
         self.httpd = http.server.ThreadingHTTPServer((host, port), self._handler_class())

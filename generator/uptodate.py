@@ -15,17 +15,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import DiagnosticList
-from generator.fingerprint import BuildState, InputDigest, input_digest, load_state, records_to_diagnostics
+from generator.fingerprint import (
+    CACHE_FOLDER,
+    BuildState,
+    InputDigest,
+    input_digest,
+    load_state,
+    records_to_diagnostics,
+)
 from generator.outcome import BuildOptions, BuildResult, exit_code_of
 from generator.output import MARKER
 from generator.theme import theme_dir
 
-CACHE_FOLDER = ".brief-cache"
-
 
 @dataclass(frozen=True, slots=True)
 class KnownInputs:
-    """The input digest of a build into `output`, already computed."""
+    """The input digest of a build into `output`, which `quick_check` computed and found
+    not to match the last build's record."""
 
     output: Path
     inputs: InputDigest
