@@ -27,7 +27,8 @@ class CacheFormatError(ValueError):
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, looked up once per class."""
     return tuple(field.name for field in dataclasses.fields(cls))
 
 
@@ -53,7 +54,7 @@ def _encoder_for(kind: type) -> typing.Callable[[Any], Any]:
     if kind is tuple or kind is list:
         return lambda value: [item if type(item) in plain else _encode_object(item) for item in value]
     if dataclasses.is_dataclass(kind):
-        names = _field_names(kind)
+        names = field_names(kind)
 
         def encode_dataclass(value: Any) -> dict[str, Any]:
             encoded = {}

@@ -9,7 +9,6 @@ instead of being rendered and written again (copied where the file system has no
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -61,7 +60,7 @@ def _feed(digest: Any, value: Any, seen: dict[int, int]) -> None:
             return
         seen[id(value)] = len(seen)
         digest.update(b"D" + kind.__name__.encode() + b"\0")
-        for name in _field_names(kind):
+        for name in cachecodec.field_names(kind):
             _feed(digest, getattr(value, name), seen)
         digest.update(b"}")
     elif isinstance(value, Mapping):
@@ -74,11 +73,6 @@ def _feed(digest: Any, value: Any, seen: dict[int, int]) -> None:
         digest.update(
             b"x" + kind.__name__.encode() + b":" + str(value).encode("utf-8", "surrogatepass") + b"\0"
         )
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 @dataclass(frozen=True)
