@@ -52,7 +52,13 @@ from generator.partial import (
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.search import build_search_index
 from generator.site import plan_briefing_page, plan_site, site_view
-from generator.uptodate import KnownInputs, digest_inputs, last_result_if_unchanged, result_with_counts_of
+from generator.uptodate import (
+    KnownInputs,
+    digest_inputs,
+    last_build,
+    last_result_if_unchanged,
+    result_with_counts_of,
+)
 from generator.urls import briefing_path
 from generator.views import BriefingPage, Page, RedirectPage, SiteView
 
@@ -319,7 +325,7 @@ def _already_built(
     inputs = digest_inputs(options, output)
     if options.clean:
         return None, inputs  # build in full, and remember it for the next build
-    return last_result_if_unchanged(options, output, inputs, started), inputs
+    return last_result_if_unchanged(options, last_build(options), output, inputs, started), inputs
 
 
 def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:

@@ -51,12 +51,16 @@ def digest_inputs(options: BuildOptions, output: Path) -> InputDigest:
     return input_digest(options.site_root, theme_dir(), settings)
 
 
+def last_build(options: BuildOptions) -> BuildState | None:
+    """The record of the last successful build of this site, if there is one."""
+    return load_state(options.site_root / CACHE_FOLDER)
+
+
 def last_result_if_unchanged(
-    options: BuildOptions, output: Path, inputs: InputDigest, started: float
+    options: BuildOptions, state: BuildState | None, output: Path, inputs: InputDigest, started: float
 ) -> BuildResult | None:
-    """The last build's result, reported again, when it read exactly `inputs`, wrote into
-    `output` and that output is still there."""
-    state = load_state(options.site_root / CACHE_FOLDER)
+    """The last build's result (`state`), reported again, when it read exactly `inputs`,
+    wrote into `output` and that output is still there."""
     if state is None or state.fingerprint != inputs.fingerprint or state.output != str(output):
         return None
     if not (output / MARKER).is_file():
@@ -77,12 +81,12 @@ def quick_check(options: BuildOptions, started: float) -> tuple[BuildResult | No
     """
     if options.clean:
         return None, None
-    state = load_state(options.site_root / CACHE_FOLDER)
+    state = last_build(options)
     if state is None:
         return None, None
     output = Path(os.path.abspath(options.out)) if options.out is not None else Path(state.output)
     inputs = digest_inputs(options, output)
-    unchanged = last_result_if_unchanged(options, output, inputs, started)
+    unchanged = last_result_if_unchanged(options, state, output, inputs, started)
     if unchanged is not None:
         unchanged.stages = [("up-to-date check", time.perf_counter() - started)]
     return unchanged, KnownInputs(output, inputs)
