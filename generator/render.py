@@ -72,9 +72,6 @@ class Renderer:
                 with contextlib.suppress(TemplateError):
                     self.env.get_template(name)
 
-    def render(self, page: Page) -> str:
-        return "".join(self.render_parts(page))
-
     def render_parts(self, page: Page) -> Iterator[str]:
         """The page's text in parts, as the template makes them: the largest pages (the
         sources index, the timeline) need never be held whole."""
