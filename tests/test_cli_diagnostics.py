@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
-from tests.conftest import Site, briefing
+from tests.conftest import REPO, Site, briefing
 
 GOOD = briefing(
     title="Good",
@@ -100,6 +103,38 @@ def test_check_github_annotations(site: Site) -> None:
     result = site.brief("check", "--format", "github")
     assert result.exit_code == 1
     assert "::error file=briefings/bad-citation.md,line=12,col=15," in result.stdout
+
+
+def _run_brief(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in its own process, its output read through pipes."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def test_the_command_in_its_own_process_says_everything_and_exits_with_its_code(site: Site) -> None:
+    """`brief build` and `brief check` end without freeing their data (`generator.fastexit`):
+    what they print through a pipe must still arrive whole, with the right exit code."""
+    site.write("briefings/good.md", GOOD)
+    built = _run_brief(site, "build")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("Built _site: 1 briefing, 1 claim, 1 source, 0 warnings, 0 errors")
+    assert _run_brief(site, "build").stdout.startswith("Up to date: _site")
+    _write_broken_site(site)
+    failed = _run_brief(site, "build")
+    assert failed.returncode == 1
+    assert "briefings/bad-citation.md:12:15: error:" in failed.stderr
+    last_line = failed.stderr.rstrip().splitlines()[-1]
+    assert last_line.startswith("Build failed; the output folder was not changed")
+    checked = _run_brief(site, "check", "--format", "json")
+    assert checked.returncode == 1
+    assert len(json.loads(checked.stdout)) >= 6
+    assert _run_brief(site, "build", "--publish-up-to", "NO-SUCH-MARKING").returncode == 2
 
 
 def test_good_site_builds_with_exit_0(site: Site) -> None:
