@@ -32,11 +32,15 @@ SHARD_LIST = "shards.json"
 #: A shard never holds more pages than this (Pagefind's memory grows with it).
 PAGES_PER_SHARD = 1000
 #: Up to this many shards, a site is split into shards of about `SMALL_SHARD` pages, so that
-#: re-indexing the shard of one edited briefing takes a fraction of a second (Pagefind
-#: takes about 3.6 ms a page, measured from 50 to 1,000 pages, with no start-up cost to
-#: speak of)...
+#: re-indexing the shard of one edited briefing takes a fraction of a second (Pagefind's
+#: time grows with the words indexed, about 3 ms a generated briefing, measured from 50 to
+#: 1,000 pages, with no start-up cost to speak of)...
 PREFERRED_SHARDS = 16
 SMALL_SHARD = 100
+#: What Pagefind writes for its ready-made search interfaces, which the search page does not
+#: use (it drives `pagefind.js` itself): about 420 KB a shard, and a few files more to link
+#: into every partial build.
+_UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 
 
 def shard_count(pages: int) -> int:
@@ -54,7 +58,8 @@ def shard_of(slug: str, shard_count: int) -> int:
 
 
 def _shard_key(slugs_and_fingerprints: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(f"brief {__version__} pagefind\0".encode())
+    # The bundles kept are what `_drop_unused_files` leaves: the key says what that was.
+    digest = hashlib.sha256(f"brief {__version__} pagefind {_UNUSED_PREFIXES}\0".encode())
     for slug, fingerprint in slugs_and_fingerprints:
         digest.update(f"{slug}\0{fingerprint}\0".encode())
     return digest.hexdigest()
@@ -92,6 +97,12 @@ def _run_pagefind(executable: str, site_dir: Path, slugs: list[str], output_subd
         detail = (finished.stderr or finished.stdout).strip().splitlines()
         return "the search index was not built: " + (detail[-1] if detail else f"exit {finished.returncode}")
     return None
+
+
+def _drop_unused_files(bundle: Path) -> None:
+    for entry in bundle.iterdir():
+        if entry.name.startswith(_UNUSED_PREFIXES) and entry.is_file():
+            entry.unlink()
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -153,6 +164,8 @@ def build_search_index(
     problem = _index_shards(site_dir, missing) if missing else None
     if problem:
         return problem
+    for number, _slugs in missing:
+        _drop_unused_files(site_dir / f"{SEARCH_BUNDLE}/{number}")
     if store is not None:
         for number, _slugs in missing:
             _keep(site_dir / f"{SEARCH_BUNDLE}/{number}", store / keys[number])

@@ -98,3 +98,19 @@ def test_badges_labels_and_navigation_are_not_indexed(built: Path) -> None:
             "Every use on this site",
         ):
             assert label not in content, (url, label)
+
+
+def test_the_search_bundle_holds_what_the_search_page_loads_and_no_more(built: Path) -> None:
+    shards = json.loads((built / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert shards
+    for shard in shards:
+        names = {path.name for path in (built / "pagefind" / shard).iterdir()}
+        # What the search page's script loads: Pagefind's module, its worker, the WebAssembly
+        # for the site's language, and the index.
+        assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind"} <= names
+        assert {"index", "filter", "fragment"} <= names
+        # Pagefind's own ready-made interfaces, which the search page does not use.
+        assert not {name for name in names if name.startswith(("pagefind-ui", "pagefind-modular-ui"))}
+        assert not {
+            name for name in names if name.startswith(("pagefind-component-ui", "pagefind-highlight"))
+        }
