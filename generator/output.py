@@ -18,10 +18,17 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 MARKER = ".brief-output"
 MARKER_TEXT = "This folder was made by Brief. Each build replaces all of it.\n"
 _STAGING_INFIX = ".brief-staging-"
+
+
+class Hash(Protocol):
+    """What `hashlib`'s hashes offer that writing needs."""
+
+    def update(self, data: bytes, /) -> None: ...
 
 
 class OutputError(Exception):
@@ -139,9 +146,10 @@ class StagedOutput:
     def write_text(self, relative: str, text: str) -> None:
         self.write_bytes(relative, text.encode("utf-8"))
 
-    def write_parts(self, relative: str, parts: Iterable[str]) -> None:
-        """Write a text given in parts, holding about a megabyte of it at a time."""
-        write_new_file(self.path_for(relative), _encoded_in_batches(parts))
+    def write_parts(self, relative: str, parts: Iterable[str], digest: Hash | None = None) -> None:
+        """Write a text given in parts, holding about a megabyte of it at a time; `digest`,
+        if given, is fed the bytes written."""
+        write_new_file(self.path_for(relative), _encoded_in_batches(parts, digest))
         self.written.append(relative)
 
     def copy_file(self, relative: str, source: Path) -> None:
@@ -232,7 +240,7 @@ _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY",
 _BATCH_CHARACTERS = 1 << 20
 
 
-def _encoded_in_batches(parts: Iterable[str]) -> Iterator[bytes]:
+def _encoded_in_batches(parts: Iterable[str], digest: Hash | None = None) -> Iterator[bytes]:
     """UTF-8 of the parts, joined into batches: a template yields thousands of small parts."""
     batch: list[str] = []
     size = 0
@@ -240,9 +248,15 @@ def _encoded_in_batches(parts: Iterable[str]) -> Iterator[bytes]:
         batch.append(part)
         size += len(part)
         if size >= _BATCH_CHARACTERS:
-            yield "".join(batch).encode("utf-8")
+            encoded = "".join(batch).encode("utf-8")
+            if digest is not None:
+                digest.update(encoded)
+            yield encoded
             batch, size = [], 0
-    yield "".join(batch).encode("utf-8")
+    encoded = "".join(batch).encode("utf-8")
+    if digest is not None:
+        digest.update(encoded)
+    yield encoded
 
 
 def write_new_file(target: Path, data: bytes | Iterable[bytes]) -> None:
