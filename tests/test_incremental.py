@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import os
 import shutil
 import sqlite3
+from pathlib import Path
 
+from generator.config import load_config
+from generator.content.load import load_corpus
 from tests.conftest import Site, briefing
 from tests.test_output import tree_digest
 
@@ -115,6 +119,23 @@ def test_the_load_cache_keeps_only_what_the_last_full_load_used(site: Site) -> N
     database = site.root / ".brief-cache" / "load.sqlite3"
     with contextlib.closing(sqlite3.connect(database)) as connection:
         assert connection.execute("SELECT count(*) FROM entries").fetchone()[0] == 6  # 3 files, 3 bodies
+
+
+def test_cached_models_keep_the_paths_of_the_load_that_asks_for_them(site: Site) -> None:
+    """A model cached by a load of the site's absolute path (the command line's) is not what a
+    load through a relative path gets: its paths would not be under that load's folder."""
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    assert site.brief("build").exit_code == 0  # caches /…/site/briefings/a.md
+    previous = os.getcwd()
+    os.chdir(site.root.parent)
+    try:
+        config, _ = load_config(Path(site.root.name))
+        assert config is not None
+        corpus, diagnostics = load_corpus(config)
+    finally:
+        os.chdir(previous)
+    assert not diagnostics.has_errors
+    assert [b.path for b in corpus.briefings] == [Path(site.root.name, "briefings", "a.md")]
 
 
 def test_up_to_date_means_the_same_output_folder_too(site: Site) -> None:

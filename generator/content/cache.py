@@ -63,7 +63,9 @@ class LoadCache:
     def key(self, path: Path, data: bytes) -> str:
         """A file's key: the context's prefix (see `holds_files`), then a hash of the file."""
         digest = hashlib.sha256(self.context.encode())
-        digest.update(os.fsencode(os.path.abspath(path)) + b"\0")  # no symlinks: refused
+        # The path as the loaded model records it: a load from a relative site folder must
+        # not be given the models of one from an absolute one.
+        digest.update(os.fsencode(path) + b"\0")
         digest.update(data)
         return self._file_prefix + digest.hexdigest()
 
