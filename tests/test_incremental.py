@@ -188,6 +188,48 @@ def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeyp
     assert len(runs) == 1 and "b3" in runs[0]
 
 
+def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards(
+    site: Site, monkeypatch: object
+) -> None:
+    """CI restores `.brief-cache/` onto a fresh checkout, with no `_site/`: files come from the
+    load cache, unchanged search shards from the shard cache, and the site is a clean build's.
+
+    Both builds run in this one process, as `brief serve`'s do: the second must open the
+    cache database that the first created."""
+    import generator.search as search
+    from generator.content import load
+
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)  # type: ignore[attr-defined]
+    for number in range(6):
+        site.write(f"briefings/b{number}.md", briefing(title=f"Briefing {number}", body=f"Word{number}.\n"))
+    assert site.brief("build").exit_code == 0
+    shutil.rmtree(site.root / "_site")
+    site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
+    indexed: list[list[str]] = []
+    original_index = search._run_pagefind
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        search,
+        "_run_pagefind",
+        lambda executable, site_dir, slugs, out: (
+            indexed.append(slugs) or original_index(executable, site_dir, slugs, out)
+        ),
+    )
+    loaded: list[str] = []
+    original_load = load._BriefingLoader.load
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        load._BriefingLoader,
+        "load",
+        lambda self, data=None: loaded.append(self.path.name) or original_load(self, data),
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Built _site")
+    assert loaded == ["b3.md"]  # the five others came from the cache
+    assert len(indexed) == 1 and "b3" in indexed[0]
+    indexed.clear()
+    _assert_same_as_clean(site)
+
+
 def test_unchanged_pages_are_reused_not_rendered(site: Site) -> None:
     site.write("briefings/a.md", briefing(title="Alpha"))
     site.write("briefings/b.md", briefing(title="Beta"))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 DATABASE = "load.sqlite3"
 
 #: Open read connections, one per process and database: a connection must not cross a fork.
-_readers: dict[tuple[int, Path], sqlite3.Connection | None] = {}
+_readers: dict[tuple[int, Path], sqlite3.Connection] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,14 +150,17 @@ class LoadCache:
         entries.new.append((key, cachecodec.dumps(body)))
 
     def _reader(self) -> sqlite3.Connection | None:
-        """This process's read connection, or None when there is no usable database."""
+        """This process's read connection, or None when there is no usable database.
+
+        Only a connection is remembered, never its absence: a database written since (by
+        this load, or by the previous build of `brief serve`, which builds again in the
+        same process) is opened when next asked for."""
         slot = (os.getpid(), self.database)
-        if slot not in _readers:
-            _readers[slot] = None
-            if self.database.is_file():
-                with contextlib.suppress(sqlite3.Error):
-                    _readers[slot] = sqlite3.connect(self.database, timeout=10)
-        return _readers[slot]
+        connection = _readers.get(slot)
+        if connection is None and self.database.is_file():
+            with contextlib.suppress(sqlite3.Error):
+                connection = _readers[slot] = sqlite3.connect(self.database, timeout=10)
+        return connection
 
     def writer(self) -> CacheWriter:
         self._close_reader()
