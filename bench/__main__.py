@@ -6,8 +6,8 @@
 
 For each N it generates a deterministic corpus (bench/corpus.py), then times, in one run:
 Brief's cold build, a rebuild with no change, a rebuild after one briefing's body changes,
-a rebuild after one shared source's rating changes, a rebuild after a briefing is added,
-and the floor (bench/floor.py). Every
+a rebuild after one shared source's rating changes, a rebuild after a briefing is added, a
+CI run (the cache kept, the output gone, one body changed), and the floor (bench/floor.py). Every
 command runs in its own process; peak memory is that process tree's maximum resident size,
 and CPU is the user and system time of the process and every process it waited for (steadier
 than wall time on a shared machine). With `--repeat K`, the floor and the cold build run K
@@ -104,6 +104,10 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
     copied = body.read_text(encoding="utf-8").replace("title: ", "title: Added, ", 1)
     body.with_name("briefing-added.md").write_text(copied, encoding="utf-8")
     record("Brief: rebuild, one briefing added")
+    # A CI runner: a fresh checkout with `.brief-cache/` restored, and no previous output.
+    shutil.rmtree(out)
+    body.write_text(body.read_text(encoding="utf-8") + "\nA sentence for the CI run.\n", encoding="utf-8")
+    record("Brief: CI, cache kept, no output, one body")
     return results
 
 
