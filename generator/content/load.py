@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator import cachecodec
 from generator.config import SiteConfig
@@ -200,6 +200,33 @@ def _suggest(unknown: str, known: Iterable[str]) -> str | None:
     return None
 
 
+V = TypeVar("V")
+
+
+class _Chained(Mapping[str, V]):
+    """Several mappings read as one, the first holding a key winning, without copying them.
+
+    (`collections.ChainMap` is typed for mutable mappings only.)"""
+
+    def __init__(self, *maps: Mapping[str, V]) -> None:
+        self.maps = maps
+
+    def __getitem__(self, key: str) -> V:
+        for mapping in self.maps:
+            if key in mapping:
+                return mapping[key]
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in mapping for mapping in self.maps)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(key for mapping in self.maps for key in mapping))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def slug_from_path(path: Path) -> str:
     """The URL slug of a file name: transliterated to `[a-z0-9-]`."""
     return slug_of(path.stem)
@@ -272,7 +299,7 @@ class _BriefingLoader:
         self.diagnostics.extend(problems)
         if front_matter is None:
             # Still check the body's citations against whatever ids the YAML declares.
-            self.check_citations(body, _declared_ids(document.value) | set(self.registry))
+            self.check_citations(body, _Chained(dict.fromkeys(_declared_ids(document.value)), self.registry))
             return None
         return self.build(front_matter, document, body)
 
@@ -300,7 +327,9 @@ class _BriefingLoader:
                     "sources and claims share one set of ids; rename the claim",
                     "duplicate-id",
                 )
-        available_sources = {**self.registry, **local_sources}
+        # Looked up, never copied: a copy of the shared registry per file would make loading
+        # grow with files × shared sources.
+        available_sources = _Chained(local_sources, self.registry)
         for source in local_sources.values():
             for index, parent in enumerate(source.derived_from):
                 self.check_source_ref(
@@ -376,8 +405,7 @@ class _BriefingLoader:
                 "schema",
             )
 
-        known_ids = set(available_sources) | set(claims)
-        self.check_citations(body, known_ids)
+        self.check_citations(body, _Chained(claims, available_sources))
         for link_problem in body.problems:
             self.diagnostics.add(
                 Diagnostic(
@@ -481,14 +509,15 @@ class _BriefingLoader:
                 position, f"'{grade}' is not a credibility grade", "use one of: " + ", ".join(scale), "schema"
             )
 
-    def check_citations(self, body: RenderedBody, known_ids: set[str]) -> None:
+    def check_citations(self, body: RenderedBody, known: Mapping[str, object]) -> None:
+        """Every id the body cites is a key of `known` (sources and claims)."""
         for found in body.citations:
             for item in found.items:
-                if item.id not in known_ids:
+                if item.id not in known:
                     self.error(
                         found.position,
                         f"citation of unknown id '{item.id}'",
-                        _suggest(item.id, known_ids) or _declare_hint(item.id),
+                        _suggest(item.id, known) or _declare_hint(item.id),
                         "unknown-id",
                     )
 
