@@ -2,9 +2,10 @@
 
 A build holds millions of small objects (the models, the views of every page). Freeing
 them one by one as the build returns, then collecting cycles, took 0.1 s at 1,000
-briefings and 0.9 s at 10,000, measured: time in which nothing a user needs happens. So `brief build` and
-`brief check`, run as a command, keep their data until the process ends with `os._exit`,
-after flushing their output, and the operating system takes the memory back at once.
+briefings and 0.9 s at 10,000, measured: time in which nothing a user needs happens. So
+`brief build` and `brief check`, run as a command, keep their data until the process ends
+with `os._exit`, after flushing their output, and the operating system takes the memory
+back at once.
 
 Only the command's entry point (`cli.run`) allows this. Code that calls the command line
 in-process (the tests, through Click's runner) and `brief serve`, which builds again and
