@@ -230,6 +230,33 @@ def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards
     _assert_same_as_clean(site)
 
 
+def test_brief_serve_takes_unchanged_files_from_its_last_load_not_the_database(
+    site: Site, monkeypatch: object
+) -> None:
+    """`brief serve` builds again in the same process: a file whose key is unchanged is
+    taken from the last load as it is, and only the changed file is read or loaded."""
+    from generator.content import cache
+
+    site.write("briefings/_sources.yaml", REGISTRY)
+    for name in ("a", "b", "c"):
+        site.write(
+            f"briefings/{name}.md", briefing(title=name.upper(), extra=_CLAIMS, body="Cited [@wire].\n")
+        )
+    assert site.brief("build").exit_code == 0
+    read: list[str] = []
+    original_read = cache.LoadCache._read
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        cache.LoadCache, "_read", lambda self, key: read.append(key) or original_read(self, key)
+    )
+    site.write("briefings/b.md", briefing(title="B, retitled", extra=_CLAIMS, body="Cited [@wire].\n"))
+    result = site.brief("build")
+    assert result.exit_code == 0 and result.stdout.startswith("Built _site")  # a full build
+    # The changed file's key only (looked up by the prose-edit check, then by the full load).
+    assert len({key for key in read if key.startswith("file-")}) == 1
+    assert "B, retitled" in site.page("b")
+    _assert_same_as_clean(site)
+
+
 def test_unchanged_pages_are_reused_not_rendered(site: Site) -> None:
     site.write("briefings/a.md", briefing(title="Alpha"))
     site.write("briefings/b.md", briefing(title="Beta"))

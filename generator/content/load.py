@@ -884,8 +884,12 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     writer = cache.writer()
     # The other files are loaded in workers, whose results stream back in this order.
     loaded_in_workers = map_shared(_load_one, context, [path for path in paths if path not in cached])
+    by_key: dict[str, LoadedFile] = {}
     for path in paths:
         loaded, entries = cached[path] if path in cached else next(loaded_in_workers)
+        key = cache.file_key_in(entries)
+        if key is not None:
+            by_key[key] = loaded
         briefing, problems, declared_here = loaded.briefing, loaded.diagnostics, loaded.declared
         diagnostics.extend(problems)
         if briefing is not None:
@@ -897,6 +901,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
         writer.add(entries)
     next(loaded_in_workers, None)  # past the last result: the workers are closed
     writer.finish(keep_only_used=True)
+    cache.remember(by_key)
     briefings = check_slugs(briefings, diagnostics)
     corpus = Corpus(briefings=tuple(briefings), registry=registry, declared=declared, outlines=outlines)
     return corpus, diagnostics
