@@ -51,7 +51,7 @@ from generator.partial import (
     save_partial_state,
 )
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
-from generator.search import build_search_index
+from generator.search import SearchIndexJob, build_search_index
 from generator.site import plan_briefing_page, plan_site, site_view
 from generator.uptodate import (
     KnownInputs,
@@ -546,25 +546,36 @@ def _partial_build(
     rendered = {page.path for page in pages}
     staged = StagedOutput(output)
     staged.start()
+    search: SearchIndexJob | None = None
     try:
         with clock.stage("render"):
-            unchanged = [path for path in previous_pages if path not in rendered]
-            staged.link_from(output, sorted({*unchanged, *state.extra_files}))
             site = site_view(config, options.portable, base_url)
             rerendered = _render_site(pages, site, config, staged, previous_pages, None)
             fingerprints = {**previous_pages, **rerendered}
-        with clock.stage("search"):
             searchable = {slug: fingerprints[briefing_path(slug)] for slug in searchable_slugs}
-            problem = build_search_index(staged.staging, searchable, config.cache_dir)
+            # Pagefind re-indexes the edited briefings' shards while the unchanged files are
+            # linked: first the pages it reads, then the rest.
+            search = SearchIndexJob(staged.staging, searchable, config.cache_dir)
+            unchanged = {path for path in previous_pages if path not in rendered}
+            indexed_first = {briefing_path(slug) for slug in search.pages_to_index()} & unchanged
+            staged.link_from(output, sorted(indexed_first))
+            search.start()
+            staged.link_from(output, sorted({*unchanged, *state.extra_files} - indexed_first))
+        with clock.stage("search"):
+            problem = search.finish()
         if problem:
             staged.abort()
             return None
         with clock.stage("commit"):
             staged.commit(keep_previous=True)
     except TemplateError:
+        if search is not None:
+            search.wait()
         staged.abort()
         return None
     except BaseException:
+        if search is not None:
+            search.wait()
         staged.abort()
         raise
     save_fingerprints(config.cache_dir, output, fingerprints)

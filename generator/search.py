@@ -145,33 +145,76 @@ def build_search_index(
     Shard bundles are kept in `cache_dir`; with `read_cache` false (`--clean`), every shard
     is indexed anew, and the cache refreshed.
     """
-    bundle = site_dir / SEARCH_BUNDLE
-    bundle.mkdir(parents=True, exist_ok=True)
-    count = shard_count(len(pages))
-    shards: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-    for slug in sorted(pages):
-        shards[shard_of(slug, count)].append((slug, pages[slug]))
-    shards = [shard for shard in shards if shard]
-    store = cache_dir / "search" if cache_dir is not None else None
-    keys = [_shard_key(shard) for shard in shards]
-    missing: list[tuple[int, list[str]]] = []
-    for number, (shard, key) in enumerate(zip(shards, keys, strict=True)):
-        cached = store / key if store is not None else None
-        if read_cache and cached is not None and (cached / "pagefind.js").is_file():
-            _link_tree(cached, site_dir / f"{SEARCH_BUNDLE}/{number}")
-        else:
-            missing.append((number, [slug for slug, _ in shard]))
-    problem = _index_shards(site_dir, missing) if missing else None
-    if problem:
-        return problem
-    for number, _slugs in missing:
-        _drop_unused_files(site_dir / f"{SEARCH_BUNDLE}/{number}")
-    if store is not None:
-        for number, _slugs in missing:
-            _keep(site_dir / f"{SEARCH_BUNDLE}/{number}", store / keys[number])
-        for entry in store.iterdir() if store.is_dir() else ():
-            if entry.name not in keys:
-                shutil.rmtree(entry, ignore_errors=True)
-    shard_list = json.dumps([f"{number}/" for number in range(len(shards))])
-    (bundle / SHARD_LIST).write_text(shard_list + "\n", encoding="utf-8")
-    return None
+    job = SearchIndexJob(site_dir, pages, cache_dir, read_cache)
+    job.start()
+    return job.finish()
+
+
+class SearchIndexJob:
+    """Building the search index in steps, so that a caller can go on writing the rest of
+    the site while Pagefind runs: `pages_to_index` must be in place before `start`, every
+    other page only before `finish`."""
+
+    def __init__(
+        self, site_dir: Path, pages: Mapping[str, str], cache_dir: Path | None = None, read_cache: bool = True
+    ) -> None:
+        self.site_dir = site_dir
+        count = shard_count(len(pages))
+        shards: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+        for slug in sorted(pages):
+            shards[shard_of(slug, count)].append((slug, pages[slug]))
+        self.shards = [shard for shard in shards if shard]
+        self.store = cache_dir / "search" if cache_dir is not None else None
+        self.keys = [_shard_key(shard) for shard in self.shards]
+        #: (number, cached bundle) of the shards the cache holds.
+        self.cached: list[tuple[int, Path]] = []
+        #: (number, slugs) of the shards to index.
+        self.missing: list[tuple[int, list[str]]] = []
+        for number, (shard, key) in enumerate(zip(self.shards, self.keys, strict=True)):
+            cached = self.store / key if self.store is not None else None
+            if read_cache and cached is not None and (cached / "pagefind.js").is_file():
+                self.cached.append((number, cached))
+            else:
+                self.missing.append((number, [slug for slug, _ in shard]))
+        self._indexing: concurrent.futures.Future[str | None] | None = None
+        self._runner: concurrent.futures.ThreadPoolExecutor | None = None
+
+    def pages_to_index(self) -> list[str]:
+        """The briefing slugs whose pages Pagefind reads: they must be written before `start`."""
+        return [slug for _number, slugs in self.missing for slug in slugs]
+
+    def start(self) -> None:
+        """Start Pagefind on the shards to index, in the background."""
+        (self.site_dir / SEARCH_BUNDLE).mkdir(parents=True, exist_ok=True)
+        if self.missing:
+            self._runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+            self._indexing = self._runner.submit(_index_shards, self.site_dir, self.missing)
+
+    def wait(self) -> None:
+        """Wait for Pagefind, if it runs, without using what it made (the build failed)."""
+        if self._runner is not None:
+            self._runner.shutdown(wait=True)
+
+    def finish(self) -> str | None:
+        """Wait for Pagefind, put the cached shards in place, and write the list of shards.
+        Returns None, or a message saying why search is missing."""
+        bundle = self.site_dir / SEARCH_BUNDLE
+        for number, cached in self.cached:
+            _link_tree(cached, bundle / str(number))
+        problem = None
+        if self._indexing is not None and self._runner is not None:
+            problem = self._indexing.result()
+            self._runner.shutdown()
+        if problem:
+            return problem
+        for number, _slugs in self.missing:
+            _drop_unused_files(bundle / str(number))
+        if self.store is not None:
+            for number, _slugs in self.missing:
+                _keep(bundle / str(number), self.store / self.keys[number])
+            for entry in self.store.iterdir() if self.store.is_dir() else ():
+                if entry.name not in self.keys:
+                    shutil.rmtree(entry, ignore_errors=True)
+        shard_list = json.dumps([f"{number}/" for number in range(len(self.shards))])
+        (bundle / SHARD_LIST).write_text(shard_list + "\n", encoding="utf-8")
+        return None

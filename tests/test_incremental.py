@@ -314,6 +314,27 @@ def test_a_prose_edit_rerenders_only_its_briefing_and_matches_a_clean_build(site
     )
 
 
+def test_a_prose_edit_whose_search_indexing_fails_falls_back_to_a_full_build(
+    site: Site, monkeypatch: object
+) -> None:
+    """Pagefind runs while a prose edit's unchanged files are linked; when it fails, the
+    partial build is dropped whole and a full build reports why search is missing."""
+    import generator.search as search
+
+    _two_linked_briefings(site)
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        search,
+        "_run_pagefind",
+        lambda executable, site_dir, slugs, out: "the search index was not built: boom",
+    )
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body="Other words.\n\n" + _PROSE))
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "only the prose" not in result.output
+    assert "warning: the search index was not built: boom" in result.output
+    assert "Other words." in site.page("a")
+
+
 def test_the_previous_output_of_a_prose_edit_is_removed_by_the_next_build(site: Site) -> None:
     """A partial build leaves the previous output (hard links, no extra space) beside the
     new one instead of waiting for its removal; the next build removes it meanwhile."""
