@@ -51,7 +51,7 @@ from generator.partial import (
     save_partial_state,
 )
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
-from generator.search import SearchIndexJob, build_search_index
+from generator.search import SearchIndexJob
 from generator.site import plan_briefing_page, plan_site, site_view
 from generator.uptodate import (
     KnownInputs,
@@ -61,7 +61,7 @@ from generator.uptodate import (
     result_with_counts_of,
 )
 from generator.urls import briefing_path
-from generator.views import BriefingPage, Page, RedirectPage, SiteView
+from generator.views import BriefingPage, Page, RedirectPage, SiteView, SourcesPage, TimelinePage
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -400,10 +400,26 @@ def _build(
     fastexit.hold(plan)
     staged = StagedOutput(output)
     staged.start()
+    search: SearchIndexJob | None = None
+
+    def start_search(written: Mapping[str, str]) -> None:
+        """Start indexing the briefing pages, once written, while the rest are rendered."""
+        nonlocal search
+        if not diagnostics.has_errors:
+            searchable = {
+                page.summary.slug: written[page.path] for page in plan.pages if isinstance(page, BriefingPage)
+            }
+            search = SearchIndexJob(
+                staged.staging, searchable, config.cache_dir, read_cache=not options.clean
+            )
+            search.start()
+
     try:
         with clock.stage("render"):
             previous = None if options.clean else load_fingerprints(config.cache_dir, output)
-            fingerprints = _render_site(plan.pages, plan.site, config, staged, previous, progress)
+            fingerprints = _render_site(
+                plan.pages, plan.site, config, staged, previous, progress, start_search
+            )
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
@@ -411,14 +427,9 @@ def _build(
         extra_files = tuple(sorted(set(staged.written) - fingerprints.keys()))
         if not diagnostics.has_errors:
             with clock.stage("search"):
-                searchable = {
-                    page.summary.slug: fingerprints[page.path]
-                    for page in plan.pages
-                    if isinstance(page, BriefingPage)
-                }
-                problem = build_search_index(
-                    staged.staging, searchable, config.cache_dir, read_cache=not options.clean
-                )
+                if search is None:
+                    start_search(fingerprints)
+                problem = search.finish() if search is not None else None
             if problem:
                 diagnostics.add(
                     Diagnostic(
@@ -431,14 +442,20 @@ def _build(
                     )
                 )
     except (TemplateSyntaxError, TemplateNotFound, TemplateError) as error:
+        if search is not None:
+            search.wait()
         staged.abort()
         diagnostics.add(_template_diagnostic(error, config))
         result.exit_code = EXIT_CONTENT
     except BaseException:
+        if search is not None:
+            search.wait()
         staged.abort()
         raise
     else:
         if diagnostics.has_errors:
+            if search is not None:
+                search.wait()
             staged.abort()
             result.exit_code = EXIT_CONTENT
         else:
@@ -654,11 +671,15 @@ def _render_site(
     staged: StagedOutput,
     previous: dict[str, str] | None,
     progress: ProgressCallback | None,
+    briefings_written: Callable[[Mapping[str, str]], None] | None = None,
 ) -> dict[str, str]:
     """Render every page into the staging folder, in worker processes; returns page fingerprints.
 
     A page whose fingerprint is the one it had in `previous` (the last build's, None for a
-    clean build) is linked from the last output instead."""
+    clean build) is linked from the last output instead. With `briefings_written`, the
+    briefing pages come first, and it is called with their fingerprints as soon as they
+    are all written, while the other pages are still being rendered (search indexes them
+    meanwhile, filling the cores that the few large site-wide pages leave idle)."""
     renderer = Renderer(site, config.templates_dir)
     if len(pages) >= MIN_PARALLEL_ITEMS:
         renderer.compile_templates()
@@ -668,16 +689,35 @@ def _render_site(
         previous or {},
     )
     total = len(pages)
-    # Site-wide pages (the sources index, the timeline, the data) are the largest: start
-    # them first, so that no core is left alone with one at the end.
-    order = sorted(range(total), key=lambda index: isinstance(pages[index], _ONE_BRIEFING_PAGES))
+    if briefings_written is None:
+        # Site-wide pages (the sources index, the timeline, the data) are the largest: start
+        # them first, so that no core is left alone with one at the end.
+        order = sorted(range(total), key=lambda index: isinstance(pages[index], _ONE_BRIEFING_PAGES))
+    else:
+        # The two largest pages first, as above; then the briefing pages, for search; then
+        # the rest (home, tags, data, feed), rendered while search indexes.
+        order = sorted(range(total), key=lambda index: _search_first_rank(pages[index]))
+    briefing_paths = {page.path for page in pages if isinstance(page, BriefingPage)}
     chunks = [order[start : start + _PAGES_PER_TASK] for start in range(0, total, _PAGES_PER_TASK)]
     fingerprints: dict[str, str] = {}
+    waiting = briefings_written
+    if waiting is not None and not briefing_paths:
+        waiting({})
+        waiting = None
     for written in map_shared(_render_pages, (pages, renderer, staged, reuse), chunks, chunksize=1):
         fingerprints.update(written)
+        if waiting is not None and briefing_paths <= fingerprints.keys():
+            waiting(fingerprints)
+            waiting = None
         if progress is not None:
             progress(len(fingerprints), total)
     return fingerprints
+
+
+def _search_first_rank(page: Page) -> int:
+    if isinstance(page, SourcesPage | TimelinePage):
+        return 0
+    return 1 if isinstance(page, BriefingPage) else 2
 
 
 def _render_pages(

@@ -136,24 +136,16 @@ def _index_shards(site_dir: Path, shards: list[tuple[int, list[str]]]) -> str | 
         return next((problem for problem in problems if problem), None)
 
 
-def build_search_index(
-    site_dir: Path, pages: Mapping[str, str], cache_dir: Path | None = None, read_cache: bool = True
-) -> str | None:
-    """Index the briefing pages of the site in `site_dir`; `pages` maps each briefing's slug
-    to its page's fingerprint. Returns None, or a message saying why search is missing.
-
-    Shard bundles are kept in `cache_dir`; with `read_cache` false (`--clean`), every shard
-    is indexed anew, and the cache refreshed.
-    """
-    job = SearchIndexJob(site_dir, pages, cache_dir, read_cache)
-    job.start()
-    return job.finish()
-
-
 class SearchIndexJob:
-    """Building the search index in steps, so that a caller can go on writing the rest of
-    the site while Pagefind runs: `pages_to_index` must be in place before `start`, every
-    other page only before `finish`."""
+    """Indexing the briefing pages of the site in `site_dir`; `pages` maps each briefing's
+    slug to its page's fingerprint.
+
+    In steps, so that a build can go on writing the rest of the site while Pagefind runs:
+    the pages of `pages_to_index` must be in place before `start`, every other file only
+    before `finish`, which says why search is missing, if it is. Shard bundles are kept in
+    `cache_dir`; with `read_cache` false (`--clean`), every shard is indexed anew, and the
+    cache refreshed.
+    """
 
     def __init__(
         self, site_dir: Path, pages: Mapping[str, str], cache_dir: Path | None = None, read_cache: bool = True

@@ -141,3 +141,21 @@ def test_symlink_mode_flips_atomically(tmp_path: Path, monkeypatch: pytest.Monke
     assert output.is_symlink()
     builds = list((tmp_path / ".out.builds").iterdir())
     assert len(builds) == 1
+
+
+def test_a_template_that_fails_while_search_runs_leaves_the_last_site_untouched(site: Site) -> None:
+    """Search starts indexing once the briefing pages are written, while the site-wide pages
+    are still rendered: a site template that fails then must still stop the build cleanly."""
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    assert site.brief("build").exit_code == 0
+    before = tree_digest(site.root / "_site")
+    site.write(
+        "templates/sources.html",
+        '{% extends "base.html" %}{% block main %}{{ page.no_such_field }}{% endblock %}\n',
+    )
+    site.write("briefings/a.md", briefing(title="Alpha, revised"))
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert "error: template error:" in result.stderr and "no_such_field" in result.stderr
+    assert tree_digest(site.root / "_site") == before
+    assert not list(site.root.glob("._site.brief-staging-*"))
