@@ -61,7 +61,7 @@ from generator.uptodate import (
     result_with_counts_of,
 )
 from generator.urls import briefing_path
-from generator.views import BriefingPage, Page, RedirectPage, SiteView, SourcesPage, TimelinePage
+from generator.views import BriefingPage, Page, SiteView, SourcesPage, TimelinePage
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -442,21 +442,15 @@ def _build(
                     )
                 )
     except (TemplateSyntaxError, TemplateNotFound, TemplateError) as error:
-        if search is not None:
-            search.wait()
-        staged.abort()
+        _abandon(staged, search)
         diagnostics.add(_template_diagnostic(error, config))
         result.exit_code = EXIT_CONTENT
     except BaseException:
-        if search is not None:
-            search.wait()
-        staged.abort()
+        _abandon(staged, search)
         raise
     else:
         if diagnostics.has_errors:
-            if search is not None:
-                search.wait()
-            staged.abort()
+            _abandon(staged, search)
             result.exit_code = EXIT_CONTENT
         else:
             with clock.stage("commit"):
@@ -581,19 +575,15 @@ def _partial_build(
         with clock.stage("search"):
             problem = search.finish()
         if problem:
-            staged.abort()
+            _abandon(staged, search)
             return None
         with clock.stage("commit"):
             staged.commit(keep_previous=True)
     except TemplateError:
-        if search is not None:
-            search.wait()
-        staged.abort()
+        _abandon(staged, search)
         return None
     except BaseException:
-        if search is not None:
-            search.wait()
-        staged.abort()
+        _abandon(staged, search)
         raise
     save_fingerprints(config.cache_dir, output, fingerprints)
     result = result_with_counts_of(last, diagnostics, EXIT_OK, output)
@@ -651,6 +641,13 @@ def _replan_changed(
     return pages, diagnostics
 
 
+def _abandon(staged: StagedOutput, search: SearchIndexJob | None) -> None:
+    """Remove the staging folder of a failed build, once search has stopped writing into it."""
+    if search is not None:
+        search.wait()
+    staged.abort()
+
+
 def _mostly_linked(previous: dict[str, str] | None, fingerprints: dict[str, str]) -> bool:
     """Whether nine pages in ten were linked from the previous output rather than rendered:
     that output then takes little space, and can be left for the next build to remove."""
@@ -661,7 +658,6 @@ def _mostly_linked(previous: dict[str, str] | None, fingerprints: dict[str, str]
 
 
 _PAGES_PER_TASK = 25
-_ONE_BRIEFING_PAGES = (BriefingPage, RedirectPage)
 
 
 def _render_site(
@@ -676,10 +672,9 @@ def _render_site(
     """Render every page into the staging folder, in worker processes; returns page fingerprints.
 
     A page whose fingerprint is the one it had in `previous` (the last build's, None for a
-    clean build) is linked from the last output instead. With `briefings_written`, the
-    briefing pages come first, and it is called with their fingerprints as soon as they
-    are all written, while the other pages are still being rendered (search indexes them
-    meanwhile, filling the cores that the few large site-wide pages leave idle)."""
+    clean build) is linked from the last output instead. `briefings_written`, if given, is
+    called with the fingerprints so far as soon as every briefing page is written, while
+    the other pages are still being rendered (search indexes them meanwhile)."""
     renderer = Renderer(site, config.templates_dir)
     if len(pages) >= MIN_PARALLEL_ITEMS:
         renderer.compile_templates()
@@ -689,14 +684,10 @@ def _render_site(
         previous or {},
     )
     total = len(pages)
-    if briefings_written is None:
-        # Site-wide pages (the sources index, the timeline, the data) are the largest: start
-        # them first, so that no core is left alone with one at the end.
-        order = sorted(range(total), key=lambda index: isinstance(pages[index], _ONE_BRIEFING_PAGES))
-    else:
-        # The two largest pages first, as above; then the briefing pages, for search; then
-        # the rest (home, tags, data, feed), rendered while search indexes.
-        order = sorted(range(total), key=lambda index: _search_first_rank(pages[index]))
+    # The sources index and the timeline are the largest pages: start them first, so that no
+    # core is left alone with one at the end. Then the briefing pages, for search; then the
+    # rest (home, tags, data, feed), rendered while search indexes.
+    order = sorted(range(total), key=lambda index: _render_rank(pages[index]))
     briefing_paths = {page.path for page in pages if isinstance(page, BriefingPage)}
     chunks = [order[start : start + _PAGES_PER_TASK] for start in range(0, total, _PAGES_PER_TASK)]
     fingerprints: dict[str, str] = {}
@@ -714,7 +705,7 @@ def _render_site(
     return fingerprints
 
 
-def _search_first_rank(page: Page) -> int:
+def _render_rank(page: Page) -> int:
     if isinstance(page, SourcesPage | TimelinePage):
         return 0
     return 1 if isinstance(page, BriefingPage) else 2
