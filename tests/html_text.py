@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 
 class _Element:
@@ -82,3 +83,14 @@ def parse_html(html: str) -> _Element:
 
 def squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def briefing_pages(site: Path) -> dict[str, _Element]:
+    """Every published briefing page of a built site, by slug (redirects left at old
+    addresses excluded)."""
+    pages = {}
+    for path in sorted((site / "briefings").glob("*/index.html")):
+        page = parse_html(path.read_text(encoding="utf-8"))
+        if page.find_all("h1", id="briefing-title"):
+            pages[path.parent.name] = page
+    return pages

@@ -160,6 +160,22 @@ def test_a_clean_build_is_remembered_for_the_next_one(site: Site) -> None:
     assert "Up to date" in site.brief("build").stdout
 
 
+def _record_pagefind_runs(monkeypatch: object) -> list[list[str]]:
+    """The slugs of each Pagefind run from now on (the runs still happen)."""
+    import generator.search as search
+
+    runs: list[list[str]] = []
+    original = search._run_pagefind
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        search,
+        "_run_pagefind",
+        lambda executable, site_dir, slugs, out: (
+            runs.append(slugs) or original(executable, site_dir, slugs, out)
+        ),
+    )
+    return runs
+
+
 def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeypatch: object) -> None:
     import json
 
@@ -174,15 +190,7 @@ def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeyp
     bundle = site.root / "_site" / "pagefind"
     shards = json.loads((bundle / "shards.json").read_text())
     assert len(shards) >= 2 and all((bundle / shard / "pagefind.js").is_file() for shard in shards)
-    runs: list[list[str]] = []
-    original = search._run_pagefind
-    monkeypatch.setattr(  # type: ignore[attr-defined]
-        search,
-        "_run_pagefind",
-        lambda executable, site_dir, slugs, out: (
-            runs.append(slugs) or original(executable, site_dir, slugs, out)
-        ),
-    )
+    runs = _record_pagefind_runs(monkeypatch)
     site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
     assert site.brief("build").exit_code == 0
     assert len(runs) == 1 and "b3" in runs[0]
@@ -205,15 +213,7 @@ def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards
     assert site.brief("build").exit_code == 0
     shutil.rmtree(site.root / "_site")
     site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
-    indexed: list[list[str]] = []
-    original_index = search._run_pagefind
-    monkeypatch.setattr(  # type: ignore[attr-defined]
-        search,
-        "_run_pagefind",
-        lambda executable, site_dir, slugs, out: (
-            indexed.append(slugs) or original_index(executable, site_dir, slugs, out)
-        ),
-    )
+    indexed = _record_pagefind_runs(monkeypatch)
     loaded: list[str] = []
     original_load = load._BriefingLoader.load
     monkeypatch.setattr(  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser.serving import build_example_site
-from tests.html_text import _Element, parse_html, squash
+from tests.html_text import _Element, briefing_pages, squash
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +39,6 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _briefing_pages(site: Path) -> dict[str, _Element]:
-    pages = {}
-    for path in sorted((site / "briefings").glob("*/index.html")):
-        page = parse_html(path.read_text(encoding="utf-8"))
-        if page.find_all("h1", id="briefing-title"):
-            pages[path.parent.name] = page
-    return pages
-
-
 def _prose(element: _Element) -> str:
     """An element's text less its citation badges and marks (which search leaves out)."""
     left_out = ("data-pagefind-ignore", "citation-needed")
@@ -61,7 +52,7 @@ def _prose(element: _Element) -> str:
 
 def test_every_briefing_is_indexed_with_what_a_reader_searches_for(built: Path) -> None:
     fragments = _fragments(built)
-    pages = _briefing_pages(built)
+    pages = briefing_pages(built)
     assert len(pages) >= 3
     assert sorted(fragments) == sorted(f"/briefings/{slug}/" for slug in pages)
     for slug, page in pages.items():

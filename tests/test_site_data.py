@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from tests.browser.serving import REPO, build_example_site
-from tests.html_text import _Element, parse_html, squash
+from tests.html_text import _Element, briefing_pages, parse_html, squash
 
 BASE_URL = "https://example.org/brief/"
 
@@ -170,16 +170,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_example_site(tmp_path_factory.mktemp("data") / "site")
 
 
-def _briefing_pages(site: Path) -> dict[str, _Element]:
-    """Every published briefing page, by slug (redirects left at old addresses excluded)."""
-    pages = {}
-    for path in sorted((site / "briefings").glob("*/index.html")):
-        page = parse_html(path.read_text(encoding="utf-8"))
-        if page.find_all("h1", id="briefing-title"):
-            pages[path.parent.name] = page
-    return pages
-
-
 def _statement(judgment: _Element) -> str:
     """A key judgment's statement as shown, less the [citation needed] mark of an unsourced one."""
     return squash(judgment.find_all("p", class_="statement")[0].visible_text).removesuffix(
@@ -200,7 +190,7 @@ def test_the_feed_is_atom_with_one_entry_per_published_briefing(built: Path) -> 
     assert feed.version == "atom10"
     assert feed.feed.title == "Brief example briefings"
     assert feed.feed.link == BASE_URL
-    pages = _briefing_pages(built)
+    pages = briefing_pages(built)
     assert len(pages) >= 3
     by_link = {entry.link: entry for entry in feed.entries}
     assert len(feed.entries) == len(by_link) == len(pages)
@@ -248,7 +238,7 @@ def test_the_schema_rejects_what_the_documentation_rules_out(built: Path) -> Non
 
 def test_the_data_says_what_the_pages_say(built: Path) -> None:
     data = _json(built / "data" / "briefings.json")
-    pages = _briefing_pages(built)
+    pages = briefing_pages(built)
     home = parse_html((built / "index.html").read_text(encoding="utf-8"))
     sources_page = parse_html((built / "sources" / "index.html").read_text(encoding="utf-8"))
     # The briefings of the home page, in its order (newest first).
@@ -293,14 +283,14 @@ def test_text_in_the_data_has_no_stray_whitespace(built: Path) -> None:
         return []
 
     texts = strings(_json(built / "data" / "briefings.json"))
-    for page in _briefing_pages(built).values():
+    for page in briefing_pages(built).values():
         texts += strings(_json_ld(page))
     assert [t for t in texts if t != t.strip()] == []
 
 
 def test_the_data_keeps_the_notes_readers_see(built: Path) -> None:
     data = _json(built / "data" / "briefings.json")
-    pages = _briefing_pages(built)
+    pages = briefing_pages(built)
     noted = 0
     for briefing in data["briefings"]:
         for claim in briefing["claims"]:
@@ -322,7 +312,7 @@ def _json_ld(page: _Element) -> Any:
 
 
 def test_each_briefing_page_embeds_a_report_with_its_claims(built: Path) -> None:
-    for slug, page in _briefing_pages(built).items():
+    for slug, page in briefing_pages(built).items():
         report = _json_ld(page)
         assert report["@context"] == "https://schema.org"
         assert report["@type"] == "Report"
