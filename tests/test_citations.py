@@ -8,9 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 
 from generator.diagnostics import Position
+from generator.markdown import citations
 from generator.markdown.body import render_body
 from generator.markdown.citations import PLACEHOLDER_PATTERN, Citation, parse_citation_items
 
@@ -63,3 +66,21 @@ def test_nul_in_input_cannot_forge_a_placeholder() -> None:
     body = render_body("text \x00cite:1\x00 more")
     assert "\x00" not in body.html
     assert body.citations == ()
+
+
+_TRICKY = st.text(alphabet="[]@`<>\\*_()^!;:-. \nab1", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(before=_TRICKY, label=_TRICKY, after=_TRICKY)
+def test_citations_are_found_as_markdown_it_finds_link_labels(before: str, label: str, after: str) -> None:
+    """The quick search for a citation's closing bracket agrees with markdown-it's own."""
+    markdown = f"{before}[@{label}]{after}"
+    quick = render_body(markdown)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(
+            citations, "_label_end", lambda state, start: state.md.helpers.parseLinkLabel(state, start, False)
+        )
+        slow = render_body(markdown)
+    assert quick.html == slow.html
+    assert quick.citations == slow.citations

@@ -101,12 +101,28 @@ def parse_citation_items(content: str) -> tuple[CitationItem, ...] | None:
     return tuple(items) if items else None
 
 
+#: What can start an inline token that spans a `]`: a nested label, a code span, an
+#: autolink or HTML tag, an escape.
+_SPANNING = re.compile(r"[\[`<\\]")
+
+
+def _label_end(state: StateInline, start: int) -> int:
+    """Where the bracketed label that opens at `start` closes, or -1, as `parseLinkLabel`
+    finds it. That walks the label token by token (about a fifth of parsing a body); but a
+    label holding no `[`, backtick, `<` or backslash has no token that could span a `]`,
+    so its first `]` closes it, which is what a citation nearly always is."""
+    close = state.src.find("]", start + 1, state.posMax)
+    if close >= 0 and _SPANNING.search(state.src, start + 1, close) is None:
+        return close
+    return state.md.helpers.parseLinkLabel(state, start, False)
+
+
 def citation(state: StateInline, silent: bool) -> bool:
     """Parse rule: `[` ... `@id` ... `]`, not followed by `(` (that is a link)."""
     start = state.pos
     if state.src[start] != "[" or "@" not in state.src[start : start + 200]:
         return False
-    end = state.md.helpers.parseLinkLabel(state, start, False)
+    end = _label_end(state, start)
     if end < 0:
         return False
     if end + 1 < state.posMax and state.src[end + 1] == "(":
