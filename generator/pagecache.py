@@ -9,6 +9,7 @@ instead of being rendered and written again (copied where the file system has no
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -41,6 +42,11 @@ def render_context(site: SiteView, site_templates: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def page_fingerprint(context: str, page: Page) -> str:
     digest = hashlib.sha256(context.encode())
     _feed(digest, page, {})
@@ -49,7 +55,9 @@ def page_fingerprint(context: str, page: Page) -> str:
 
 def _feed(digest: Any, value: Any, seen: dict[int, int]) -> None:
     """Hash a view. A view shares objects (one SourceView under many citations): each is
-    hashed once and referred to after, so the cost stays linear in the view's size."""
+    hashed once and referred to after, so the cost stays linear in the view's size. (An
+    encoder without that, such as msgspec's, is quadratic: a body citing one source 40,000
+    times holds 40,000 times its 40,000 back-links.)"""
     kind = type(value)
     if kind is str:
         digest.update(b"s" + value.encode("utf-8", "surrogatepass") + b"\0")
@@ -66,7 +74,7 @@ def _feed(digest: Any, value: Any, seen: dict[int, int]) -> None:
             return
         seen[id(value)] = len(seen)
         digest.update(b"D" + kind.__name__.encode() + b"\0")
-        for name in cachecodec.field_names(kind):
+        for name in _field_names(kind):
             _feed(digest, getattr(value, name), seen)
         digest.update(b"}")
     elif isinstance(value, Mapping):

@@ -86,3 +86,47 @@ def test_output_is_the_same_on_one_core_and_on_several(tmp_path: Path) -> None:
             capture_output=True,
         )
     assert tree_digest(site / "_site", search_index=False) == tree_digest(clean, search_index=False)
+
+
+def test_the_build_cache_holds_across_processes_whatever_their_string_hashing(tmp_path: Path) -> None:
+    """Each build is a new process with its own string hashing (PYTHONHASHSEED). What the
+    caches compare (outline digests, page fingerprints) must not depend on it, or every
+    prose edit would make a full build and every full build render every page."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(REPO / "briefings", copy / "briefings")
+    shutil.copy(REPO / "site.yaml", copy / "site.yaml")
+    shutil.copytree(REPO / "static", copy / "static")
+
+    def build(seed: str) -> str:
+        finished = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--site", str(copy)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+        return finished.stdout
+
+    def inode(slug: str) -> int:
+        return (copy / "_site" / "briefings" / slug / "index.html").stat().st_ino
+
+    build("1")
+    edited = copy / "briefings" / "india-russia-moscow-talks.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more closing sentence.\n", encoding="utf-8")
+    assert "only the prose of 1 briefing changed" in build("2")
+
+    pages = [page for page in (copy / "_site" / "briefings").glob("*/index.html")]
+    others = {
+        page.parent.name: page.stat().st_ino
+        for page in pages
+        if "One more closing sentence." not in page.read_text(encoding="utf-8")
+    }
+    assert len(others) == len(pages) - 1 >= 2
+    front = edited.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Revised ", 1)
+    edited.write_text(front, encoding="utf-8")
+    assert "only the prose" not in build("3")
+    # A full build: the pages of the other briefings were linked from the last output.
+    assert {slug: inode(slug) for slug in others} == others

@@ -114,7 +114,8 @@ def _label_end(state: StateInline, start: int) -> int:
     close = state.src.find("]", start + 1, state.posMax)
     if close >= 0 and _SPANNING.search(state.src, start + 1, close) is None:
         return close
-    return state.md.helpers.parseLinkLabel(state, start, False)
+    end: int = state.md.helpers.parseLinkLabel(state, start, False)
+    return end
 
 
 def citation(state: StateInline, silent: bool) -> bool:
