@@ -314,6 +314,36 @@ def test_a_prose_edit_rerenders_only_its_briefing_and_matches_a_clean_build(site
     )
 
 
+def test_a_ci_runner_that_restores_the_cache_and_the_output_rebuilds_one_page(site: Site) -> None:
+    """The example workflow keeps `.brief-cache/` and `_site/` in one `actions/cache` entry
+    (a tar archive). Restored onto a fresh checkout, a prose edit is a partial build, as on
+    the machine that made them, and the site is a clean build's."""
+    import tarfile
+
+    site.write("briefings/_sources.yaml", REGISTRY)
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE))
+    site.write("briefings/b.md", briefing(title="Beta", body="## Context\n\nBeta's prose.\n"))
+    assert site.brief("build").exit_code == 0
+    archive = site.root.parent / "cache.tar"
+    with tarfile.open(archive, "w") as saved:
+        for folder in (".brief-cache", "_site"):
+            saved.add(site.root / folder, arcname=folder)
+    for leftover in site.root.iterdir():  # a fresh checkout: the site's own files only
+        if leftover.is_dir() and leftover.name != "briefings":
+            shutil.rmtree(leftover)
+        elif leftover.is_file() and leftover.name != "site.yaml":
+            leftover.unlink()
+    with tarfile.open(archive) as restored:
+        restored.extractall(site.root, filter="tar")
+    unchanged = _inode(site, "b")
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body="An added line.\n\n" + _PROSE))
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "only the prose of 1 briefing changed" in result.output
+    assert _inode(site, "b") == unchanged
+    _assert_same_as_clean(site)
+
+
 def test_a_prose_edit_whose_search_indexing_fails_falls_back_to_a_full_build(
     site: Site, monkeypatch: object
 ) -> None:
