@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -291,8 +292,12 @@ def _interval_words(start: _Point, end: _Point) -> str:
     return f"{_point_words(start)}{separator}{_point_words(end)}"
 
 
+@functools.lru_cache(maxsize=8192)
 def describe_edtf(text: str) -> str:
-    """Human wording of an EDTF date; exotic forms fall back to the EDTF text itself."""
+    """Human wording of an EDTF date; exotic forms fall back to the EDTF text itself.
+
+    Remembered: a site has far fewer distinct dates than events, and each event's date is
+    worded twice (its page, its JSON)."""
     if text.startswith(("[", "{")) and text.endswith(("]", "}")):
         joiner = " or " if text.startswith("[") else " and "
         members = [_parse_point(member) for member in text[1:-1].split(",")]
