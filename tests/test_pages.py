@@ -97,6 +97,26 @@ def test_citation_badges_carry_the_rating_as_text(site: Site) -> None:
     assert "see A · Completely reliable p. 2" in citation
 
 
+def test_a_citation_inside_an_inline_footnote_gets_its_badge(site: Site) -> None:
+    """`^[...]` footnotes are parsed apart from the body; a citation there used to crash the
+    build with a traceback. It is numbered after the body's, and checked like them."""
+    front = "sources:\n  toi:\n    title: Doval's Moscow visit\n    reliability: B\n"
+    body = "Talks were held [@toi].^[As first reported [@toi, p. 2].]\n\nAn aside.^[See [@nope].]\n"
+    site.write("briefings/a.md", briefing(title="Footnoted", extra=front, body=body))
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    # Line 12 is the aside (the body starts on line 10); column 16 is the bracket in the note.
+    assert "briefings/a.md:12:16: error: citation of unknown id 'nope'" in result.output
+    site.write("briefings/a.md", briefing(title="Footnoted", extra=front, body=body.replace("nope", "toi")))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    footnote = page.find_all("li", class_="footnote-item")[0]
+    badge = footnote.find_all("button", class_="cite-badge")[0]
+    assert squash(badge.visible_text) == "B · Usually reliable"
+    assert page.by_id("cite-2") is not None and "p. 2" in squash(page.by_id("cite-2").visible_text)
+
+
 def test_source_entries_carry_rating_and_backlinks(site: Site) -> None:
     page = parse_html(_built(site))
     entry = page.by_id("src-toi")

@@ -80,8 +80,11 @@ def citation_env(env: EnvType) -> CitationEnv:
 
 
 def citation_plugin(md: MarkdownIt) -> None:
+    """Use after the footnote plugin, if at all: citations are numbered once the footnotes
+    (an inline one's tokens live outside the token stream until then) are in place."""
     md.inline.ruler.before("link", "citation", citation)
-    md.core.ruler.after("inline", "citation_positions", citation_positions)
+    after = "footnote_tail" if "footnote_tail" in md.core.ruler.get_all_rules() else "inline"
+    md.core.ruler.after(after, "citation_positions", citation_positions)
     md.add_render_rule("citation", render_citation)
 
 
@@ -140,20 +143,26 @@ def citation(state: StateInline, silent: bool) -> bool:
 
 
 def citation_positions(state: StateCore) -> None:
-    """Number the citations in reading order and find the line and column of each."""
+    """Number the citations in reading order (the body's, then the footnotes') and find the
+    line and column of each."""
     lines = state.src.split("\n")
     collected = citation_env(state.env)
     search_from: dict[int, int] = {}
+    #: Inline footnotes (`^[...]`) come after the body but sit within it: searched apart.
+    footnote_search_from: dict[int, int] = {}
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
-        line_index = block.map[0] if block.map else 0
+        # An inline footnote's text has no line of its own: look for it anywhere.
+        line_index, window, searched = (
+            (block.map[0], 3, search_from) if block.map else (0, len(lines), footnote_search_from)
+        )
         for token in block.children:
             if token.type in ("softbreak", "hardbreak"):
                 line_index += 1
             elif token.type == "citation":
                 raw: str = token.meta["raw"]
-                col, line_index = _find_in_lines(lines, line_index, raw, search_from)
+                col, line_index = _find_in_lines(lines, line_index, raw, searched, window)
                 number = len(collected.citations) + 1
                 found = Citation(
                     number=number,
@@ -167,11 +176,12 @@ def citation_positions(state: StateCore) -> None:
 
 
 def _find_in_lines(
-    lines: list[str], line_index: int, raw: str, search_from: dict[int, int]
+    lines: list[str], line_index: int, raw: str, search_from: dict[int, int], window: int = 3
 ) -> tuple[int, int]:
-    """The 1-based column of `raw` on or just after `line_index`, left to right per line."""
+    """The 1-based column of `raw` on `line_index` or the `window` - 1 lines after it, left
+    to right per line."""
     first_line = raw.split("\n", 1)[0]
-    for index in range(line_index, min(line_index + 3, len(lines))):
+    for index in range(line_index, min(line_index + window, len(lines))):
         at = lines[index].find(first_line, search_from.get(index, 0))
         if at >= 0:
             search_from[index] = at + len(first_line)
