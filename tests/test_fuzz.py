@@ -64,6 +64,9 @@ HOSTILE_WORDS = [
     "data:text/html,x",
     "[^1]",
     "[^1]: note",
+    "^[an inline note citing [@s]]",
+    "^[",
+    "]",
     "***",
     "\x00",
 ]
