@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,14 @@ def _build(out: Path, **env: str) -> dict[str, str]:
     return tree_digest(out, search_index=False)
 
 
+def _copy_of_example_site(target: Path) -> Path:
+    """The example site's own files (briefings, site.yaml, static) copied to `target`."""
+    shutil.copytree(REPO / "briefings", target / "briefings", copy_function=shutil.copy)
+    shutil.copy(REPO / "site.yaml", target / "site.yaml")
+    shutil.copytree(REPO / "static", target / "static")
+    return target
+
+
 def test_output_does_not_depend_on_locale_time_zone_or_clock(tmp_path: Path) -> None:
     first = _build(tmp_path / "a", TZ="UTC", LC_ALL="C", LANG="C", SOURCE_DATE_EPOCH="0")
     second = _build(
@@ -36,18 +45,13 @@ def test_output_does_not_depend_on_locale_time_zone_or_clock(tmp_path: Path) -> 
 
 def test_output_does_not_depend_on_the_order_files_are_listed(tmp_path: Path) -> None:
     """The same briefings copied in reverse order (new inodes, another directory order)."""
-    import shutil
-
-    copy = tmp_path / "site"
-    shutil.copytree(REPO / "briefings", copy / "briefings", copy_function=shutil.copy)
+    copy = _copy_of_example_site(tmp_path / "site")
     files = sorted((copy / "briefings").rglob("*"), reverse=True)
     for path in files:
         if path.is_file():
             data = path.read_bytes()
             path.unlink()
             path.write_bytes(data)
-    shutil.copy(REPO / "site.yaml", copy / "site.yaml")
-    shutil.copytree(REPO / "static", copy / "static")
     subprocess.run(
         [sys.executable, "-m", "generator", "build", "--site", str(copy), "-q"],
         check=True,
@@ -92,12 +96,7 @@ def test_the_build_cache_holds_across_processes_whatever_their_string_hashing(tm
     """Each build is a new process with its own string hashing (PYTHONHASHSEED). What the
     caches compare (outline digests, page fingerprints) must not depend on it, or every
     prose edit would make a full build and every full build render every page."""
-    import shutil
-
-    copy = tmp_path / "site"
-    shutil.copytree(REPO / "briefings", copy / "briefings")
-    shutil.copy(REPO / "site.yaml", copy / "site.yaml")
-    shutil.copytree(REPO / "static", copy / "static")
+    copy = _copy_of_example_site(tmp_path / "site")
 
     def build(seed: str) -> str:
         finished = subprocess.run(
