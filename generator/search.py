@@ -193,10 +193,8 @@ class SearchIndexJob:
         bundle = self.site_dir / SEARCH_BUNDLE
         for number, cached in self.cached:
             _link_tree(cached, bundle / str(number))
-        problem = None
-        if self._indexing is not None and self._runner is not None:
-            problem = self._indexing.result()
-            self._runner.shutdown()
+        problem = self._indexing.result() if self._indexing is not None else None
+        self.wait()
         if problem:
             return problem
         for number, _slugs in self.missing:
