@@ -75,10 +75,22 @@ def check_output_dir(output: Path, site_root: Path, source_dirs: list[Path]) -> 
 
 
 def _safe_relative(relative: str) -> PurePosixPath:
-    path = PurePosixPath(relative)
-    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in relative or "\x00" in relative:
+    _check_relative(relative)
+    return PurePosixPath(relative)
+
+
+def _check_relative(relative: str) -> None:
+    """Refuse a path that could reach outside the output folder (plain string tests: a
+    partial build checks tens of thousands)."""
+    parts = relative.split("/")
+    if (
+        relative.startswith("/")
+        or ".." in parts
+        or not any(part not in ("", ".") for part in parts)
+        or "\\" in relative
+        or "\x00" in relative
+    ):
         raise ValueError(f"refusing to write outside the output folder: {relative!r}")
-    return path
 
 
 # --- the swap ------------------------------------------------------------------------------
@@ -166,9 +178,14 @@ class StagedOutput:
         # large site links tens of thousands of files.
         root = os.path.realpath(previous)
         staging = str(self.staging)
+        made: set[str] = set()
         for relative in files:
-            _safe_relative(relative)
-            link_into(os.path.join(root, relative), os.path.join(staging, relative))
+            _check_relative(relative)
+            folder = os.path.dirname(relative)
+            if folder not in made:
+                os.makedirs(os.path.join(staging, folder), exist_ok=True)
+                made.add(folder)
+            link_or_copy(os.path.join(root, relative), os.path.join(staging, relative))
 
     def exists(self, relative: str) -> bool:
         return self.path_for(relative).exists()
@@ -295,9 +312,12 @@ def replace_file(path: Path, data: bytes) -> None:
 def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Hard-link `source` at `target`, or copy it where the file system has no links.
 
-    Raises OSError when neither works (the source is gone, say)."""
+    Raises OSError when neither works: FileNotFoundError, without trying to copy, when the
+    source or the target's folder is missing."""
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        raise
     except OSError:
         shutil.copyfile(source, target, follow_symlinks=False)
 

@@ -83,10 +83,11 @@ class PartialState:
         slug_by_file = {}
         ids_by_slug = {}
         published = set()
+        folders: dict[str, str] = {}
         for relative, record in self.files.items():
             if record.slug is None:
                 continue
-            slug_by_file[briefing_file_key(briefings_dir / relative)] = record.slug
+            slug_by_file[briefing_file_key(briefings_dir / relative, folders)] = record.slug
             ids_by_slug[record.slug] = record.page_ids
             if record.published:
                 published.add(record.slug)

@@ -663,16 +663,26 @@ class LinkIndex:
     @classmethod
     def of(cls, every_briefing: Iterable[Briefing], published: Iterable[Briefing]) -> LinkIndex:
         known = list(every_briefing)
+        folders: dict[str, str] = {}
         return cls(
-            {briefing_file_key(b.path): b.slug for b in known},
+            {briefing_file_key(b.path, folders): b.slug for b in known},
             {b.slug: frozenset(page_ids(b)) for b in known},
             frozenset(b.slug for b in published),
         )
 
 
-def briefing_file_key(path: Path) -> str:
-    """How a link target names a briefing file: its normalised absolute path."""
-    return os.path.normpath(path.resolve())
+def briefing_file_key(path: Path, resolved_folders: dict[str, str] | None = None) -> str:
+    """How a link target names a briefing file: its normalised absolute path.
+
+    Only the folder is resolved, and once per folder when `resolved_folders` is given to
+    remember them in: a briefing file is never a symbolic link, the loader refuses those."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if resolved_folders is None:
+        return os.path.join(os.path.realpath(folder), name)
+    resolved = resolved_folders.get(folder)
+    if resolved is None:
+        resolved = resolved_folders[folder] = os.path.realpath(folder)
+    return os.path.join(resolved, name)
 
 
 def resolve_links(
@@ -692,6 +702,7 @@ def resolve_links(
     static_root = config.static_dir.resolve()
     briefings_root = config.briefings_dir.resolve()
     resolved: dict[str, dict[int, LinkTarget]] = {}
+    folders: dict[str, str] = {}
     for briefing in briefings:
         targets: dict[int, LinkTarget] = {}
         own_ids = page_ids(briefing)
@@ -719,7 +730,7 @@ def resolve_links(
                     "link",
                 )
                 continue
-            folder = briefing.path.resolve().parent
+            folder = Path(briefing_file_key(briefing.path, folders)).parent
             if not reference.is_image and path.endswith(".md"):
                 base = briefings_root if path.startswith("/") else folder
                 target_file = os.path.normpath(base / path.lstrip("/"))
