@@ -556,10 +556,14 @@ def _partial_build(
         return None
     rendered = {page.path for page in pages}
     staged = StagedOutput(output)
-    staged.start()
+    # The output the last partial build replaced, if it is still there, holds links to
+    # nearly every file to link now: it becomes the staging folder.
+    staged.start(reuse_earlier_output=True)
     search: SearchIndexJob | None = None
     try:
         with clock.stage("render"):
+            to_link = {path for path in previous_pages if path not in rendered} | set(state.extra_files)
+            to_link -= staged.keep_from(output, to_link)
             site = site_view(config, options.portable, base_url)
             rerendered = _render_site(pages, site, config, staged, previous_pages, None)
             fingerprints = {**previous_pages, **rerendered}
@@ -567,11 +571,10 @@ def _partial_build(
             # Pagefind re-indexes the edited briefings' shards while the unchanged files are
             # linked: first the pages it reads, then the rest.
             search = SearchIndexJob(staged.staging, searchable, config.cache_dir)
-            unchanged = {path for path in previous_pages if path not in rendered}
-            indexed_first = {briefing_path(slug) for slug in search.pages_to_index()} & unchanged
+            indexed_first = {briefing_path(slug) for slug in search.pages_to_index()} & to_link
             staged.link_from(output, sorted(indexed_first))
             search.start()
-            staged.link_from(output, sorted({*unchanged, *state.extra_files} - indexed_first))
+            staged.link_from(output, sorted(to_link - indexed_first))
         with clock.stage("search"):
             problem = search.finish()
         if problem:

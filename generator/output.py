@@ -9,6 +9,7 @@ killed build's leftover staging folder is removed by the next build.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -138,15 +139,23 @@ class StagedOutput:
         self.written: list[str] = []
         self._removal: threading.Thread | None = None
 
-    def start(self) -> None:
+    def start(self, reuse_earlier_output: bool = False) -> None:
         """Make the staging folder. Folders that earlier builds left beside the output are
-        removed meanwhile, in a thread that `commit` and `abort` wait for."""
+        removed meanwhile, in a thread that `commit` and `abort` wait for.
+
+        With `reuse_earlier_output`, an earlier output among them (one that `commit` kept)
+        becomes the staging folder instead, for a build that then calls `keep_from`."""
         self.parent.mkdir(parents=True, exist_ok=True)
         stale = claim_stale_staging(self.output)
+        if reuse_earlier_output:
+            earlier = next((folder for folder in stale if (folder / MARKER).is_file()), None)
+            if earlier is not None:
+                os.rename(earlier, self.staging)
+                stale.remove(earlier)
         if stale:
             self._removal = threading.Thread(target=_remove_folders, args=(stale,), name="brief-cleanup")
             self._removal.start()
-        self.staging.mkdir()
+        self.staging.mkdir(exist_ok=reuse_earlier_output)
 
     def path_for(self, relative: str) -> Path:
         return self.staging.joinpath(*_safe_relative(relative).parts)
@@ -170,6 +179,26 @@ class StagedOutput:
         target.unlink(missing_ok=True)
         shutil.copyfile(source, target, follow_symlinks=False)
         self.written.append(relative)
+
+    def keep_from(self, previous: Path, files: Iterable[str]) -> set[str]:
+        """Of these files of `previous`, those the staging folder already holds as the same
+        file (the same inode: the unchanged files of an earlier output that `start` reused
+        are links to the files of `previous`). Everything else in the staging folder is
+        removed, so call it before anything is written there; `link_from` then links the
+        rest. A prose edit at 10,000 briefings keeps about 32,000 files this way, where
+        making 10,000 folders and linking every file into them took about 1.5 s."""
+        wanted: dict[str, set[str]] = {}
+        for relative in files:
+            _check_relative(relative)
+            folder, name = os.path.split(relative)
+            wanted.setdefault(folder, set()).add(name)
+        folders = set(wanted)
+        for folder in wanted:
+            while folder:
+                folder = os.path.dirname(folder)
+                folders.add(folder)
+        kept = _prune(str(self.staging), os.path.realpath(previous), "", wanted, folders)
+        return {os.path.join(folder, name) for folder, names in kept.items() for name in names}
 
     def link_from(self, previous: Path, files: Iterable[str]) -> None:
         """Hard-link these files of `previous` into the staging folder (copy them where the
@@ -330,6 +359,45 @@ def link_into(source: str | Path, target: str | Path) -> None:
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         link_or_copy(source, target)
+
+
+def _prune(
+    staging: str, previous: str, folder: str, wanted: dict[str, set[str]], folders: set[str]
+) -> dict[str, set[str]]:
+    """Remove from `staging`/`folder`, and below, every entry that is not a wanted file
+    found as the same file in `previous`, or a wanted folder. Returns each folder kept and
+    the files kept in it."""
+    here = os.path.join(staging, folder)
+    try:
+        entries = list(os.scandir(here))
+    except FileNotFoundError:
+        return {}
+    names = wanted.get(folder, set())
+    inodes: dict[str, int] = {}
+    if names:
+        with contextlib.suppress(FileNotFoundError):
+            inodes = {
+                entry.name: entry.inode()
+                for entry in os.scandir(os.path.join(previous, folder))
+                if entry.name in names and entry.is_file(follow_symlinks=False)
+            }
+    kept: dict[str, set[str]] = {folder: set()}
+    for entry in entries:
+        relative = os.path.join(folder, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            if relative in folders:
+                kept.update(_prune(staging, previous, relative, wanted, folders))
+            else:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        elif (
+            entry.name in names
+            and entry.is_file(follow_symlinks=False)
+            and inodes.get(entry.name) == entry.inode()
+        ):
+            kept[folder].add(entry.name)
+        else:
+            os.unlink(entry.path)
+    return kept
 
 
 def claim_stale_staging(output: Path) -> list[Path]:

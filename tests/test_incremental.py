@@ -466,3 +466,89 @@ def test_a_prose_edit_to_a_draft_changes_nothing_published(site: Site) -> None:
     assert "only the prose" in site.brief("build").output
     assert tree_digest(site.root / "_site", search_index=False) == before
     assert not any(b"Secret" in p.read_bytes() for p in (site.root / "_site").rglob("*") if p.is_file())
+
+
+def _beside(site: Site) -> list[Path]:
+    return sorted(p for p in site.root.iterdir() if p.name.startswith("._site"))
+
+
+def _assert_same_as_a_clean_build_elsewhere(site: Site) -> None:
+    """Like `_assert_same_as_clean`, from a copy of the site, so that this site's cache
+    still records its own output (a prose edit can follow)."""
+    copy = Site(site.root.parent / "copy")
+    shutil.rmtree(copy.root, ignore_errors=True)
+    shutil.copytree(site.root, copy.root, ignore=shutil.ignore_patterns("_site", "._site*", ".brief-cache"))
+    assert copy.brief("build", "--clean").exit_code == 0
+    assert tree_digest(site.root / "_site", search_index=False) == tree_digest(
+        copy.root / "_site", search_index=False
+    )
+
+
+def test_prose_edits_in_a_row_reuse_the_earlier_output_and_never_write_into_it(site: Site) -> None:
+    """From the second prose edit on, the output the last one replaced (kept beside, its
+    unchanged files hard links to the current output's) becomes the next staging folder.
+    Nothing is written through those links: the output a build replaces is left as it was,
+    and every result is a clean build's."""
+    _two_linked_briefings(site)
+    for number, slug in enumerate(("a", "b", "a", "b"), start=1):
+        before = tree_digest(site.root / "_site")
+        body = (
+            f"## Context\n\nEdit number {number}.\n" if slug == "b" else _PROSE + f"\nEdit number {number}.\n"
+        )
+        site.write(
+            f"briefings/{slug}.md",
+            briefing(
+                title="Beta" if slug == "b" else "Alpha", extra="" if slug == "b" else _CLAIMS, body=body
+            ),
+        )
+        result = site.brief("build")
+        assert "only the prose of 1 briefing changed" in result.output, result.output
+        assert f"Edit number {number}." in site.page(slug)
+        (replaced,) = _beside(site)
+        assert tree_digest(replaced) == {**before, ".brief-output": before[".brief-output"]}
+        _assert_same_as_a_clean_build_elsewhere(site)
+
+
+def test_a_prose_edit_repairs_whatever_was_changed_in_the_earlier_output(site: Site) -> None:
+    """The earlier output a prose edit reuses may have been changed by hand or by a killed
+    build: a stray file, a page replaced by another file, a folder where a file was, a file
+    where a folder was, a missing page. None of it reaches the new output."""
+    _two_linked_briefings(site)
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nFirst.\n"))
+    assert "only the prose" in site.brief("build").output
+    (earlier,) = _beside(site)
+    (earlier / "stray.txt").write_text("not Brief's")
+    page_b = earlier / "briefings" / "b" / "index.html"
+    page_b.unlink()
+    page_b.write_text("<p>an impostor</p>")
+    (earlier / "briefings" / "b" / "index.json").unlink()
+    (earlier / "briefings" / "b" / "index.json").mkdir()
+    shutil.rmtree(earlier / "tags")
+    (earlier / "tags").write_text("a file where a folder was")
+    (earlier / "sitemap.xml").unlink(missing_ok=True)
+    (earlier / "feed.xml").unlink(missing_ok=True)
+    (earlier / "404.html").unlink()
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nSecond.\n"))
+    assert "only the prose" in site.brief("build").output
+    assert not (site.root / "_site" / "stray.txt").exists()
+    assert "an impostor" not in site.page("b")
+    _assert_same_as_clean(site)
+
+
+def test_prose_edits_where_the_file_system_has_no_hard_links(site: Site, monkeypatch: object) -> None:
+    """Where hard links fail (a file system without them), unchanged files are copied, and
+    prose edits in a row still give a clean build's site."""
+    import errno
+
+    def no_links(source: object, target: object, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    _two_linked_briefings(site)
+    monkeypatch.setattr(os, "link", no_links)  # type: ignore[attr-defined]
+    for words in ("First.", "Second.", "Third."):
+        site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + f"\n{words}\n"))
+        result = site.brief("build")
+        assert "only the prose" in result.output, result.output
+        assert words in site.page("a")
+        assert (site.root / "_site" / "briefings" / "b" / "index.html").stat().st_nlink == 1
+    _assert_same_as_clean(site)
