@@ -552,3 +552,60 @@ def test_prose_edits_where_the_file_system_has_no_hard_links(site: Site, monkeyp
         assert words in site.page("a")
         assert (site.root / "_site" / "briefings" / "b" / "index.html").stat().st_nlink == 1
     _assert_same_as_clean(site)
+
+
+def _count_file_loads(monkeypatch: object) -> list[str]:
+    """Record the name of every briefing file loaded (not taken from the load cache)."""
+    from generator.content import load as load_module
+
+    loaded: list[str] = []
+    original = load_module._BriefingLoader.load
+
+    def counting(self: load_module._BriefingLoader, data: bytes | None = None) -> object:
+        loaded.append(self.path.name)
+        return original(self, data)
+
+    monkeypatch.setattr(load_module._BriefingLoader, "load", counting)  # type: ignore[attr-defined]
+    return loaded
+
+
+def test_re_rating_a_shared_source_loads_again_only_the_briefings_that_use_it(
+    site: Site, monkeypatch: object
+) -> None:
+    site.write("briefings/_sources.yaml", REGISTRY + "agency:\n  title: Agency statement\n  reliability: B\n")
+    site.write(
+        "briefings/a.md",
+        briefing(
+            title="Alpha", extra="claims:\n  c:\n    statement: S.\n    sources: [wire]\n", body="[@wire]\n"
+        ),
+    )
+    site.write("briefings/b.md", briefing(title="Beta", body="Cites the agency [@agency].\n"))
+    site.write("briefings/c.md", briefing(title="Gamma", body="Cites nothing.\n"))
+    assert site.brief("build").exit_code == 0
+    loads = _count_file_loads(monkeypatch)
+    site.write("briefings/_sources.yaml", REGISTRY + "agency:\n  title: Agency statement\n  reliability: E\n")
+    assert site.brief("build").exit_code == 0
+    assert loads == ["b.md"]
+    assert "E · Unreliable" in site.page("b")
+    _assert_same_as_clean(site)
+    loads.clear()
+    # Anything else said of a shared source counts too: a title.
+    site.write("briefings/_sources.yaml", REGISTRY + "agency:\n  title: Agency release\n  reliability: E\n")
+    assert site.brief("build").exit_code == 0
+    assert loads == ["b.md"]
+    assert "Agency release" in site.page("b")
+
+
+def test_a_new_shared_id_loads_every_briefing_again(site: Site) -> None:
+    """Which ids the registry declares decides how every briefing's references resolve: a
+    briefing that cited an unknown id is an error until the registry declares it."""
+    site.write("briefings/_sources.yaml", REGISTRY)
+    site.write("briefings/a.md", briefing(title="Alpha", body="Cites a new source [@agency].\n"))
+    site.write("briefings/b.md", briefing(title="Beta", body="Cites the wire [@wire].\n"))
+    result = site.brief("build")
+    assert result.exit_code == 1 and "unknown" in result.output and "agency" in result.output
+    site.write("briefings/_sources.yaml", REGISTRY + "agency:\n  title: Agency statement\n  reliability: B\n")
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "Agency statement" in site.page("a")
+    _assert_same_as_clean(site)

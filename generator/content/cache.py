@@ -1,9 +1,11 @@
 """The load cache: each briefing file's loaded model, keyed by what it was loaded from.
 
 The key is a hash of the file's path and bytes, of everything else loading reads
-(`site.yaml` and `briefings/_sources.yaml`) and of Brief's version; never modification
-times. Bodies are cached on their own too: their HTML does not depend on the front matter or
-on the shared sources, so a change there costs a validation, not a Markdown parse.
+(`site.yaml` and which ids `briefings/_sources.yaml` declares) and of Brief's version;
+never modification times. An entry also names the shared sources its briefing holds, with
+a digest of each: it is a miss once one of them has changed (see `LoadCache.for_site`).
+Bodies are cached on their own too: their HTML does not depend on the front matter or on
+the shared sources, so a change there costs a validation, not a Markdown parse.
 
 Entries are JSON (see `cachecodec`) in one SQLite database, `.brief-cache/load.sqlite3`,
 not one file per entry: on the file systems measured, creating a file costs about a
@@ -19,7 +21,7 @@ import dataclasses
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +31,7 @@ from generator import __version__, cachecodec
 if TYPE_CHECKING:
     from generator.config import SiteConfig
     from generator.content.load import LoadedFile
+    from generator.content.model import Briefing, Source
     from generator.markdown.body import RenderedBody
 
 DATABASE = "load.sqlite3"
@@ -58,13 +61,41 @@ class LoadCache:
     #: False for `--clean`: entries are written for the next build but none is read.
     read: bool = True
 
+    #: A digest of each shared source (`briefings/_sources.yaml`) by id: a cached briefing
+    #: holds the shared sources it uses, and is valid only while they are unchanged.
+    shared: Mapping[str, str] = field(default_factory=dict)
+
     @classmethod
-    def for_site(cls, config: SiteConfig, read: bool = True) -> LoadCache:
+    def for_site(cls, config: SiteConfig, registry: Mapping[str, Source], read: bool = True) -> LoadCache:
+        """The cache for loading the briefings of this site with this shared registry.
+
+        The key of every file depends on `site.yaml` and on which ids the registry declares
+        (they decide how a briefing's references resolve, and which id is suggested for a
+        typo). What the registry says of a source matters only to the briefings that use
+        it: each entry records the shared sources it holds (`LoadedFile.shared_sources`),
+        and is taken only while they are unchanged. Re-rating a shared source therefore
+        loads again just the briefings that use it."""
         digest = hashlib.sha256(f"brief {__version__}\0".encode())
-        for path in (config.path, config.briefings_dir / "_sources.yaml"):
-            digest.update(path.read_bytes() if path.is_file() else b"-")
-            digest.update(b"\0")
-        return cls(config.cache_dir / DATABASE, digest.hexdigest(), read)
+        digest.update(config.path.read_bytes() if config.path.is_file() else b"-")
+        digest.update(b"\0registry\0")
+        for source_id in registry:
+            digest.update(source_id.encode("utf-8", "surrogatepass") + b"\0")
+        shared = {
+            source_id: hashlib.sha256(cachecodec.dumps(source)).hexdigest()
+            for source_id, source in registry.items()
+        }
+        return cls(config.cache_dir / DATABASE, digest.hexdigest(), read, shared)
+
+    def shared_sources_of(self, briefing: Briefing) -> tuple[tuple[str, str], ...]:
+        """The shared sources a loaded briefing holds, each with its digest."""
+        return tuple(
+            (source_id, self.shared[source_id])
+            for source_id, source in briefing.sources.items()
+            if source.shared and source_id in self.shared
+        )
+
+    def _still_valid(self, loaded: LoadedFile) -> bool:
+        return all(self.shared.get(source_id) == digest for source_id, digest in loaded.shared_sources)
 
     def key(self, path: Path, data: bytes) -> str:
         """A file's key: the context's prefix (see `holds_files`), then a hash of the file."""
@@ -106,7 +137,7 @@ class LoadCache:
         from generator.content.model import Briefing
 
         recent = _recent.get(key) if self.read else None
-        if recent is not None:
+        if recent is not None and self._still_valid(recent):
             entries.used.append(key)
             if recent.body_key:
                 entries.used.append(recent.body_key)
@@ -117,6 +148,8 @@ class LoadCache:
         head, _, rest = raw.partition(b"\n")
         try:
             loaded = cachecodec.loads(rest, LoadedFile)
+            if not self._still_valid(loaded):
+                return None
             if head != b"null":
                 body = self.get_body(loaded.body_key, entries) if loaded.body_key else None
                 if body is None:

@@ -821,6 +821,8 @@ class LoadedFile:
     outline: str | None = None
     #: The load cache's key for the body's HTML, which the cache keeps as long as this file.
     body_key: str | None = None
+    #: The shared sources the briefing holds, each with its digest (`LoadCache.for_site`).
+    shared_sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -852,7 +854,10 @@ def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntrie
     briefing = loader.load(data)
     bodiless = cachecodec.dumps(without_body(briefing)) if briefing is not None else None
     outline = outline_digest(briefing, bodiless) if briefing is not None else None
-    loaded = LoadedFile(briefing, tuple(diagnostics.items), loader.declared, outline, loader.body_key)
+    shared_sources = shared.cache.shared_sources_of(briefing) if briefing is not None else ()
+    loaded = LoadedFile(
+        briefing, tuple(diagnostics.items), loader.declared, outline, loader.body_key, shared_sources
+    )
     if key is not None:
         shared.cache.add(key, loaded, bodiless, entries)
     return loaded, entries
@@ -889,7 +894,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     briefings = []
     declared: dict[Path, Declared] = {}
     outlines: dict[Path, str] = {}
-    cache = LoadCache.for_site(config, read=read_cache)
+    cache = LoadCache.for_site(config, registry, read=read_cache)
     context = _LoadContext(config, registry, cache, look_up_files=False)
     cached = _cached_files(cache, paths)
     writer = cache.writer()
@@ -925,7 +930,7 @@ def load_files(config: SiteConfig, paths: list[Path]) -> tuple[list[LoadedFile],
     """
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
-    cache = LoadCache.for_site(config)
+    cache = LoadCache.for_site(config, registry)
     context = _LoadContext(config, registry, cache)
     loaded = []
     writer = cache.writer()
