@@ -1,0 +1,139 @@
+"""Property test: after any series of edits, an incremental build gives what a clean build
+of the same files gives: the same pages, the same findings, the same exit code.
+
+The edits are the ones the caches are keyed around: prose alone (a partial build, reusing
+the output the last one replaced), a new citation, a re-rated or retitled shared source, a
+new or removed shared id, a new or removed briefing. For a longer run:
+
+    HYPOTHESIS_PROFILE=long python3 -m pytest tests/test_incremental_fuzz.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Site, briefing
+from tests.test_output import tree_digest
+
+settings.register_profile(
+    "incremental-default",
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "incremental-long",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+PROFILE = "incremental-long" if os.environ.get("HYPOTHESIS_PROFILE") == "long" else "incremental-default"
+
+GRADES = "ABCDEF"
+SLUGS = ("a", "b", "c", "d")
+
+
+@dataclass
+class Corpus:
+    """The files of a small site, as the edits leave them."""
+
+    shared: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {"wire": ("Wire report", "A"), "agency": ("Agency statement", "B")}
+    )
+    #: slug → (cited ids, sentences of prose)
+    briefings: dict[str, tuple[list[str], list[str]]] = field(
+        default_factory=lambda: {"a": (["wire"], ["Alpha prose."]), "b": (["agency"], ["Beta prose."])}
+    )
+
+    def write(self, root: Path) -> None:
+        folder = root / "briefings"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        registry = "".join(
+            f"{source_id}:\n  title: {title}\n  reliability: {grade}\n"
+            for source_id, (title, grade) in self.shared.items()
+        )
+        (folder / "_sources.yaml").write_text(registry or "{}\n", encoding="utf-8")
+        for slug, (cited, prose) in self.briefings.items():
+            claims = "".join(f"    sources: [{cited[0]}]\n" for _ in cited[:1])
+            extra = f"claims:\n  k:\n    statement: A judgment.\n{claims}" if cited else ""
+            body = "## Findings\n\n" + " ".join(prose) + "".join(f" [@{source_id}]" for source_id in cited)
+            (folder / f"{slug}.md").write_text(
+                briefing(title=f"Briefing {slug}", extra=extra, body=body + "\n"), encoding="utf-8"
+            )
+
+
+edits = st.one_of(
+    st.tuples(
+        st.just("prose"), st.sampled_from(SLUGS), st.sampled_from(["Words.", "More words.", "A line."])
+    ),
+    st.tuples(st.just("cite"), st.sampled_from(SLUGS), st.sampled_from(["wire", "agency", "census"])),
+    st.tuples(st.just("rate"), st.sampled_from(["wire", "agency", "census"]), st.sampled_from(GRADES)),
+    st.tuples(st.just("retitle"), st.sampled_from(["wire", "agency", "census"]), st.sampled_from(["X", "Y"])),
+    st.tuples(st.just("declare"), st.sampled_from(["census"]), st.sampled_from(GRADES)),
+    st.tuples(st.just("undeclare"), st.sampled_from(["wire", "agency", "census"]), st.just("")),
+    st.tuples(st.just("add"), st.sampled_from(SLUGS), st.just("")),
+    st.tuples(st.just("remove"), st.sampled_from(SLUGS), st.just("")),
+)
+
+
+def apply(corpus: Corpus, edit: tuple[str, str, str]) -> None:
+    kind, target, value = edit
+    if kind == "prose" and target in corpus.briefings:
+        corpus.briefings[target][1].append(value)
+    elif kind == "cite" and target in corpus.briefings:
+        corpus.briefings[target][0].append(value)
+    elif kind in ("rate", "retitle") and target in corpus.shared:
+        title, grade = corpus.shared[target]
+        corpus.shared[target] = (title + " " + value, grade) if kind == "retitle" else (title, value)
+    elif kind == "declare":
+        corpus.shared.setdefault(target, ("Census data", value))
+    elif kind == "undeclare":
+        corpus.shared.pop(target, None)
+    elif kind == "add":
+        corpus.briefings.setdefault(target, ([], [f"Prose of {target}."]))
+    elif kind == "remove":
+        corpus.briefings.pop(target, None)
+
+
+def _findings(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if ": error: " in line or ": warning: " in line)
+
+
+@settings(settings.get_profile(PROFILE))
+@given(steps=st.lists(edits, min_size=1, max_size=6))
+def test_any_series_of_edits_builds_what_a_clean_build_does(
+    tmp_path: Path, steps: list[tuple[str, str, str]]
+) -> None:
+    work = tmp_path / f"run-{os.urandom(4).hex()}"
+    site, clean = Site(work / "site"), Site(work / "clean")
+    for folder in (site.root, clean.root):
+        folder.mkdir(parents=True)
+        (folder / "site.yaml").write_text("title: Fuzzed site\n", encoding="utf-8")
+    corpus = Corpus()
+    corpus.write(site.root)
+    assert site.brief("build").exit_code == 0
+    try:
+        for step in steps:
+            apply(corpus, step)
+            before = tree_digest(site.root / "_site", search_index=False)
+            corpus.write(site.root)
+            corpus.write(clean.root)
+            result = site.brief("build")
+            expected = clean.brief("build", "--clean")
+            assert result.exit_code == expected.exit_code, (steps, result.output, expected.output)
+            assert _findings(result.output) == _findings(expected.output), steps
+            if result.exit_code == 0:
+                assert tree_digest(site.root / "_site", search_index=False) == tree_digest(
+                    clean.root / "_site", search_index=False
+                ), steps
+            else:
+                assert tree_digest(site.root / "_site", search_index=False) == before, steps
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
