@@ -7,11 +7,12 @@ briefings, sources and citations.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import msgspec
 
 from generator.analysis.confidence import ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
@@ -357,9 +358,15 @@ def briefing_data(
     }
 
 
+_JSON = msgspec.json.Encoder()
+
+
 def compact_json(value: object) -> str:
-    """Compact JSON through the C encoder (ten times faster than the indenting one)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, as `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` writes
+    it for the values pages hold (strings, integers, lists, dicts, None), but through
+    msgspec: about five times faster, and a site's JSON is written once per briefing page
+    (JSON-LD) and once per data file, in the build's one-process planning stage."""
+    return _JSON.encode(value).decode("utf-8")
 
 
 def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str, object]) -> list[JsonPage]:
