@@ -398,8 +398,12 @@ def _build(
             base_url=options.base_url,
         )
     fastexit.hold(plan)
+    previous = None if options.clean else load_fingerprints(config.cache_dir, output)
     staged = StagedOutput(output)
-    staged.start()
+    # An earlier output left beside this one (by a prose edit, or a build that linked most
+    # pages) holds most of the pages to link: it becomes the staging folder.
+    staged.start(reuse_earlier_output=previous is not None)
+    in_place = staged.keep_from(output, previous) if previous is not None else set()
     search: SearchIndexJob | None = None
 
     def start_search(written: Mapping[str, str]) -> None:
@@ -416,10 +420,10 @@ def _build(
 
     try:
         with clock.stage("render"):
-            previous = None if options.clean else load_fingerprints(config.cache_dir, output)
             fingerprints = _render_site(
-                plan.pages, plan.site, config, staged, previous, progress, start_search
+                plan.pages, plan.site, config, staged, previous, progress, start_search, frozenset(in_place)
             )
+            staged.remove(in_place - fingerprints.keys())  # the pages this build no longer has
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
@@ -671,6 +675,7 @@ def _render_site(
     previous: dict[str, str] | None,
     progress: ProgressCallback | None,
     briefings_written: Callable[[Mapping[str, str]], None] | None = None,
+    in_place: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Render every page into the staging folder, in worker processes; returns page fingerprints.
 
@@ -685,6 +690,7 @@ def _render_site(
         render_context(site, config.templates_dir),
         staged.output if previous is not None else None,
         previous or {},
+        in_place,
     )
     total = len(pages)
     # The sources index and the timeline are the largest pages: start them first, so that no

@@ -144,7 +144,8 @@ class StagedOutput:
         removed meanwhile, in a thread that `commit` and `abort` wait for.
 
         With `reuse_earlier_output`, an earlier output among them (one that `commit` kept)
-        becomes the staging folder instead, for a build that then calls `keep_from`."""
+        becomes the staging folder instead, for a build that then calls `keep_from` (a
+        partial build, or a full build that may link most pages from the last output)."""
         self.parent.mkdir(parents=True, exist_ok=True)
         stale = claim_stale_staging(self.output)
         if reuse_earlier_output:
@@ -199,6 +200,23 @@ class StagedOutput:
                 folders.add(folder)
         kept = _prune(str(self.staging), os.path.realpath(previous), "", wanted, folders)
         return {os.path.join(folder, name) for folder, names in kept.items() for name in names}
+
+    def remove(self, files: Iterable[str]) -> None:
+        """Remove these files from the staging folder, and the folders that leaves empty."""
+        staging = str(self.staging)
+        folders: set[str] = set()
+        for relative in files:
+            _check_relative(relative)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(staging, relative))
+            folders.add(os.path.dirname(relative))
+        for folder in sorted(folders, key=len, reverse=True):
+            while folder:
+                try:
+                    os.rmdir(os.path.join(staging, folder))
+                except OSError:
+                    break  # not empty
+                folder = os.path.dirname(folder)
 
     def link_from(self, previous: Path, files: Iterable[str]) -> None:
         """Hard-link these files of `previous` into the staging folder (copy them where the

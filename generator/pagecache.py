@@ -96,6 +96,9 @@ class PageReuse:
     context: str
     previous_output: Path | None
     previous: dict[str, str] = field(default_factory=dict)
+    #: Pages the staging folder already holds as the last output's files
+    #: (`StagedOutput.keep_from`): an unchanged one is left as it is.
+    in_place: frozenset[str] = frozenset()
 
     def write(self, staged: StagedOutput, renderer: Renderer, page: Page) -> str:
         """Write one page into the staging folder, reusing last build's file where unchanged."""
@@ -105,6 +108,8 @@ class PageReuse:
             return "written-" + written.hexdigest()
         fingerprint = page_fingerprint(self.context, page)
         if self.previous_output is not None and self.previous.get(page.path) == fingerprint:
+            if page.path in self.in_place:
+                return fingerprint
             try:
                 link_into(self.previous_output / page.path, staged.path_for(page.path))
                 return fingerprint

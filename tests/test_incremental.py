@@ -609,3 +609,24 @@ def test_a_new_shared_id_loads_every_briefing_again(site: Site) -> None:
     assert result.exit_code == 0, result.output
     assert "Agency statement" in site.page("a")
     _assert_same_as_clean(site)
+
+
+def test_a_full_build_after_a_prose_edit_reuses_its_earlier_output_and_drops_removed_pages(
+    site: Site,
+) -> None:
+    """A full build also makes the earlier output a prose edit left beside its staging folder:
+    the pages it still has stay, those of a removed briefing go, folders and all."""
+    _two_linked_briefings(site)
+    site.write("briefings/c.md", briefing(title="Gamma", date="2025-01-01", body="Gamma prose.\n"))
+    assert site.brief("build").exit_code == 0
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nEdited.\n"))
+    assert "only the prose" in site.brief("build").output
+    assert len(_beside(site)) == 1
+    (site.root / "briefings" / "c.md").unlink()
+    result = site.brief("build")
+    assert result.exit_code == 0 and "Built _site" in result.output
+    assert not (site.root / "_site" / "briefings" / "c").exists()
+    assert "Edited." in site.page("a")
+    _assert_same_as_a_clean_build_elsewhere(site)
+    empty = [p for p in (site.root / "_site").rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert empty == []
