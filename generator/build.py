@@ -403,7 +403,6 @@ def _build(
     # An earlier output left beside this one (by a prose edit, or a build that linked most
     # pages) holds most of the pages to link: it becomes the staging folder.
     staged.start(reuse_earlier_output=previous is not None)
-    in_place = staged.keep_from(output, previous) if previous is not None else set()
     search: SearchIndexJob | None = None
 
     def start_search(written: Mapping[str, str]) -> None:
@@ -420,8 +419,9 @@ def _build(
 
     try:
         with clock.stage("render"):
+            in_place = frozenset(staged.keep_from(output, previous) if previous is not None else ())
             fingerprints = _render_site(
-                plan.pages, plan.site, config, staged, previous, progress, start_search, frozenset(in_place)
+                plan.pages, plan.site, config, staged, previous, progress, start_search, in_place
             )
             staged.remove(in_place - fingerprints.keys())  # the pages this build no longer has
         for relative, path in theme_assets(config.templates_dir):
