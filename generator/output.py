@@ -151,8 +151,9 @@ class StagedOutput:
         if reuse_earlier_output:
             earlier = next((folder for folder in stale if (folder / MARKER).is_file()), None)
             if earlier is not None:
-                os.rename(earlier, self.staging)
-                stale.remove(earlier)
+                with contextlib.suppress(OSError):  # if it cannot be moved, it is removed
+                    os.rename(earlier, self.staging)
+                    stale.remove(earlier)
         if stale:
             self._removal = threading.Thread(target=_remove_folders, args=(stale,), name="brief-cleanup")
             self._removal.start()
