@@ -10,10 +10,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def site_property_settings(max_examples: int) -> settings:
+    """Hypothesis settings for property tests that build sites: no deadline (a build takes
+    a while), and a function-scoped `site` fixture shared by the examples allowed."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

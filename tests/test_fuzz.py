@@ -12,24 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Site
+from tests.conftest import Site, site_property_settings
 from tests.test_hostile import assert_no_active_content
 
-settings.register_profile(
-    "default",
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-settings.register_profile(
-    "long",
-    max_examples=2000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+settings.register_profile("default", site_property_settings(max_examples=40))
+settings.register_profile("long", site_property_settings(max_examples=2000))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 HOSTILE_WORDS = [

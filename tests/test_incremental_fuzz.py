@@ -15,25 +15,14 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import Site, briefing
+from tests.conftest import Site, briefing, site_property_settings
 from tests.test_output import tree_digest
 
-settings.register_profile(
-    "incremental-default",
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-settings.register_profile(
-    "incremental-long",
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-PROFILE = "incremental-long" if os.environ.get("HYPOTHESIS_PROFILE") == "long" else "incremental-default"
+EXAMPLES = 300 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 12
+
 
 GRADES = "ABCDEF"
 SLUGS = ("a", "b", "c", "d")
@@ -106,7 +95,7 @@ def _findings(output: str) -> list[str]:
     return sorted(line for line in output.splitlines() if ": error: " in line or ": warning: " in line)
 
 
-@settings(settings.get_profile(PROFILE))
+@site_property_settings(max_examples=EXAMPLES)
 @given(steps=st.lists(edits, min_size=1, max_size=6))
 def test_any_series_of_edits_builds_what_a_clean_build_does(
     tmp_path: Path, steps: list[tuple[str, str, str]]
