@@ -137,7 +137,9 @@ class LoadCache:
         from generator.content.model import Briefing
 
         recent = _recent.get(key) if self.read else None
-        if recent is not None and self._still_valid(recent):
+        if recent is not None:
+            if not self._still_valid(recent):
+                return None  # a miss: the database holds this same entry, as a rule
             entries.used.append(key)
             if recent.body_key:
                 entries.used.append(recent.body_key)

@@ -671,18 +671,15 @@ class LinkIndex:
         )
 
 
-def briefing_file_key(path: Path, resolved_folders: dict[str, str] | None = None) -> str:
+def briefing_file_key(path: Path, resolved_folders: dict[str, str]) -> str:
     """How a link target names a briefing file: its normalised absolute path.
 
-    Only the folder is resolved, and once per folder when `resolved_folders` is given to
-    remember them in: a briefing file is never a symbolic link, the loader refuses those."""
+    Only the folder is resolved, once per folder (remembered in `resolved_folders`): a
+    briefing file is never a symbolic link, the loader refuses those."""
     folder, name = os.path.split(os.path.abspath(path))
-    if resolved_folders is None:
-        return os.path.join(os.path.realpath(folder), name)
-    resolved = resolved_folders.get(folder)
-    if resolved is None:
-        resolved = resolved_folders[folder] = os.path.realpath(folder)
-    return os.path.join(resolved, name)
+    if folder not in resolved_folders:
+        resolved_folders[folder] = os.path.realpath(folder)
+    return os.path.join(resolved_folders[folder], name)
 
 
 def resolve_links(
