@@ -16,7 +16,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator import __version__
+from generator import identity
 from generator.content.paths import is_briefing_file
 from generator.diagnostics import Diagnostic, Position, Severity
 from generator.output import replace_file
@@ -82,11 +82,10 @@ def _hash_tree(
 
 
 def input_digest(site_root: Path, theme: Path, options: dict[str, object]) -> InputDigest:
-    """Hashes of everything a build of `site_root` reads, with `options` and the version."""
+    """Hashes of everything a build of `site_root` reads, with `options` and Brief's code identity."""
     digest = hashlib.sha256()
-    digest.update(
-        json.dumps({"version": __version__, "options": options}, sort_keys=True, default=str).encode()
-    )
+    made_by = {"version": identity.code_identity(), "options": options}
+    digest.update(json.dumps(made_by, sort_keys=True, default=str).encode())
     site_yaml = site_root / "site.yaml"
     if site_yaml.is_file():
         digest.update(b"\0site.yaml\0" + site_yaml.read_bytes())

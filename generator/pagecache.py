@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, cachecodec
+from generator import cachecodec, identity
 from generator.output import StagedOutput, link_into, replace_file
 from generator.render import Renderer, template_dirs
 from generator.views import Page, SiteView, SourcesPage, TimelinePage
@@ -33,7 +33,7 @@ _ALWAYS_RENDERED = (SourcesPage, TimelinePage)
 
 def render_context(site: SiteView, site_templates: Path) -> str:
     """What every page's rendering shares: the site view, the templates and Brief's version."""
-    digest = hashlib.sha256(f"brief {__version__}\0".encode())
+    digest = hashlib.sha256(f"{identity.code_identity()}\0".encode())
     digest.update(cachecodec.dumps(site))
     for folder in template_dirs(site_templates):
         for path in sorted(folder.rglob("*")):

@@ -24,7 +24,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator import __version__
+from generator import identity
 from generator.output import link_or_copy
 from generator.parallel import worker_count
 
@@ -60,7 +60,7 @@ def shard_of(slug: str, shard_count: int) -> int:
 
 def _shard_key(slugs_and_fingerprints: list[tuple[str, str]]) -> str:
     # The bundles kept are what `_drop_unused_files` leaves: the key says what that was.
-    digest = hashlib.sha256(f"brief {__version__} pagefind {_UNUSED_PREFIXES}\0".encode())
+    digest = hashlib.sha256(f"{identity.code_identity()} pagefind {_UNUSED_PREFIXES}\0".encode())
     for slug, fingerprint in slugs_and_fingerprints:
         digest.update(f"{slug}\0{fingerprint}\0".encode())
     return digest.hexdigest()

@@ -274,6 +274,29 @@ def test_unchanged_pages_are_reused_not_rendered(site: Site) -> None:
     _assert_same_as_clean(site)
 
 
+def test_nothing_cached_by_other_code_is_used_even_under_the_same_version(
+    site: Site, monkeypatch: object
+) -> None:
+    """A development install, or a build from Git, changes Brief's code without changing its
+    version number: every cache is keyed by a digest of the code too."""
+    import generator.identity as identity
+
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    assert site.brief("build").exit_code == 0
+    page = site.root / "_site" / "briefings" / "a" / "index.html"
+    inode = page.stat().st_ino
+    loads = _count_file_loads(monkeypatch)
+    runs = _record_pagefind_runs(monkeypatch)
+    monkeypatch.setattr(identity, "code_identity", lambda: "brief 0.1.0 other-code")  # type: ignore[attr-defined]
+    again = site.brief("build")
+    assert again.exit_code == 0
+    assert "Up to date" not in again.stdout
+    assert loads == ["a.md"]  # not taken from the load cache
+    assert page.stat().st_ino != inode  # rendered again, not linked from the last output
+    assert len(runs) == 1  # the search shard indexed again
+    assert site.brief("build").stdout.startswith("Up to date")
+
+
 # --- partial builds: edits to prose only ------------------------------------------------
 
 _CLAIMS = "claims:\n  c:\n    statement: S.\n    sources: [wire]\n"

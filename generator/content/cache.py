@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__, cachecodec
+from generator import cachecodec, identity
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
@@ -75,7 +75,7 @@ class LoadCache:
         it: each entry records the shared sources it holds (`LoadedFile.shared_sources`),
         and is taken only while they are unchanged. Re-rating a shared source therefore
         loads again just the briefings that use it."""
-        digest = hashlib.sha256(f"brief {__version__}\0".encode())
+        digest = hashlib.sha256(f"{identity.code_identity()}\0".encode())
         digest.update(config.path.read_bytes() if config.path.is_file() else b"-")
         digest.update(b"\0registry\0")
         for source_id in registry:
@@ -126,7 +126,7 @@ class LoadCache:
         return row is not None
 
     def body_key(self, body: str, line_offset: int, allow_html: bool) -> str:
-        digest = hashlib.sha256(f"brief {__version__} body {line_offset} {allow_html}\0".encode())
+        digest = hashlib.sha256(f"{identity.code_identity()} body {line_offset} {allow_html}\0".encode())
         digest.update(body.encode("utf-8", "surrogatepass"))
         return "body-" + digest.hexdigest()
 
