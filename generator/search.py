@@ -15,6 +15,7 @@ The bundles are the one part of a build that is not byte-stable.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import importlib
 import json
@@ -58,9 +59,9 @@ def shard_of(slug: str, shard_count: int) -> int:
     return int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % shard_count
 
 
-def _shard_key(slugs_and_fingerprints: list[tuple[str, str]]) -> str:
+def _shard_key(slugs_and_fingerprints: list[tuple[str, str]], pagefind_version: str) -> str:
     # The bundles kept are what `_drop_unused_files` leaves: the key says what that was.
-    digest = hashlib.sha256(f"{identity.code_identity()} pagefind {_UNUSED_PREFIXES}\0".encode())
+    digest = hashlib.sha256(f"{identity.code_identity()} {pagefind_version} {_UNUSED_PREFIXES}\0".encode())
     for slug, fingerprint in slugs_and_fingerprints:
         digest.update(f"{slug}\0{fingerprint}\0".encode())
     return digest.hexdigest()
@@ -83,6 +84,22 @@ def pagefind_executable() -> str | None:
         if found is not None and Path(found).is_file():
             return str(found)
     return shutil.which("pagefind_extended") or shutil.which("pagefind")
+
+
+@functools.cache
+def _pagefind_version(executable: str | None) -> str:
+    """What `pagefind --version` says (a few milliseconds): a shard's bundle kept from
+    another Pagefind (after `pip install -U pagefind`) is indexed again, so that the
+    search page never merges bundles of two versions."""
+    if executable is None:
+        return "pagefind missing"
+    try:
+        finished = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "pagefind unknown"
+    return finished.stdout.strip() or "pagefind unknown"
 
 
 def _run_pagefind(executable: str, site_dir: Path, slugs: list[str], output_subdir: str) -> str | None:
@@ -134,9 +151,8 @@ def _keep(bundle: Path, cached: Path) -> None:
     os.replace(temporary, cached)
 
 
-def _index_shards(site_dir: Path, shards: list[tuple[int, list[str]]]) -> str | None:
+def _index_shards(executable: str | None, site_dir: Path, shards: list[tuple[int, list[str]]]) -> str | None:
     """Run Pagefind on each (number, slugs) shard, side by side, one process per core."""
-    executable = pagefind_executable()
     if executable is None:
         return "the search index was not built: Pagefind is not installed"
     with concurrent.futures.ThreadPoolExecutor(max_workers=worker_count()) as pool:
@@ -167,7 +183,9 @@ class SearchIndexJob:
             shards[shard_of(slug, count)].append((slug, pages[slug]))
         self.shards = [shard for shard in shards if shard]
         self.store = cache_dir / "search" if cache_dir is not None else None
-        self.keys = [_shard_key(shard) for shard in self.shards]
+        self.executable = pagefind_executable()
+        version = _pagefind_version(self.executable)
+        self.keys = [_shard_key(shard, version) for shard in self.shards]
         #: (number, cached bundle) of the shards the cache holds.
         self.cached: list[tuple[int, Path]] = []
         #: (number, slugs) of the shards to index.
@@ -190,7 +208,7 @@ class SearchIndexJob:
         (self.site_dir / SEARCH_BUNDLE).mkdir(parents=True, exist_ok=True)
         if self.missing:
             self._runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-            self._indexing = self._runner.submit(_index_shards, self.site_dir, self.missing)
+            self._indexing = self._runner.submit(_index_shards, self.executable, self.site_dir, self.missing)
 
     def wait(self) -> None:
         """Wait for Pagefind, if it runs, without using what it made (the build failed)."""

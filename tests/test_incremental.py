@@ -196,6 +196,32 @@ def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeyp
     assert len(runs) == 1 and "b3" in runs[0]
 
 
+def test_shards_kept_from_another_pagefind_are_indexed_again(site: Site, monkeypatch: object) -> None:
+    import generator.search as search
+
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)  # type: ignore[attr-defined]
+    for number in range(6):
+        site.write(f"briefings/b{number}.md", briefing(title=f"Briefing {number}", body=f"Word{number}.\n"))
+    assert site.brief("build").exit_code == 0
+    runs = _record_pagefind_runs(monkeypatch)
+    monkeypatch.setattr(search, "_pagefind_version", lambda executable: "pagefind 99.0.0")  # type: ignore[attr-defined]
+    site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
+    assert site.brief("build").exit_code == 0
+    assert sorted(slug for slugs in runs for slug in slugs) == [f"b{number}" for number in range(6)]
+
+
+def test_without_pagefind_the_site_is_built_and_search_is_said_to_be_missing(
+    site: Site, monkeypatch: object
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site.root / "no-such-pagefind"))  # type: ignore[attr-defined]
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    result = site.brief("build")
+    assert result.exit_code == 0
+    assert "warning: the search index was not built: Pagefind is not installed" in result.stderr
+    assert "pip install 'pagefind[bin]'" in result.stderr
+    assert "Alpha" in site.page("a")
+
+
 def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards(
     site: Site, monkeypatch: object
 ) -> None:
