@@ -50,6 +50,7 @@ from generator.partial import (
     load_partial_state,
     save_partial_state,
 )
+from generator.planmemo import MEMO, PlanMemo
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.search import SearchIndexJob
 from generator.site import plan_briefing_page, plan_site, site_view
@@ -159,7 +160,11 @@ def _analyse(
     with clock.stage("analyse"):
         link_index = LinkIndex.of(corpus.briefings, published)
         links = resolve_links(published, config, diagnostics, link_index)
-        assessments = {briefing.slug: _assess(briefing, config, diagnostics) for briefing in published}
+        MEMO.begin(config, read=not options.clean)
+        assessments = {
+            briefing.slug: MEMO.assess(briefing, diagnostics, lambda b: _assessment(b, config))
+            for briefing in published
+        }
     return _Analysed(config, published, assessments, links, diagnostics, excluded, corpus, link_index)
 
 
@@ -167,10 +172,18 @@ def _assess(
     briefing: Briefing, config: SiteConfig, diagnostics: DiagnosticList
 ) -> dict[str, ClaimAssessment]:
     """Assess a published briefing's claims, and report its findings."""
-    assessments = assess_briefing(briefing, config)
-    diagnostics.extend(briefing_findings(briefing, assessments, config))
-    diagnostics.extend(estimative_findings(briefing, config))
+    assessments, findings = _assessment(briefing, config)
+    diagnostics.extend(findings)
     return assessments
+
+
+def _assessment(
+    briefing: Briefing, config: SiteConfig
+) -> tuple[dict[str, ClaimAssessment], list[Diagnostic]]:
+    """A published briefing's claims assessed, and its findings."""
+    assessments = assess_briefing(briefing, config)
+    findings = [*briefing_findings(briefing, assessments, config), *estimative_findings(briefing, config)]
+    return assessments, findings
 
 
 def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
@@ -396,6 +409,7 @@ def _build(
             config,
             portable=options.portable,
             base_url=options.base_url,
+            memo=MEMO,
         )
     fastexit.hold(plan)
     previous = None if options.clean else load_fingerprints(config.cache_dir, output)
@@ -421,7 +435,7 @@ def _build(
         with clock.stage("render"):
             in_place = frozenset(staged.keep_from(output, previous) if previous is not None else ())
             fingerprints = _render_site(
-                plan.pages, plan.site, config, staged, previous, progress, start_search, in_place
+                plan.pages, plan.site, config, staged, previous, progress, start_search, in_place, MEMO
             )
             staged.remove(in_place - fingerprints.keys())  # the pages this build no longer has
         for relative, path in theme_assets(config.templates_dir):
@@ -459,6 +473,7 @@ def _build(
         else:
             with clock.stage("commit"):
                 staged.commit(keep_previous=_mostly_linked(previous, fingerprints))
+            MEMO.end()
             result.written = True
             result.pages = len(plan.pages)
             save_fingerprints(config.cache_dir, output, fingerprints)
@@ -676,21 +691,25 @@ def _render_site(
     progress: ProgressCallback | None,
     briefings_written: Callable[[Mapping[str, str]], None] | None = None,
     in_place: frozenset[str] = frozenset(),
+    memo: PlanMemo | None = None,
 ) -> dict[str, str]:
     """Render every page into the staging folder, in worker processes; returns page fingerprints.
 
     A page whose fingerprint is the one it had in `previous` (the last build's, None for a
     clean build) is linked from the last output instead. `briefings_written`, if given, is
     called with the fingerprints so far as soon as every briefing page is written, while
-    the other pages are still being rendered (search indexes them meanwhile)."""
+    the other pages are still being rendered (search indexes them meanwhile). `memo` knows
+    the fingerprints of the pages it kept from the last build in this process."""
     renderer = Renderer(site, config.templates_dir)
     if len(pages) >= MIN_PARALLEL_ITEMS:
         renderer.compile_templates()
+    context = render_context(site, config.templates_dir)
     reuse = PageReuse(
-        render_context(site, config.templates_dir),
+        context,
         staged.output if previous is not None else None,
         previous or {},
         in_place,
+        memo.fingerprints(context) if memo is not None else {},
     )
     total = len(pages)
     # The sources index and the timeline are the largest pages: start them first, so that no
@@ -711,6 +730,8 @@ def _render_site(
             waiting = None
         if progress is not None:
             progress(len(fingerprints), total)
+    if memo is not None:
+        memo.remember_fingerprints(context, fingerprints)
     return fingerprints
 
 

@@ -99,6 +99,8 @@ class PageReuse:
     #: Pages the staging folder already holds as the last output's files
     #: (`StagedOutput.keep_from`): an unchanged one is left as it is.
     in_place: frozenset[str] = frozenset()
+    #: Fingerprints known without hashing the view, by the page's `id` (`planmemo`).
+    known: Mapping[int, str] = field(default_factory=dict)
 
     def write(self, staged: StagedOutput, renderer: Renderer, page: Page) -> str:
         """Write one page into the staging folder, reusing last build's file where unchanged."""
@@ -106,7 +108,7 @@ class PageReuse:
             written = hashlib.sha256()
             staged.write_parts(page.path, renderer.render_parts(page), written)
             return "written-" + written.hexdigest()
-        fingerprint = page_fingerprint(self.context, page)
+        fingerprint = self.known.get(id(page)) or page_fingerprint(self.context, page)
         if self.previous_output is not None and self.previous.get(page.path) == fingerprint:
             if page.path in self.in_place:
                 return fingerprint

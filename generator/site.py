@@ -37,6 +37,7 @@ from generator.indexes import (
 )
 from generator.markdown.body import render_inline
 from generator.markdown.citations import CitationItem
+from generator.planmemo import PlanMemo
 from generator.timeline import EventDate
 from generator.urls import HOME_PATH, TIMELINE_PATH, briefing_path
 from generator.views import (
@@ -475,6 +476,37 @@ def plan_briefing_page(
     return dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, config.spec.language))
 
 
+def _briefing_page(
+    briefing: Briefing,
+    assessments: Mapping[str, ClaimAssessment],
+    links: Mapping[int, LinkTarget],
+    config: SiteConfig,
+    anchors: Mapping[tuple[str, str], str],
+    base_url: str | None,
+    memo: PlanMemo | None,
+) -> BriefingPage:
+    def plan() -> BriefingPage:
+        return plan_briefing_page(briefing, assessments, links, config, anchors, base_url)
+
+    if memo is None:
+        return plan()
+    own_anchors = tuple(anchors[(briefing.slug, source_id)] for source_id in briefing.sources)
+    return memo.page(briefing, assessments, links, own_anchors, base_url, plan)
+
+
+def _briefing_json(
+    briefing: Briefing,
+    page: BriefingPage,
+    assessments: Mapping[str, Mapping[str, ClaimAssessment]],
+    config: SiteConfig,
+    memo: PlanMemo | None,
+) -> str:
+    def make() -> str:
+        return compact_json(briefing_data(briefing, page, assessments[briefing.slug], config))
+
+    return make() if memo is None else memo.data(briefing, page, make)
+
+
 def plan_site(
     briefings: list[Briefing],
     assessments: Mapping[str, Mapping[str, ClaimAssessment]],
@@ -482,8 +514,10 @@ def plan_site(
     config: SiteConfig,
     portable: bool = False,
     base_url: str | None = None,
+    memo: PlanMemo | None = None,
 ) -> SitePlan:
-    """Plan every page of the published briefings. `assessments` and `links` are keyed by slug."""
+    """Plan every page of the published briefings. `assessments` and `links` are keyed by slug;
+    `memo` holds the pages and data of the last build in this process."""
     spec = config.spec
     base_url = base_url or spec.base_url
     site = site_view(config, portable, base_url)
@@ -493,8 +527,14 @@ def plan_site(
     anchors = source_anchors(ordered)
     plan = SitePlan(site, source_anchors=anchors)
     briefing_pages = [
-        plan_briefing_page(
-            briefing, assessments[briefing.slug], links.get(briefing.slug, {}), config, anchors, base_url
+        _briefing_page(
+            briefing,
+            assessments[briefing.slug],
+            links.get(briefing.slug, {}),
+            config,
+            anchors,
+            base_url,
+            memo,
         )
         for briefing in ordered
     ]
@@ -521,12 +561,7 @@ def plan_site(
     plan.pages.append(SearchPage(SEARCH_PATH, _all_tags(summaries)))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
     per_briefing = [
-        (
-            page,
-            compact_json(
-                briefing_data(by_slug[page.summary.slug], page, assessments[page.summary.slug], config)
-            ),
-        )
+        (page, _briefing_json(by_slug[page.summary.slug], page, assessments, config, memo))
         for page in briefing_pages
     ]
     site_data: dict[str, object] = {"title": spec.title, "base_url": base_url, "language": spec.language}

@@ -283,6 +283,63 @@ def test_brief_serve_takes_unchanged_files_from_its_last_load_not_the_database(
     _assert_same_as_clean(site)
 
 
+def _record_planning(monkeypatch: object) -> tuple[list[str], list[str]]:
+    """The slugs of the briefing pages planned from now on, and the paths of the pages whose
+    view is hashed for their fingerprint (both still happen)."""
+    import generator.pagecache as pagecache
+    import generator.site as site_module
+
+    planned: list[str] = []
+    hashed: list[str] = []
+    plan, fingerprint = site_module.plan_briefing_page, pagecache.page_fingerprint
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        site_module,
+        "plan_briefing_page",
+        lambda briefing, *args: planned.append(briefing.slug) or plan(briefing, *args),
+    )
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        pagecache,
+        "page_fingerprint",
+        lambda context, page: hashed.append(page.path) or fingerprint(context, page),
+    )
+    return planned, hashed
+
+
+def test_brief_serve_plans_again_only_the_briefings_whose_pages_can_have_changed(
+    site: Site, monkeypatch: object
+) -> None:
+    """`brief serve` builds again in one process, where an unchanged file's model is the same
+    object as last time: its claims are not assessed again, nor its page planned or hashed,
+    unless something else its page shows changed (here, a link to a briefing that becomes a
+    draft)."""
+    site.write("briefings/_sources.yaml", REGISTRY)
+    site.write(
+        "briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body="Cited [@wire]. See [beta](b.md).\n")
+    )
+    site.write("briefings/b.md", briefing(title="Beta", extra=_CLAIMS, body="Cited [@wire].\n"))
+    site.write("briefings/c.md", briefing(title="Gamma", body="Nothing cited.\n"))
+    assert site.brief("build").exit_code == 0
+    planned, hashed = _record_planning(monkeypatch)
+    site.write("briefings/b.md", briefing(title="Beta, retitled", extra=_CLAIMS, body="Cited [@wire].\n"))
+    result = site.brief("build")
+    assert result.exit_code == 0 and result.stdout.startswith("Built _site")  # a full build
+    assert planned == ["b"]
+    assert [path for path in hashed if path.startswith("briefings/") and path.endswith(".html")] == [
+        "briefings/b/index.html"
+    ]
+    assert "Beta, retitled" in site.page("b")
+    _assert_same_as_clean(site)
+    planned.clear()
+    site.write(
+        "briefings/b.md",
+        briefing(title="Beta, retitled", extra="status: draft\n" + _CLAIMS, body="Cited [@wire].\n"),
+    )
+    assert site.brief("build").exit_code == 0
+    assert planned == ["a"]  # its link to the briefing now left out is text only
+    assert 'href="../b/' not in site.page("a")
+    _assert_same_as_clean(site)
+
+
 def test_unchanged_pages_are_reused_not_rendered(site: Site) -> None:
     site.write("briefings/a.md", briefing(title="Alpha"))
     site.write("briefings/b.md", briefing(title="Beta"))
