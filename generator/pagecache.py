@@ -19,7 +19,7 @@ from typing import Any
 
 from generator import cachecodec, identity
 from generator.output import StagedOutput, link_into, replace_file
-from generator.render import Renderer, template_dirs
+from generator.render import Renderer, templates_digest
 from generator.views import Page, SiteView, SourcesPage, TimelinePage
 
 STATE_FILE = "pages.json"
@@ -35,10 +35,7 @@ def render_context(site: SiteView, site_templates: Path) -> str:
     """What every page's rendering shares: the site view, the templates and Brief's version."""
     digest = hashlib.sha256(f"{identity.code_identity()}\0".encode())
     digest.update(cachecodec.dumps(site))
-    for folder in template_dirs(site_templates):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(templates_digest(site_templates).encode())
     return digest.hexdigest()
 
 

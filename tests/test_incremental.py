@@ -66,6 +66,23 @@ def test_a_series_of_edits_gives_the_same_site_as_a_clean_build(site: Site) -> N
     _assert_same_as_clean(site)
 
 
+def test_an_edited_template_is_compiled_again_by_the_next_build_in_the_same_process(site: Site) -> None:
+    """`brief serve` keeps its compiled templates from one build to the next: only while no
+    template file changed."""
+    site.write("briefings/a.md", briefing(title="Alpha", extra="claims:\n  c:\n    statement: S.\n"))
+    site.write(
+        "templates/partials/claim.html", '<li id="{{ claim.anchor }}">First {{ claim.statement }}</li>\n'
+    )
+    assert site.brief("build").exit_code == 0
+    assert "First S." in site.page("a")
+    site.write(
+        "templates/partials/claim.html", '<li id="{{ claim.anchor }}">Second {{ claim.statement }}</li>\n'
+    )
+    assert site.brief("build").exit_code == 0
+    assert "Second S." in site.page("a") and "First S." not in site.page("a")
+    _assert_same_as_clean(site)
+
+
 def test_a_rebuild_with_no_change_writes_nothing(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="claims:\n  c:\n    statement: Unsourced.\n"))
     assert site.brief("build").exit_code == 0
