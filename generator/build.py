@@ -290,13 +290,22 @@ def _count_sources(briefings: list[Briefing]) -> int:
 
 
 def build(
-    options: BuildOptions, progress: ProgressCallback | None = None, known_inputs: KnownInputs | None = None
+    options: BuildOptions,
+    progress: ProgressCallback | None = None,
+    known_inputs: KnownInputs | None = None,
+    publish: Callable[[BuildResult], None] | None = None,
 ) -> BuildResult:
     """Build the site. Writes nothing unless the build succeeds; then swaps the output in.
 
-    `known_inputs`: the input digest `uptodate.quick_check` computed, if it did."""
+    `known_inputs`: the input digest `uptodate.quick_check` computed, if it did. `publish`,
+    if given, is called with the result before the cycle collector's one pass over the
+    build's garbage (a quarter of a second at 1,000 briefings): `brief serve` shows the new
+    build meanwhile."""
     with _no_cyclic_gc():
-        return _build(options, progress, known_inputs)
+        result = _build(options, progress, known_inputs)
+        if publish is not None:
+            publish(result)
+        return result
 
 
 def _output_of(options: BuildOptions, config: SiteConfig) -> Path:

@@ -81,9 +81,7 @@ class PreviewServer:
         options = BuildOptions(
             site_root=self.site_root, out=self.output, drafts=self.drafts, base_url=f"http://{shown}:{port}/"
         )
-        result = build(options)
-        self.state.record(result)
-        return result
+        return build(options, publish=self.state.record)
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.httpd.serve_forever, name="brief-serve", daemon=True)
