@@ -8,7 +8,9 @@ For each N it generates a deterministic corpus (bench/corpus.py), then times, in
 Brief's cold build (and the same without the search index), a rebuild with no change, a
 rebuild after one briefing's body changes, then its title, a rebuild after one shared
 source's rating changes, a rebuild after a briefing is added, a CI run (the cache kept, the
-output gone, one body changed), and the floor (bench/floor.py). Every
+output gone, one body changed), `brief serve`'s rebuilds after a prose edit and a title
+edit (bench/serve.py: until the new build is shown; peak memory is the server's), and the
+floor (bench/floor.py). Every
 command runs in its own process; peak memory is that process tree's maximum resident size,
 and CPU is the user and system time of the process and every process it waited for (steadier
 than wall time on a shared machine). With `--repeat K`, the floor and the cold build run K
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import os
 import shutil
 import subprocess
@@ -129,7 +132,37 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
     shutil.rmtree(out)
     body.write_text(body.read_text(encoding="utf-8") + "\nA sentence for the CI run.\n", encoding="utf-8")
     record("Brief: CI, cache kept, no output, one body")
+    results.extend(measure_serve(corpus, work))
     return results
+
+
+def measure_serve(corpus: CorpusFiles, work: Path) -> list[Measurement]:
+    """`brief serve`'s rebuilds after a prose edit and a title edit, until shown (bench/serve.py)."""
+    command = [sys.executable, "-m", "bench.serve", str(corpus.brief_site), str(work / "serve-out")]
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
+        output = process.stdout.read().decode() if process.stdout else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise RuntimeError(
+                f"{' '.join(command)} failed:\n{errors.read().decode(errors='replace')[-2000:]}"
+            )
+    peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    rows = []
+    for line in output.splitlines():
+        edit = json.loads(line)
+        rows.append(
+            Measurement(
+                f"Brief serve: {edit['edit']} edit, until shown",
+                corpus.count,
+                edit["seconds"],
+                peak_kb / 1024,
+                corpus.count,
+                edit["cpu_seconds"],
+            )
+        )
+    return rows
 
 
 def measure_floor(corpus: CorpusFiles, work: Path, repeat: int = 1) -> Measurement:
