@@ -3,7 +3,10 @@ of the same files gives: the same pages, the same findings, the same exit code.
 
 The edits are the ones the caches are keyed around: prose alone (a partial build, reusing
 the output the last one replaced), a new citation, a re-rated or retitled shared source, a
-new or removed shared id, a new or removed briefing. For a longer run:
+new or removed shared id, a new or removed briefing, a briefing's new title, a link to
+another briefing, a briefing made a draft or published again (which changes the pages that
+link to it). The builds run in one process, as `brief serve`'s do, so that what one build
+keeps for the next (`planmemo`) is tested too. For a longer run:
 
     HYPOTHESIS_PROFILE=long python3 -m pytest tests/test_incremental_fuzz.py
 """
@@ -12,18 +15,24 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+import generator.build as build_module
+import generator.content.cache as cache_module
+from generator.planmemo import PlanMemo
 from tests.conftest import Site, briefing, site_property_settings
 from tests.test_output import tree_digest
 
 EXAMPLES = 300 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 12
 
 
+T = TypeVar("T")
 GRADES = "ABCDEF"
 SLUGS = ("a", "b", "c", "d")
 
@@ -39,6 +48,10 @@ class Corpus:
     briefings: dict[str, tuple[list[str], list[str]]] = field(
         default_factory=lambda: {"a": (["wire"], ["Alpha prose."]), "b": (["agency"], ["Beta prose."])}
     )
+    #: slug → what its title adds to "Briefing <slug>"; its links to other briefings; drafts.
+    titles: dict[str, str] = field(default_factory=dict)
+    links: dict[str, list[str]] = field(default_factory=lambda: {"a": ["b"]})
+    drafts: set[str] = field(default_factory=set)
 
     def write(self, root: Path) -> None:
         folder = root / "briefings"
@@ -52,9 +65,13 @@ class Corpus:
         for slug, (cited, prose) in self.briefings.items():
             claims = "".join(f"    sources: [{cited[0]}]\n" for _ in cited[:1])
             extra = f"claims:\n  k:\n    statement: A judgment.\n{claims}" if cited else ""
+            if slug in self.drafts:
+                extra = "status: draft\n" + extra
             body = "## Findings\n\n" + " ".join(prose) + "".join(f" [@{source_id}]" for source_id in cited)
+            body += "".join(f" See [{target}]({target}.md)." for target in self.links.get(slug, []))
+            title = f"Briefing {slug}{self.titles.get(slug, '')}"
             (folder / f"{slug}.md").write_text(
-                briefing(title=f"Briefing {slug}", extra=extra, body=body + "\n"), encoding="utf-8"
+                briefing(title=title, extra=extra, body=body + "\n"), encoding="utf-8"
             )
 
 
@@ -69,6 +86,9 @@ edits = st.one_of(
     st.tuples(st.just("undeclare"), st.sampled_from(["wire", "agency", "census"]), st.just("")),
     st.tuples(st.just("add"), st.sampled_from(SLUGS), st.just("")),
     st.tuples(st.just("remove"), st.sampled_from(SLUGS), st.just("")),
+    st.tuples(st.just("title"), st.sampled_from(SLUGS), st.sampled_from(["X", "Y"])),
+    st.tuples(st.just("link"), st.sampled_from(SLUGS), st.sampled_from(SLUGS)),
+    st.tuples(st.just("draft"), st.sampled_from(SLUGS), st.just("")),
 )
 
 
@@ -89,6 +109,24 @@ def apply(corpus: Corpus, edit: tuple[str, str, str]) -> None:
         corpus.briefings.setdefault(target, ([], [f"Prose of {target}."]))
     elif kind == "remove":
         corpus.briefings.pop(target, None)
+    elif kind == "title" and target in corpus.briefings:
+        corpus.titles[target] = corpus.titles.get(target, "") + " " + value
+    elif kind == "link" and target in corpus.briefings and value != target:
+        corpus.links.setdefault(target, []).append(value)
+    elif kind == "draft" and target in corpus.briefings:
+        corpus.drafts ^= {target}
+
+
+def _in_another_process(action: Callable[[], T]) -> T:
+    """Run `action` as if in another process, with a load and a memo of its own: the builds
+    of the site under test keep what one leaves the next (the models of unchanged files,
+    `planmemo`), as `brief serve`'s do."""
+    kept = build_module.MEMO, cache_module._recent
+    build_module.MEMO, cache_module._recent = PlanMemo(), {}
+    try:
+        return action()
+    finally:
+        build_module.MEMO, cache_module._recent = kept
 
 
 def _findings(output: str) -> list[str]:
@@ -115,7 +153,7 @@ def test_any_series_of_edits_builds_what_a_clean_build_does(
             corpus.write(site.root)
             corpus.write(clean.root)
             result = site.brief("build")
-            expected = clean.brief("build", "--clean")
+            expected = _in_another_process(lambda: clean.brief("build", "--clean"))
             assert result.exit_code == expected.exit_code, (steps, result.output, expected.output)
             assert _findings(result.output) == _findings(expected.output), steps
             if result.exit_code == 0:
