@@ -389,23 +389,13 @@ def plan_timeline(briefing_pages: Iterable[BriefingPage]) -> TimelinePage:
     Events that several briefings share (the same date and title) are shown once, with
     every briefing they come from.
     """
-    merged: dict[tuple[str, str], EventView] = {}
+    same_event: dict[tuple[str, str], list[EventView]] = {}
     briefing_count = 0
     for page in briefing_pages:
         briefing_count += bool(page.timeline)
         for event in page.timeline:
-            key = (event.date_text, event.title)
-            known = merged.get(key)
-            if known is None:
-                merged[key] = event
-            else:
-                merged[key] = dataclasses.replace(
-                    known,
-                    claims=known.claims + event.claims,
-                    sources=known.sources + event.sources,
-                    briefings=tuple(sorted(known.briefings + event.briefings, key=lambda ref: ref.title)),
-                    description_html=known.description_html or event.description_html,
-                )
+            same_event.setdefault((event.date_text, event.title), []).append(event)
+    merged = {key: _merged_event(events) for key, events in same_event.items()}
     years: dict[str, list[EventView]] = {}
     ordered = sorted(merged.items(), key=lambda item: (item[1].sort_key, item[0][1], item[0][0]))
     for number, (_, event) in enumerate(ordered, start=1):
@@ -417,6 +407,25 @@ def plan_timeline(briefing_pages: Iterable[BriefingPage]) -> TimelinePage:
         years=tuple(YearGroup(year, tuple(events)) for year, events in years.items()),
         event_count=len(merged),
         briefing_count=briefing_count,
+    )
+
+
+def _merged_event(events: list[EventView]) -> EventView:
+    """One event that briefings share: the claims and sources of each, in turn, its briefings
+    by title, and the first description. Built once from all of them, so that an event
+    shared by every briefing of a large site costs time in proportion to them, not to their
+    square (merging them one by one copied and sorted the growing lists each time)."""
+    first = events[0]
+    if len(events) == 1:
+        return first
+    return dataclasses.replace(
+        first,
+        claims=tuple(claim for event in events for claim in event.claims),
+        sources=tuple(source for event in events for source in event.sources),
+        briefings=tuple(
+            sorted((ref for event in events for ref in event.briefings), key=lambda ref: ref.title)
+        ),
+        description_html=next((event.description_html for event in events if event.description_html), None),
     )
 
 

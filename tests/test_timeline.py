@@ -142,6 +142,31 @@ def test_merged_timeline_orders_both_briefings_and_links_back(site: Site) -> Non
     assert [squash(h.text) for h in page.find_all("h2")] == ["2018", "2019", "2025"]
 
 
+def test_an_event_many_briefings_share_is_shown_once_with_all_of_them(site: Site) -> None:
+    """Same date and title: one event, with every briefing (by title), each one's badges in
+    the order the briefings are listed on the home page, and the first description given."""
+    for slug, title, date, description in [
+        ("g", "Gamma", "2025-09-03", ""),
+        ("a", "Alpha", "2025-09-02", "    description: As Alpha tells it.\n"),
+        ("b", "Beta", "2025-09-01", "    description: As Beta tells it.\n"),
+    ]:
+        extra = (
+            f"claims:\n  {slug}: {{statement: Claim of {title}.}}\n"
+            f"timeline:\n  - date: 2025-08-06\n    title: The summit\n{description}    claims: [{slug}]\n"
+        )
+        site.write(f"briefings/{slug}.md", briefing(title=title, date=date, extra=extra))
+    assert site.brief("build").exit_code == 0
+    page = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    events = page.find_all("li", class_="event")
+    assert len(events) == 1
+    assert (
+        squash(events[0].find_all("p", class_="event-briefings")[0].text) == "Briefings: Alpha; Beta; Gamma"
+    )
+    assert squash(events[0].find_all("p", class_="event-description")[0].text) == "As Alpha tells it."
+    links = [a.attrs["href"] for a in events[0].find_all("a", class_="event-link")]
+    assert links == ["../briefings/g/#claim-g", "../briefings/a/#claim-a", "../briefings/b/#claim-b"]
+
+
 def test_event_badges_link_to_the_same_entries(site: Site) -> None:
     extra = """
     sources:
