@@ -712,7 +712,7 @@ def _render_site(
     renderer = Renderer(site, config.templates_dir)
     if len(pages) >= MIN_PARALLEL_ITEMS:
         renderer.compile_templates()
-    context = render_context(site, config.templates_dir)
+    context = render_context(site, renderer.templates_digest)
     reuse = PageReuse(
         context,
         staged.output if previous is not None else None,

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator import cachecodec, identity
 from generator.output import StagedOutput, link_into, replace_file
-from generator.render import Renderer, templates_digest
+from generator.render import Renderer
 from generator.views import Page, SiteView, SourcesPage, TimelinePage
 
 STATE_FILE = "pages.json"
@@ -31,11 +31,12 @@ STATE_FILE = "pages.json"
 _ALWAYS_RENDERED = (SourcesPage, TimelinePage)
 
 
-def render_context(site: SiteView, site_templates: Path) -> str:
-    """What every page's rendering shares: the site view, the templates and Brief's version."""
+def render_context(site: SiteView, templates_digest: str) -> str:
+    """What every page's rendering shares: the site view, the templates (`templates_digest`,
+    as `Renderer.templates_digest`) and Brief's code."""
     digest = hashlib.sha256(f"{identity.code_identity()}\0".encode())
     digest.update(cachecodec.dumps(site))
-    digest.update(templates_digest(site_templates).encode())
+    digest.update(templates_digest.encode())
     return digest.hexdigest()
 
 

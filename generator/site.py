@@ -494,6 +494,8 @@ def _briefing_page(
     base_url: str | None,
     memo: PlanMemo | None,
 ) -> BriefingPage:
+    """`plan_briefing_page`, or the page `memo` kept when planned from the same inputs."""
+
     def plan() -> BriefingPage:
         return plan_briefing_page(briefing, assessments, links, config, anchors, base_url)
 
@@ -506,12 +508,14 @@ def _briefing_page(
 def _briefing_json(
     briefing: Briefing,
     page: BriefingPage,
-    assessments: Mapping[str, Mapping[str, ClaimAssessment]],
+    assessments: Mapping[str, ClaimAssessment],
     config: SiteConfig,
     memo: PlanMemo | None,
 ) -> str:
+    """The briefing's JSON data, or what `memo` kept for the same page."""
+
     def make() -> str:
-        return compact_json(briefing_data(briefing, page, assessments[briefing.slug], config))
+        return compact_json(briefing_data(briefing, page, assessments, config))
 
     return make() if memo is None else memo.data(briefing, page, make)
 
@@ -570,7 +574,7 @@ def plan_site(
     plan.pages.append(SearchPage(SEARCH_PATH, _all_tags(summaries)))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
     per_briefing = [
-        (page, _briefing_json(by_slug[page.summary.slug], page, assessments, config, memo))
+        (page, _briefing_json(by_slug[page.summary.slug], page, assessments[page.summary.slug], config, memo))
         for page in briefing_pages
     ]
     site_data: dict[str, object] = {"title": spec.title, "base_url": base_url, "language": spec.language}
