@@ -12,7 +12,8 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,50 +42,70 @@ def render_context(site: SiteView, templates_digest: str) -> str:
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(cls))
+def _dataclass_walker(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]]:
+    """A dataclass's tag in the hashed text, and a getter of its fields' values, in order."""
+    names = tuple(field.name for field in dataclasses.fields(cls))
+    if len(names) == 1:
+        (name,) = names
+        return "D" + cls.__name__, lambda value: (getattr(value, name),)
+    return "D" + cls.__name__, operator.attrgetter(*names)
 
 
 def page_fingerprint(context: str, page: Page) -> str:
-    digest = hashlib.sha256(context.encode())
-    _feed(digest, page, {})
-    return digest.hexdigest()
+    """A hash of `context` and of everything the page's view holds.
+
+    The view is written out as text, one part per value, and hashed once: appending to a
+    list costs a third of what feeding a hash object value by value did."""
+    parts = [context]
+    _walk(page, parts, {})
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _feed(digest: Any, value: Any, seen: dict[int, int]) -> None:
-    """Hash a view. A view shares objects (one SourceView under many citations): each is
-    hashed once and referred to after, so the cost stays linear in the view's size. (An
+def _text(value: str) -> str:
+    # A part is ended by NUL: a string holding one is written with its length instead.
+    return "s" + value if "\0" not in value else f"S{len(value)}:{value}"
+
+
+def _walk(value: Any, parts: list[str], seen: dict[int, int]) -> None:
+    """Write out a view. A view shares objects (one SourceView under many citations): each
+    is written once and referred to after, so the cost stays linear in the view's size. (An
     encoder without that, such as msgspec's, is quadratic: a body citing one source 40,000
     times holds 40,000 times its 40,000 back-links.)"""
     kind = type(value)
     if kind is str:
-        digest.update(b"s" + value.encode("utf-8", "surrogatepass") + b"\0")
-    elif value is None or kind in (bool, int, float):
-        digest.update(b"v" + repr(value).encode() + b"\0")
+        parts.append(_text(value))
     elif kind is tuple or kind is list:
-        digest.update(b"(")
+        parts.append("(")
         for item in value:
-            _feed(digest, item, seen)
-        digest.update(b")")
+            if type(item) is str:
+                parts.append(_text(item))
+            else:
+                _walk(item, parts, seen)
+        parts.append(")")
+    elif value is None or kind is bool or kind is int or kind is float:
+        parts.append("v" + repr(value))
     elif dataclasses.is_dataclass(kind):
         if id(value) in seen:
-            digest.update(b"r" + str(seen[id(value)]).encode() + b"\0")
+            parts.append(f"r{seen[id(value)]}")
             return
         seen[id(value)] = len(seen)
-        digest.update(b"D" + kind.__name__.encode() + b"\0")
-        for name in _field_names(kind):
-            _feed(digest, getattr(value, name), seen)
-        digest.update(b"}")
+        tag, field_values = _dataclass_walker(kind)
+        parts.append(tag)
+        for item in field_values(value):
+            if type(item) is str:
+                parts.append(_text(item))
+            else:
+                _walk(item, parts, seen)
+        parts.append("}")
     elif isinstance(value, Mapping):
-        digest.update(b"{")
+        parts.append("{")
         for key, item in value.items():
-            _feed(digest, key, seen)
-            _feed(digest, item, seen)
-        digest.update(b"}")
+            _walk(key, parts, seen)
+            _walk(item, parts, seen)
+        parts.append("}")
     else:
-        digest.update(
-            b"x" + kind.__name__.encode() + b":" + str(value).encode("utf-8", "surrogatepass") + b"\0"
-        )
+        parts.append(f"x{kind.__name__}")
+        parts.append(_text(str(value)))
 
 
 @dataclass(frozen=True)
