@@ -40,6 +40,7 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
+_STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
@@ -105,6 +106,8 @@ class _Builder:
             if node.tag != _SEQ_TAG:
                 raise self.bad_tag(node)
             return [self.build(item, (*yaml_path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:
+            return node.value  # what SafeConstructor makes of it, without its bookkeeping
         if node.tag not in _SCALAR_TAGS:
             raise self.bad_tag(node)
         try:
