@@ -721,12 +721,8 @@ def _render_site(
         memo.fingerprints(context) if memo is not None else {},
     )
     total = len(pages)
-    # The sources index and the timeline are the largest pages: start them first, so that no
-    # core is left alone with one at the end. Then the briefing pages, for search; then the
-    # rest (home, tags, data, feed), rendered while search indexes.
-    order = sorted(range(total), key=lambda index: _render_rank(pages[index]))
+    chunks = _render_tasks(pages)
     briefing_paths = {page.path for page in pages if isinstance(page, BriefingPage)}
-    chunks = [order[start : start + _PAGES_PER_TASK] for start in range(0, total, _PAGES_PER_TASK)]
     fingerprints: dict[str, str] = {}
     waiting = briefings_written
     if waiting is not None and not briefing_paths:
@@ -744,10 +740,29 @@ def _render_site(
     return fingerprints
 
 
-def _render_rank(page: Page) -> int:
-    if isinstance(page, SourcesPage | TimelinePage):
-        return 0
-    return 1 if isinstance(page, BriefingPage) else 2
+def _render_tasks(pages: list[Page]) -> list[list[int]]:
+    """The pages to render, by index, in tasks for the workers, in the order to start them.
+
+    The briefing pages first: search indexes them while the rest is rendered, and a rebuild
+    that renders few pages is done when search is. Then the sources index and the timeline,
+    the largest pages, one task each, so that two cores share them and none is left alone
+    with one at the end; then the rest (home, tags, data, feed). With the two largest first,
+    in one task, a rebuild started search only once one core had rendered both."""
+    briefing_pages: list[int] = []
+    largest: list[list[int]] = []
+    rest: list[int] = []
+    for index, page in enumerate(pages):
+        if isinstance(page, BriefingPage):
+            briefing_pages.append(index)
+        elif isinstance(page, SourcesPage | TimelinePage):
+            largest.append([index])
+        else:
+            rest.append(index)
+    return [*_in_tasks(briefing_pages), *largest, *_in_tasks(rest)]
+
+
+def _in_tasks(indices: list[int]) -> list[list[int]]:
+    return [indices[start : start + _PAGES_PER_TASK] for start in range(0, len(indices), _PAGES_PER_TASK)]
 
 
 def _render_pages(
