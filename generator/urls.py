@@ -34,14 +34,21 @@ class UrlMaker:
         """The URL of output file `target` (a POSIX path from the site root) from this page."""
         if target == self.page_path and fragment:
             return f"#{fragment}"
-        here = posixpath.dirname(self.page_path)
-        target_dir, name = posixpath.split(target)
-        if name == "index.html" and not self.portable:
-            relative = relative_path(target_dir, here)
-            url = "./" if relative == "." else relative + "/"
-        else:
-            url = relative_path(target, here)
-        return url + (f"#{fragment}" if fragment else "")
+        url = _relative_url(target, self.page_path, self.portable)
+        return f"{url}#{fragment}" if fragment else url
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_url(target: str, page_path: str, portable: bool) -> str:
+    """The URL of `target` from the page at `page_path`, without a fragment. Cached: the
+    sources index links the key judgments of each briefing in turn, a page links its own
+    sources and tags many times."""
+    here = posixpath.dirname(page_path)
+    target_dir, name = posixpath.split(target)
+    if name == "index.html" and not portable:
+        relative = relative_path(target_dir, here)
+        return "./" if relative == "." else relative + "/"
+    return relative_path(target, here)
 
 
 @functools.lru_cache(maxsize=4096)
