@@ -485,26 +485,6 @@ def plan_briefing_page(
     return dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, config.spec.language))
 
 
-def _briefing_page(
-    briefing: Briefing,
-    assessments: Mapping[str, ClaimAssessment],
-    links: Mapping[int, LinkTarget],
-    config: SiteConfig,
-    anchors: Mapping[tuple[str, str], str],
-    base_url: str | None,
-    memo: PlanMemo | None,
-) -> BriefingPage:
-    """`plan_briefing_page`, or the page `memo` kept when planned from the same inputs."""
-
-    def plan() -> BriefingPage:
-        return plan_briefing_page(briefing, assessments, links, config, anchors, base_url)
-
-    if memo is None:
-        return plan()
-    own_anchors = tuple(anchors[(briefing.slug, source_id)] for source_id in briefing.sources)
-    return memo.page(briefing, assessments, links, own_anchors, base_url, plan)
-
-
 def _briefing_json(
     briefing: Briefing,
     page: BriefingPage,
@@ -539,18 +519,20 @@ def plan_site(
     by_slug = {briefing.slug: briefing for briefing in ordered}
     anchors = source_anchors(ordered)
     plan = SitePlan(site, source_anchors=anchors)
-    briefing_pages = [
-        _briefing_page(
-            briefing,
-            assessments[briefing.slug],
-            links.get(briefing.slug, {}),
-            config,
-            anchors,
-            base_url,
-            memo,
-        )
-        for briefing in ordered
-    ]
+
+    def briefing_page(briefing: Briefing) -> BriefingPage:
+        """The briefing's page, or the one `memo` kept when planned from the same inputs."""
+        own_assessments, own_links = assessments[briefing.slug], links.get(briefing.slug, {})
+
+        def plan_page() -> BriefingPage:
+            return plan_briefing_page(briefing, own_assessments, own_links, config, anchors, base_url)
+
+        if memo is None:
+            return plan_page()
+        own_anchors = tuple(anchors[(briefing.slug, source_id)] for source_id in briefing.sources)
+        return memo.page(briefing, own_assessments, own_links, own_anchors, base_url, plan_page)
+
+    briefing_pages = [briefing_page(briefing) for briefing in ordered]
     summaries = tuple(page.summary for page in briefing_pages)
     plan.pages.extend(
         HomePage(path, chunk, pager, len(summaries)) for path, chunk, pager in paginate(HOME_PATH, summaries)
