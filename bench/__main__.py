@@ -54,19 +54,28 @@ class Run:
     seconds: float
     peak_mb: float
     cpu_seconds: float
+    #: What the command printed on its standard output.
+    output: str = ""
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """Wall time, peak memory (MB) and CPU time of one command and the processes it waits for."""
+    """Wall time, peak memory (MB) and CPU time of one command and the processes it waits for.
+
+    Its output goes to files, not pipes: a command that prints more than a pipe holds would
+    otherwise wait for a reader while this waits for it."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        raise RuntimeError(f"{' '.join(command)} failed:\n{error[-2000:]}")
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            error = errors.read().decode(errors="replace")
+            raise RuntimeError(f"{' '.join(command)} failed:\n{error[-2000:]}")
+        output.seek(0)
+        printed = output.read().decode(errors="replace")
     peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
-    return Run(seconds, peak_kb / 1024, usage.ru_utime + usage.ru_stime)
+    return Run(seconds, peak_kb / 1024, usage.ru_utime + usage.ru_stime, printed)
 
 
 def fastest(runs: list[Run]) -> Run:
@@ -138,26 +147,16 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
 
 def measure_serve(corpus: CorpusFiles, work: Path) -> list[Measurement]:
     """`brief serve`'s rebuilds after a prose edit and a title edit, until shown (bench/serve.py)."""
-    command = [sys.executable, "-m", "bench.serve", str(corpus.brief_site), str(work / "serve-out")]
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
-        output = process.stdout.read().decode() if process.stdout else ""
-        _, status, usage = os.wait4(process.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            raise RuntimeError(
-                f"{' '.join(command)} failed:\n{errors.read().decode(errors='replace')[-2000:]}"
-            )
-    peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    measured = run([sys.executable, "-m", "bench.serve", str(corpus.brief_site), str(work / "serve-out")])
     rows = []
-    for line in output.splitlines():
+    for line in measured.output.splitlines():
         edit = json.loads(line)
         rows.append(
             Measurement(
                 f"Brief serve: {edit['edit']} edit, until shown",
                 corpus.count,
                 edit["seconds"],
-                peak_kb / 1024,
+                measured.peak_mb,
                 corpus.count,
                 edit["cpu_seconds"],
             )
