@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -52,7 +53,7 @@ from generator.partial import (
 )
 from generator.planmemo import MEMO, PlanMemo
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
-from generator.search import SearchIndexJob
+from generator.search import SearchIndexJob, SearchRecords, load_record_digests, save_record_digests
 from generator.site import plan_briefing_page, plan_site, site_view
 from generator.uptodate import (
     KnownInputs,
@@ -427,25 +428,36 @@ def _build(
     # pages) holds most of the pages to link: it becomes the staging folder.
     staged.start(reuse_earlier_output=previous is not None)
     search: SearchIndexJob | None = None
+    known_records = None if options.clean else load_record_digests(config.cache_dir)
+    records = SearchRecords(config.cache_dir, known_records)
 
     def start_search(written: Mapping[str, str]) -> None:
-        """Start indexing the briefing pages, once written, while the rest are rendered."""
+        """Start indexing the briefings, once their records are stored, while the rest of
+        the pages are rendered."""
         nonlocal search
         if not diagnostics.has_errors:
             searchable = {
                 page.summary.slug: written[page.path] for page in plan.pages if isinstance(page, BriefingPage)
             }
-            search = SearchIndexJob(
-                staged.staging, searchable, config.cache_dir, read_cache=not options.clean
-            )
+            search = SearchIndexJob(staged.staging, searchable, records, read_cache=not options.clean)
             search.start()
 
     try:
         with clock.stage("render"):
             in_place = frozenset(staged.keep_from(output, previous) if previous is not None else ())
-            fingerprints = _render_site(
-                plan.pages, plan.site, config, staged, previous, progress, start_search, in_place, MEMO
+            rendered = _render_site(
+                plan.pages,
+                plan.site,
+                config,
+                staged,
+                previous,
+                records,
+                progress,
+                start_search,
+                in_place,
+                MEMO,
             )
+            fingerprints = rendered.fingerprints
             staged.remove(in_place - fingerprints.keys())  # the pages this build no longer has
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
@@ -455,7 +467,7 @@ def _build(
         if not diagnostics.has_errors:
             with clock.stage("search"):
                 if search is None:
-                    start_search(fingerprints)
+                    start_search(rendered.records)
                 problem = search.finish() if search is not None else None
             if problem:
                 diagnostics.add(
@@ -486,6 +498,7 @@ def _build(
             result.written = True
             result.pages = len(plan.pages)
             save_fingerprints(config.cache_dir, output, fingerprints)
+            save_record_digests(config.cache_dir, rendered.record_digests())
             if inputs is None:
                 # The output depends on Git too: no later build may take it as up to date.
                 forget_state(config.cache_dir)
@@ -582,6 +595,9 @@ def _partial_build(
     searchable_slugs = sorted(r.slug for r in state.files.values() if r.searchable and r.slug is not None)
     if any(briefing_path(slug) not in previous_pages for slug in searchable_slugs):
         return None
+    known_records = load_record_digests(config.cache_dir)
+    if any(previous_pages[briefing_path(slug)] not in known_records for slug in searchable_slugs):
+        return None  # the last build's search records are not known
     rendered = {page.path for page in pages}
     staged = StagedOutput(output)
     # The output the last partial build replaced, if it is still there, holds links to
@@ -593,16 +609,17 @@ def _partial_build(
             to_link = {path for path in previous_pages if path not in rendered} | set(state.extra_files)
             to_link -= staged.keep_from(output, to_link)
             site = site_view(config, options.portable, base_url)
-            rerendered = _render_site(pages, site, config, staged, previous_pages, None)
-            fingerprints = {**previous_pages, **rerendered}
-            searchable = {slug: fingerprints[briefing_path(slug)] for slug in searchable_slugs}
-            # Pagefind re-indexes the edited briefings' shards while the unchanged files are
-            # linked: first the pages it reads, then the rest.
-            search = SearchIndexJob(staged.staging, searchable, config.cache_dir)
-            indexed_first = {briefing_path(slug) for slug in search.pages_to_index()} & to_link
-            staged.link_from(output, sorted(indexed_first))
+            records = SearchRecords(config.cache_dir, known_records)
+            rerendered = _render_site(pages, site, config, staged, previous_pages, records)
+            fingerprints = {**previous_pages, **rerendered.fingerprints}
+            searchable = {
+                slug: rerendered.records.get(path) or known_records[previous_pages[path]]
+                for slug, path in ((slug, briefing_path(slug)) for slug in searchable_slugs)
+            }
+            # Pagefind re-indexes the edited briefings' shards while the unchanged files are linked.
+            search = SearchIndexJob(staged.staging, searchable, records)
             search.start()
-            staged.link_from(output, sorted(to_link - indexed_first))
+            staged.link_from(output, sorted(to_link))
         with clock.stage("search"):
             problem = search.finish()
         if problem:
@@ -617,6 +634,9 @@ def _partial_build(
         _abandon(staged, search)
         raise
     save_fingerprints(config.cache_dir, output, fingerprints)
+    save_record_digests(
+        config.cache_dir, {fingerprints[briefing_path(slug)]: record for slug, record in searchable.items()}
+    )
     result = result_with_counts_of(last, diagnostics, EXIT_OK, output)
     result.written = True
     result.prose_changed = tuple(changed)
@@ -697,16 +717,18 @@ def _render_site(
     config: SiteConfig,
     staged: StagedOutput,
     previous: dict[str, str] | None,
-    progress: ProgressCallback | None,
+    records: SearchRecords,
+    progress: ProgressCallback | None = None,
     briefings_written: Callable[[Mapping[str, str]], None] | None = None,
     in_place: frozenset[str] = frozenset(),
     memo: PlanMemo | None = None,
-) -> dict[str, str]:
-    """Render every page into the staging folder, in worker processes; returns page fingerprints.
+) -> RenderedSite:
+    """Render every page into the staging folder, in worker processes, and store each
+    briefing's search record in `records`.
 
     A page whose fingerprint is the one it had in `previous` (the last build's, None for a
     clean build) is linked from the last output instead. `briefings_written`, if given, is
-    called with the fingerprints so far as soon as every briefing page is written, while
+    called with the search records so far as soon as every briefing page is written, while
     the other pages are still being rendered (search indexes them meanwhile). `memo` knows
     the fingerprints of the pages it kept from the last build in this process."""
     renderer = Renderer(site, config.templates_dir)
@@ -723,21 +745,38 @@ def _render_site(
     total = len(pages)
     chunks = _render_tasks(pages)
     briefing_paths = {page.path for page in pages if isinstance(page, BriefingPage)}
-    fingerprints: dict[str, str] = {}
+    rendered = RenderedSite()
     waiting = briefings_written
     if waiting is not None and not briefing_paths:
         waiting({})
         waiting = None
-    for written in map_shared(_render_pages, (pages, renderer, staged, reuse), chunks, chunksize=1):
-        fingerprints.update(written)
-        if waiting is not None and briefing_paths <= fingerprints.keys():
-            waiting(fingerprints)
+    shared = (pages, renderer, staged, reuse, records)
+    for written in map_shared(_render_pages, shared, chunks, chunksize=1):
+        for path, (fingerprint, record) in written.items():
+            rendered.fingerprints[path] = fingerprint
+            if record is not None:
+                rendered.records[path] = record
+        if waiting is not None and briefing_paths <= rendered.records.keys():
+            waiting(rendered.records)
             waiting = None
         if progress is not None:
-            progress(len(fingerprints), total)
+            progress(len(rendered.fingerprints), total)
     if memo is not None:
-        memo.remember_fingerprints(context, fingerprints)
-    return fingerprints
+        memo.remember_fingerprints(context, rendered.fingerprints)
+    return rendered
+
+
+@dataclass
+class RenderedSite:
+    """What rendering the pages gave: each page's fingerprint, and each briefing page's
+    search record's digest, by the page's path."""
+
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)
+
+    def record_digests(self) -> dict[str, str]:
+        """Each briefing page's record digest by the page's fingerprint (`SearchRecords`)."""
+        return {self.fingerprints[path]: record for path, record in self.records.items()}
 
 
 def _render_tasks(pages: list[Page]) -> list[list[int]]:
@@ -766,14 +805,24 @@ def _in_tasks(indices: list[int]) -> list[list[int]]:
 
 
 def _render_pages(
-    shared: tuple[list[Page], Renderer, StagedOutput, PageReuse], indices: list[int]
-) -> dict[str, str]:
+    shared: tuple[list[Page], Renderer, StagedOutput, PageReuse, SearchRecords], indices: list[int]
+) -> dict[str, tuple[str, str | None]]:
     """Render and write some pages, or reuse unchanged ones; runs in a worker process.
 
-    Pages stream to disk; what comes back is each page's fingerprint.
+    Pages stream to disk; what comes back is each page's fingerprint, and a briefing page's
+    search record's digest.
     """
-    pages, renderer, staged, reuse = shared
-    return {pages[index].path: reuse.write(staged, renderer, pages[index]) for index in indices}
+    pages, renderer, staged, reuse, records = shared
+    written: dict[str, tuple[str, str | None]] = {}
+    for index in indices:
+        page = pages[index]
+        fingerprint = reuse.write(staged, renderer, page)
+        record = None
+        if isinstance(page, BriefingPage):
+            render = functools.partial(renderer.render_search_record, page)
+            record = records.record_of(page.summary.slug, fingerprint, render)
+        written[page.path] = (fingerprint, record)
+    return written
 
 
 def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:

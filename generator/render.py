@@ -21,6 +21,8 @@ from generator.urls import RootUrlMaker, UrlMaker, briefing_path
 from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 
 THEME_ASSETS = "assets"
+#: The template of a briefing's search record (`Renderer.render_search_record`).
+SEARCH_RECORD_TEMPLATE = "search_record.html"
 #: A whole link element, so that a link to an unpublished briefing can become its text.
 _UNPUBLISHED_LINK = re.compile('<a href="\x00link:([0-9]+)\x00"[^>]*>(.*?)</a>', re.DOTALL)
 
@@ -118,8 +120,16 @@ class Renderer:
         template = self.env.get_template(page.template)
         return template.generate(page=page, site=self.site, url=url, body=body)
 
-    def render_body(self, page: BriefingPage, url: UrlMaker | RootUrlMaker) -> Markup:
-        """The body's HTML with its citation badges and relative links filled in."""
+    def render_search_record(self, page: BriefingPage) -> str:
+        """What search indexes of a briefing's page: its words, without the badges,
+        previews and navigation around them (`templates/search_record.html`)."""
+        body = self.render_body(page, UrlMaker(page.path, self.site.portable), citations=False)
+        template = self.env.get_template(SEARCH_RECORD_TEMPLATE)
+        return template.render(page=page, site=self.site, body=body)
+
+    def render_body(self, page: BriefingPage, url: UrlMaker | RootUrlMaker, citations: bool = True) -> Markup:
+        """The body's HTML with its citation badges (unless `citations` is false) and
+        relative links filled in."""
 
         def citation(match: re.Match[str]) -> str:
             number = int(match[1])
@@ -133,7 +143,7 @@ class Renderer:
             target = page.links.get(int(match[1]))
             return match[0] if target is None or target.kind != "unpublished" else match[2]
 
-        html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
+        html = PLACEHOLDER_PATTERN.sub(citation if citations else "", page.body_html)
         html = _UNPUBLISHED_LINK.sub(unlinked, html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
         return Markup(html)

@@ -1,13 +1,20 @@
-"""The search index: Pagefind, run on the staged site before it is swapped in.
+"""The search index: Pagefind, run on the briefings' search records while the site is built.
 
-Pagefind (a maintained static-search tool, shipped on PyPI with its binary) indexes the
-briefing pages, which carry `data-pagefind-body`, with their tag, confidence and
-reliability filters. Large sites are indexed in shards (see `shard_count`),
-each its own bundle under `pagefind/<n>/`, which the search page merges in the browser
-(Pagefind's `mergeIndex`). Shards bound Pagefind's memory (it holds a whole index at once)
-and let a rebuild re-index only the shards whose pages changed: a shard's bundle is kept
-in `.brief-cache/search/`, keyed by its pages' fingerprints (`pagecache`): a page's bytes
-are a function of its fingerprint, so no page needs to be read back to know.
+Pagefind (a maintained static-search tool, shipped on PyPI with its binary) indexes each
+published briefing's search record (`templates/search_record.html`): the briefing's words,
+with its tag, confidence and reliability filters, without the badges, previews and
+navigation of its page, which made up two fifths of Pagefind's time. Records are kept in
+`.brief-cache/search/records/`, named by the digest of their bytes; a record is a function of
+its page's fingerprint (`pagecache`), so a page linked from the last output has the record
+it had then (`SearchRecords`).
+
+Large sites are indexed in shards (see `shard_count`), each its own bundle under
+`pagefind/<n>/` of the site, which the search page merges in the browser (Pagefind's
+`mergeIndex`). Shards bound Pagefind's memory (it holds a whole index at once) and let a
+rebuild re-index only the shards whose records changed: a shard's bundle is kept in
+`.brief-cache/search/`, keyed by its records' digests. An edit that changes a page but not
+what search reads of it (a source's link, a rating behind the same filters) re-indexes
+nothing.
 
 The bundles are the one part of a build that is not byte-stable.
 """
@@ -22,15 +29,21 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from generator import identity
-from generator.output import link_or_copy
+from generator.output import link_or_copy, replace_file
 from generator.parallel import worker_count
 
 SEARCH_BUNDLE = "pagefind"
 SHARD_LIST = "shards.json"
+#: In the cache folder: `search/records/` (`SearchRecords`), `search/record-digests.json`
+#: and `search/shards/<key>/` (the shard bundles).
+SEARCH_CACHE = "search"
+RECORDS = "records"
+RECORD_DIGESTS = "record-digests.json"
+SHARDS = "shards"
 #: A shard never holds more pages than this (Pagefind's memory grows with it).
 PAGES_PER_SHARD = 1000
 #: Up to this many shards, a site is split into shards of about `SMALL_SHARD` pages, so that
@@ -59,12 +72,77 @@ def shard_of(slug: str, shard_count: int) -> int:
     return int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % shard_count
 
 
-def _shard_key(slugs_and_fingerprints: list[tuple[str, str]], pagefind_version: str) -> str:
+def _shard_key(slugs_and_records: list[tuple[str, str]], pagefind_version: str) -> str:
     # The bundles kept are what `_drop_unused_files` leaves: the key says what that was.
     digest = hashlib.sha256(f"{identity.code_identity()} {pagefind_version} {_UNUSED_PREFIXES}\0".encode())
-    for slug, fingerprint in slugs_and_fingerprints:
-        digest.update(f"{slug}\0{fingerprint}\0".encode())
+    for slug, record in slugs_and_records:
+        digest.update(f"{slug}\0{record}\0".encode())
     return digest.hexdigest()
+
+
+class SearchRecords:
+    """The briefings' search records, in `cache_dir/search/records/`, laid out as the site
+    lays out the briefings' pages (`briefings/<slug>/index.html`): Pagefind's results then
+    link to the pages.
+
+    A record is rendered from its page's view, the site view and the templates, all of
+    which the page's fingerprint covers. `known` maps fingerprints to the SHA-256 of their
+    pages' records, as the last build left them (`load_record_digests`): a page whose
+    fingerprint is known keeps its record, if the file still holds those bytes (a build that
+    failed may have written another since). Safe to share with forked workers: a record is
+    written whole under a temporary name, then renamed.
+    """
+
+    def __init__(self, cache_dir: Path, known: Mapping[str, str] | None = None) -> None:
+        self.folder = cache_dir / SEARCH_CACHE / RECORDS
+        self.known: Mapping[str, str] = known or {}
+
+    def path(self, slug: str) -> Path:
+        return self.folder / "briefings" / slug / "index.html"
+
+    def record_of(self, slug: str, fingerprint: str, render: Callable[[], str]) -> str:
+        """The digest of the record of this briefing's page, whose fingerprint is given,
+        `render()`ing and storing it unless it is stored already."""
+        known = self.known.get(fingerprint)
+        if known is not None and self.holds(slug, known):
+            return known
+        data = render().encode("utf-8")
+        replace_file(self.path(slug), data)
+        return hashlib.sha256(data).hexdigest()
+
+    def holds(self, slug: str, digest: str) -> bool:
+        """Whether the briefing's stored record is the one with this digest."""
+        try:
+            data = self.path(slug).read_bytes()
+        except OSError:
+            return False
+        return hashlib.sha256(data).hexdigest() == digest
+
+    def keep_only(self, slugs: Iterable[str]) -> None:
+        """Remove the records of every briefing but these."""
+        folder = self.folder / "briefings"
+        wanted = set(slugs)
+        for entry in os.scandir(folder) if folder.is_dir() else ():
+            if entry.name not in wanted:
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def load_record_digests(cache_dir: Path) -> dict[str, str]:
+    """The digest of each briefing page's record by the page's fingerprint, as the last build
+    saved them (`save_record_digests`); empty where there is nothing to read."""
+    try:
+        known = json.loads((cache_dir / SEARCH_CACHE / RECORD_DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(known, dict):
+        return {}
+    return {key: value for key, value in known.items() if isinstance(key, str) and isinstance(value, str)}
+
+
+def save_record_digests(cache_dir: Path, digests: Mapping[str, str]) -> None:
+    """Save this build's (page fingerprint, record digest) pairs for the next build."""
+    text = json.dumps(dict(sorted(digests.items())))
+    replace_file(cache_dir / SEARCH_CACHE / RECORD_DIGESTS, text.encode("utf-8"))
 
 
 def pagefind_executable() -> str | None:
@@ -102,7 +180,9 @@ def _pagefind_version(executable: str | None) -> str:
     return finished.stdout.strip() or "pagefind unknown"
 
 
-def _run_pagefind(executable: str, site_dir: Path, slugs: list[str], output_subdir: str) -> str | None:
+def _run_pagefind(executable: str, pages_dir: Path, slugs: list[str], bundle_dir: Path) -> str | None:
+    """Index the records of these briefings, laid out in `pages_dir` as the site lays out
+    their pages (so that results link to the pages), into the bundle `bundle_dir`."""
     glob = (
         "briefings/{" + ",".join(slugs) + "}/index.html"
         if len(slugs) > 1
@@ -111,8 +191,8 @@ def _run_pagefind(executable: str, site_dir: Path, slugs: list[str], output_subd
     # The binary itself, not `python -m pagefind`: one Python start-up less per shard.
     command = [
         executable,
-        "--site", str(site_dir),
-        "--output-subdir", output_subdir,
+        "--site", str(pages_dir),
+        "--output-path", str(bundle_dir),
         "--glob", glob,
         "--silent",
     ]  # fmt: skip
@@ -151,64 +231,79 @@ def _keep(bundle: Path, cached: Path) -> None:
     os.replace(temporary, cached)
 
 
-def _index_shards(executable: str | None, site_dir: Path, shards: list[tuple[int, list[str]]]) -> str | None:
-    """Run Pagefind on each (number, slugs) shard, side by side, one process per core."""
+def _index_shards(
+    executable: str | None,
+    records: SearchRecords,
+    bundle_dir: Path,
+    shards: list[tuple[int, list[tuple[str, str]]]],
+) -> str | None:
+    """Run Pagefind on each (number, [(slug, record)]) shard, side by side, one process
+    per core, each into its numbered folder of `bundle_dir`."""
     if executable is None:
         return "the search index was not built: Pagefind is not installed"
+    for _number, shard in shards:
+        changed = next((slug for slug, record in shard if not records.holds(slug, record)), None)
+        if changed is not None:  # another build wrote it meanwhile
+            return (
+                f"the search index was not built: the search record of '{changed}' changed while it was built"
+            )
     with concurrent.futures.ThreadPoolExecutor(max_workers=worker_count()) as pool:
         problems = pool.map(
-            lambda shard: _run_pagefind(executable, site_dir, shard[1], f"{SEARCH_BUNDLE}/{shard[0]}"), shards
+            lambda shard: _run_pagefind(
+                executable, records.folder, [slug for slug, _ in shard[1]], bundle_dir / str(shard[0])
+            ),
+            shards,
         )
         return next((problem for problem in problems if problem), None)
 
 
 class SearchIndexJob:
-    """Indexing the briefing pages of the site in `site_dir`; `pages` maps each briefing's
-    slug to its page's fingerprint.
+    """Indexing the briefings of the site being built in `site_dir`; `records` maps each
+    briefing's slug to its search record's digest in `store`.
 
     In steps, so that a build can go on writing the rest of the site while Pagefind runs:
-    the pages of `pages_to_index` must be in place before `start`, every other file only
-    before `finish`, which says why search is missing, if it is. Shard bundles are kept in
-    `cache_dir`; with `read_cache` false (`--clean`), every shard is indexed anew, and the
+    the records must be stored before `start`, every file of the site only before `finish`,
+    which says why search is missing, if it is. Shard bundles are kept in the cache folder
+    of `store`; with `read_cache` false (`--clean`), every shard is indexed anew, and the
     cache refreshed.
     """
 
     def __init__(
-        self, site_dir: Path, pages: Mapping[str, str], cache_dir: Path | None = None, read_cache: bool = True
+        self, site_dir: Path, records: Mapping[str, str], store: SearchRecords, read_cache: bool = True
     ) -> None:
         self.site_dir = site_dir
-        count = shard_count(len(pages))
+        self.store = store
+        count = shard_count(len(records))
         shards: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-        for slug in sorted(pages):
-            shards[shard_of(slug, count)].append((slug, pages[slug]))
+        for slug in sorted(records):
+            shards[shard_of(slug, count)].append((slug, records[slug]))
         self.shards = [shard for shard in shards if shard]
-        self.store = cache_dir / "search" if cache_dir is not None else None
+        self.bundles = store.folder.parent / SHARDS
         self.executable = pagefind_executable()
         version = _pagefind_version(self.executable)
         self.keys = [_shard_key(shard, version) for shard in self.shards]
         #: (number, cached bundle) of the shards the cache holds.
         self.cached: list[tuple[int, Path]] = []
-        #: (number, slugs) of the shards to index.
-        self.missing: list[tuple[int, list[str]]] = []
+        #: (number, [(slug, record)]) of the shards to index.
+        self.missing: list[tuple[int, list[tuple[str, str]]]] = []
         for number, (shard, key) in enumerate(zip(self.shards, self.keys, strict=True)):
-            cached = self.store / key if self.store is not None else None
-            if read_cache and cached is not None and (cached / "pagefind.js").is_file():
+            cached = self.bundles / key
+            if read_cache and (cached / "pagefind.js").is_file():
                 self.cached.append((number, cached))
             else:
-                self.missing.append((number, [slug for slug, _ in shard]))
+                self.missing.append((number, shard))
         self._indexing: concurrent.futures.Future[str | None] | None = None
         self._runner: concurrent.futures.ThreadPoolExecutor | None = None
 
-    def pages_to_index(self) -> list[str]:
-        """The briefing slugs whose pages Pagefind reads: they must be written before `start`."""
-        return [slug for _number, slugs in self.missing for slug in slugs]
-
     def start(self) -> None:
         """Start Pagefind on the shards to index, in the background."""
-        (self.site_dir / SEARCH_BUNDLE).mkdir(parents=True, exist_ok=True)
+        bundle = self.site_dir / SEARCH_BUNDLE
+        bundle.mkdir(parents=True, exist_ok=True)
         if self.missing:
             self._runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-            self._indexing = self._runner.submit(_index_shards, self.executable, self.site_dir, self.missing)
+            self._indexing = self._runner.submit(
+                _index_shards, self.executable, self.store, bundle, self.missing
+            )
 
     def wait(self) -> None:
         """Wait for Pagefind, if it runs, without using what it made (the build failed)."""
@@ -225,14 +320,13 @@ class SearchIndexJob:
         self.wait()
         if problem:
             return problem
-        for number, _slugs in self.missing:
+        for number, _shard in self.missing:
             _drop_unused_files(bundle / str(number))
-        if self.store is not None:
-            for number, _slugs in self.missing:
-                _keep(bundle / str(number), self.store / self.keys[number])
-            for entry in self.store.iterdir() if self.store.is_dir() else ():
-                if entry.name not in self.keys:
-                    shutil.rmtree(entry, ignore_errors=True)
+            _keep(bundle / str(number), self.bundles / self.keys[number])
+        for entry in self.bundles.iterdir() if self.bundles.is_dir() else ():
+            if entry.name not in self.keys:
+                shutil.rmtree(entry, ignore_errors=True)
+        self.store.keep_only(slug for shard in self.shards for slug, _record in shard)
         shard_list = json.dumps([f"{number}/" for number in range(len(self.shards))])
         (bundle / SHARD_LIST).write_text(shard_list + "\n", encoding="utf-8")
         return None

@@ -213,6 +213,50 @@ def test_search_is_sharded_and_reindexes_only_changed_shards(site: Site, monkeyp
     assert len(runs) == 1 and "b3" in runs[0]
 
 
+def test_an_edit_that_search_does_not_read_reindexes_nothing(site: Site, monkeypatch: object) -> None:
+    """Search reads each briefing's search record, not its page: a new link for a source
+    changes the page, and the record not at all."""
+    import generator.search as search
+
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)  # type: ignore[attr-defined]
+    source = "sources:\n  s:\n    title: Wire story\n    reliability: B\n    url: https://example.org/{}\n"
+    for number in range(6):
+        site.write(
+            f"briefings/b{number}.md",
+            briefing(title=f"Briefing {number}", extra=source.format("old"), body=f"Word{number} [@s].\n"),
+        )
+    assert site.brief("build").exit_code == 0
+    runs = _record_pagefind_runs(monkeypatch)
+    site.write(
+        "briefings/b3.md", briefing(title="Briefing 3", extra=source.format("new"), body="Word3 [@s].\n")
+    )
+    assert site.brief("build").exit_code == 0
+    assert "https://example.org/new" in site.page("b3")
+    assert runs == []
+    site.write(
+        "briefings/b3.md", briefing(title="Briefing 3", extra=source.format("new"), body="Changed [@s].\n")
+    )
+    assert site.brief("build").exit_code == 0
+    assert len(runs) == 1 and "b3" in runs[0]
+
+
+def test_a_site_can_choose_what_search_reads(site: Site) -> None:
+    """`templates/search_record.html` is the theme's like any other template: a site's own
+    replaces it, and search then finds what it holds."""
+    site.write("briefings/a.md", briefing(title="Alpha", body="Plain words.\n"))
+    site.write(
+        "templates/search_record.html",
+        '<html lang="en"><body><main data-pagefind-body><h1>{{ page.title }}</h1>'
+        "<p>Kestrel {{ page.summary.summary }}</p></main></body></html>\n",
+    )
+    assert site.brief("build").exit_code == 0
+    bundle = site.root / "_site" / "pagefind"
+    text = b"".join(gzip.decompress(path.read_bytes()) for path in bundle.rglob("*.pf_fragment"))
+    assert b"Kestrel The bottom line." in text
+    assert b"Plain words" not in text
+    assert "Kestrel" not in site.page("a")
+
+
 def test_shards_kept_from_another_pagefind_are_indexed_again(site: Site, monkeypatch: object) -> None:
     import generator.search as search
 
@@ -524,6 +568,25 @@ def test_a_full_build_that_links_most_pages_leaves_its_previous_output_too(site:
     site.write("briefings/a.md", briefing(title="Renamed", extra=_CLAIMS, body=_PROSE))
     assert site.brief("build").exit_code == 0  # a new title: pages change, nothing kept
     assert beside() == []
+
+
+def test_a_search_record_written_by_a_failed_build_is_not_indexed(site: Site) -> None:
+    """A build that fails after writing some search records leaves them behind; the next
+    builds notice that a record is not the one its page had, and index the right one."""
+    _two_linked_briefings(site)
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE + "\nMarzipan.\n"))
+    site.write("templates/tags.html", "{% broken %}\n")  # the briefing pages come first
+    assert site.brief("build").exit_code == 1
+    (site.root / "templates" / "tags.html").unlink()
+    site.write("briefings/a.md", briefing(title="Alpha", extra=_CLAIMS, body=_PROSE))
+    # Back to the last build's pages, with a prose edit that re-indexes the shard of both.
+    site.write("briefings/b.md", briefing(title="Beta", body="## Context\n\nBeta's new prose.\n"))
+    assert site.brief("build").exit_code == 0
+    bundle = site.root / "_site" / "pagefind"
+    text = b"".join(gzip.decompress(path.read_bytes()) for path in bundle.rglob("*.pf_fragment"))
+    assert b"new prose" in text
+    assert b"Marzipan" not in text
+    _assert_same_as_clean(site)
 
 
 def test_the_search_index_of_a_prose_edit_finds_the_new_words(site: Site) -> None:

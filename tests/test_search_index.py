@@ -41,12 +41,11 @@ def _words(text: str) -> str:
 
 def _prose(element: _Element) -> str:
     """An element's text less its citation badges and marks (which search leaves out)."""
-    left_out = ("data-pagefind-ignore", "citation-needed")
+    left_out = {"citation", "citation-needed"}
     return "".join(
         child if isinstance(child, str) else _prose(child)
         for child in element.children
-        if isinstance(child, str)
-        or not any(mark in child.attrs or mark in child.attrs.get("class", "") for mark in left_out)
+        if isinstance(child, str) or not left_out & set(child.attrs.get("class", "").split())
     )
 
 

@@ -1,7 +1,7 @@
 """A reader searches the briefings in Chromium, and narrows the results with the filters.
 
 What the results should be is read from the built pages themselves: the words of each
-briefing, and the tag, confidence and reliability facets each briefing page declares to Pagefind.
+briefing, and the tags, confidence and rating badges each briefing page shows.
 """
 
 from __future__ import annotations
@@ -21,20 +21,32 @@ RARE_WORD = "dirham"
 COMMON_WORD = "India"
 
 
+def _badges(article: Any, where: str, scale: str) -> set[str]:
+    """The texts of the `scale` badges in the `where` paragraphs of a briefing."""
+    return {
+        squash(badge.text)
+        for head in article.find_all("p", class_=where)
+        for badge in head.find_all("span", class_=f"badge-{scale}")
+    }
+
+
 def _briefings(site: Path) -> dict[str, dict[str, Any]]:
-    """Title, indexed text and filter values of each briefing page, by title."""
+    """Text and facets of each briefing page, as a reader sees them, by title: the tags in
+    its header, the confidence badges of its key judgments, the rating badges of its sources."""
     found = {}
     for path in sorted((site / "briefings").glob("*/index.html")):
         page = parse_html(path.read_text(encoding="utf-8"))
-        bodies = [e for e in page.iter() if "data-pagefind-body" in e.attrs]
-        if not bodies:
+        articles = page.find_all("article", class_="briefing")
+        if not articles:
             continue
-        filters: dict[str, set[str]] = defaultdict(set)
-        for element in bodies[0].iter():
-            if "data-pagefind-filter" in element.attrs:
-                filters[element.attrs["data-pagefind-filter"]].add(squash(element.text))
+        article = articles[0]
+        filters = {
+            "tag": {squash(tag.text) for tag in article.find_all("a", class_="tag")},
+            "confidence": _badges(article, "judgment-head", "confidence"),
+            "reliability": _badges(article, "source-head", "reliability"),
+        }
         title = squash(page.by_id("briefing-title").text)
-        found[title] = {"text": squash(bodies[0].text), "filters": filters}
+        found[title] = {"text": squash(article.text), "filters": filters}
     return found
 
 
