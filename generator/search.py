@@ -3,18 +3,17 @@
 Pagefind (a maintained static-search tool, shipped on PyPI with its binary) indexes each
 published briefing's search record (`templates/search_record.html`): the briefing's words,
 with its tag, confidence and reliability filters, without the badges, previews and
-navigation of its page, which made up two fifths of Pagefind's time. Records are kept in
-`.brief-cache/search/records/`, named by the digest of their bytes; a record is a function of
-its page's fingerprint (`pagecache`), so a page linked from the last output has the record
-it had then (`SearchRecords`).
+navigation of its page, which made up two fifths of Pagefind's time. The render workers
+write the records into `.brief-cache/search/records/` (`SearchRecords`); a record is a
+function of its page's fingerprint (`pagecache`), so a page linked from the last output
+keeps the record it had then.
 
 Large sites are indexed in shards (see `shard_count`), each its own bundle under
 `pagefind/<n>/` of the site, which the search page merges in the browser (Pagefind's
 `mergeIndex`). Shards bound Pagefind's memory (it holds a whole index at once) and let a
 rebuild re-index only the shards whose records changed: a shard's bundle is kept in
-`.brief-cache/search/`, keyed by its records' digests. An edit that changes a page but not
-what search reads of it (a source's link, a rating behind the same filters) re-indexes
-nothing.
+`.brief-cache/search/shards/`, keyed by its records' digests. An edit that changes a page
+but not what search reads of it (a source's link) re-indexes nothing.
 
 The bundles are the one part of a build that is not byte-stable.
 """
@@ -245,7 +244,7 @@ def _index_shards(
         changed = next((slug for slug, record in shard if not records.holds(slug, record)), None)
         if changed is not None:  # another build wrote it meanwhile
             return (
-                f"the search index was not built: the search record of '{changed}' changed while it was built"
+                f"the search index was not built: the search record of '{changed}' changed during the build"
             )
     with concurrent.futures.ThreadPoolExecutor(max_workers=worker_count()) as pool:
         problems = pool.map(
@@ -325,6 +324,9 @@ class SearchIndexJob:
             _keep(bundle / str(number), self.bundles / self.keys[number])
         for entry in self.bundles.iterdir() if self.bundles.is_dir() else ():
             if entry.name not in self.keys:
+                shutil.rmtree(entry, ignore_errors=True)
+        for entry in self.bundles.parent.iterdir():
+            if entry.is_dir() and entry.name not in (RECORDS, SHARDS):  # shard bundles of earlier Brief
                 shutil.rmtree(entry, ignore_errors=True)
         self.store.keep_only(slug for shard in self.shards for slug, _record in shard)
         shard_list = json.dumps([f"{number}/" for number in range(len(self.shards))])
