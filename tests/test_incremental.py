@@ -257,6 +257,39 @@ def test_a_site_can_choose_what_search_reads(site: Site) -> None:
     assert "Kestrel" not in site.page("a")
 
 
+def test_a_briefing_that_adds_a_shard_reindexes_few_shards(site: Site, monkeypatch: object) -> None:
+    """One more briefing that takes the site from 6 shards to 7 splits one shard in two: the
+    new shard, the split one and the new briefing's are indexed, the others kept."""
+    import generator.search as search
+
+    monkeypatch.setattr(search, "SMALL_SHARD", 1)  # type: ignore[attr-defined]
+    for number in range(6):
+        site.write(f"briefings/b{number}.md", briefing(title=f"Briefing {number}", body=f"Word{number}.\n"))
+    assert site.brief("build").exit_code == 0
+    runs = _record_pagefind_runs(monkeypatch)
+    site.write("briefings/b6.md", briefing(title="Briefing 6", body="Word6.\n"))
+    assert site.brief("build").exit_code == 0
+    assert 1 <= len(runs) <= 3
+    assert any("b6" in slugs for slugs in runs)
+    bundle = site.root / "_site" / "pagefind"
+    assert len(list(bundle.rglob("*.pf_fragment"))) == 7  # every briefing, once
+
+
+def test_every_shard_count_splits_one_shard() -> None:
+    """Linear hashing: going from n shards to n + 1 moves briefings out of one shard only,
+    into the new one."""
+    import generator.search as search
+
+    slugs = [f"briefing-{number}" for number in range(2000)]
+    for count in range(1, 40):
+        before = {slug: search.shard_of(slug, count) for slug in slugs}
+        after = {slug: search.shard_of(slug, count + 1) for slug in slugs}
+        assert set(after.values()) == set(range(count + 1))
+        moved = {slug for slug in slugs if before[slug] != after[slug]}
+        assert {after[slug] for slug in moved} == {count}
+        assert len({before[slug] for slug in moved}) == 1
+
+
 def test_shards_kept_from_another_pagefind_are_indexed_again(site: Site, monkeypatch: object) -> None:
     import generator.search as search
 
