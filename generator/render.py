@@ -23,6 +23,9 @@ from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 THEME_ASSETS = "assets"
 #: The template of a briefing's search record (`Renderer.render_search_record`).
 SEARCH_RECORD_TEMPLATE = "search_record.html"
+#: A citation's placeholder with the space before it, which a search record leaves out:
+#: "the Times of India [@toi]." reads "the Times of India." in search results.
+_CITATION_AND_SPACE = re.compile("[ \t\n]*" + PLACEHOLDER_PATTERN.pattern)
 #: A whole link element, so that a link to an unpublished briefing can become its text.
 _UNPUBLISHED_LINK = re.compile('<a href="\x00link:([0-9]+)\x00"[^>]*>(.*?)</a>', re.DOTALL)
 
@@ -143,7 +146,10 @@ class Renderer:
             target = page.links.get(int(match[1]))
             return match[0] if target is None or target.kind != "unpublished" else match[2]
 
-        html = PLACEHOLDER_PATTERN.sub(citation if citations else "", page.body_html)
+        if citations:
+            html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
+        else:
+            html = _CITATION_AND_SPACE.sub("", page.body_html)
         html = _UNPUBLISHED_LINK.sub(unlinked, html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
         return Markup(html)

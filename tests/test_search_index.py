@@ -68,6 +68,17 @@ def test_every_briefing_is_indexed_with_what_a_reader_searches_for(built: Path) 
             assert _words(text) in indexed, (slug, squash(text))
 
 
+def test_excerpts_read_as_prose_where_citations_were(built: Path) -> None:
+    """A citation badge sits after a space ("the Times of India [@toi]."); search leaves the
+    badge out, and the space with it, so that an excerpt never reads "India ."."""
+    pages = briefing_pages(built)
+    cited = sum(len(page.find_all("span", class_="citation")) for page in pages.values())
+    assert cited >= 10
+    for url, fragment in _fragments(built).items():
+        stray = re.findall(r"\w [.,;:]", fragment["content"])
+        assert stray == [], (url, stray)
+
+
 def test_badges_labels_and_navigation_are_not_indexed(built: Path) -> None:
     """Rating and confidence badges, the evidence lists under each judgment (whose sources the
     Sources section names once), the timeline legend and back-links are left out: a search
