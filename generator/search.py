@@ -333,7 +333,7 @@ class SearchIndexJob:
         for entry in self.bundles.iterdir() if self.bundles.is_dir() else ():
             if entry.name not in self.keys:
                 shutil.rmtree(entry, ignore_errors=True)
-        for entry in self.bundles.parent.iterdir():
+        for entry in self.bundles.parent.iterdir() if self.bundles.parent.is_dir() else ():
             if entry.is_dir() and entry.name not in (RECORDS, SHARDS):  # shard bundles of earlier Brief
                 shutil.rmtree(entry, ignore_errors=True)
         self.store.keep_only(slug for shard in self.shards for slug, _record in shard)

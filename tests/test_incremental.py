@@ -290,6 +290,15 @@ def test_every_shard_count_splits_one_shard() -> None:
         assert len({before[slug] for slug in moved}) == 1
 
 
+def test_a_site_with_nothing_to_search_builds(site: Site) -> None:
+    """No published briefing: no search record, no shard, and no search folder in the cache
+    (found by the incremental property test's long run: the build stopped on it)."""
+    site.write("briefings/a.md", briefing(title="Alpha", extra="status: draft\n"))
+    result = site.brief("build", "--clean")
+    assert result.exit_code == 0, result.output
+    assert (site.root / "_site" / "pagefind" / "shards.json").read_text(encoding="utf-8") == "[]\n"
+
+
 def test_shards_kept_from_another_pagefind_are_indexed_again(site: Site, monkeypatch: object) -> None:
     import generator.search as search
 
