@@ -14,7 +14,8 @@ floor (bench/floor.py). Every
 command runs in its own process; peak memory is that process tree's maximum resident size,
 and CPU is the user and system time of the process and every process it waited for (steadier
 than wall time on a shared machine). With `--repeat K`, the floor and the cold build run K
-times each and the fastest run is reported.
+times each and the fastest run is reported. What a run leaves is moved aside and deleted only
+at the end (see `discard`).
 """
 
 from __future__ import annotations
@@ -86,13 +87,33 @@ def brief(site: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "build", "--site", str(site), "--out", str(out), "-q", *extra]
 
 
+def discard(path: Path) -> None:
+    """Put `path` out of the way for the next run, without deleting it yet.
+
+    Deleting tens of thousands of files makes creating files slower for minutes after, by as
+    much as the number deleted: on this machine's ext4, each new file's inode number is
+    chosen past every inode freed in the last minute or more, and each is looked at
+    (`recently_deleted` in the kernel, measured with perf: a third of a cold build's CPU at
+    1,000 briefings, right after the last run's output was deleted). A run would then pay
+    for the runs before it, and a tool writing more files would pay more. So what a run
+    leaves is moved aside, in one rename, and deleted after the whole benchmark."""
+    if os.path.lexists(path):
+        discarded = path.parent.parent / DISCARDED
+        discarded.mkdir(exist_ok=True)
+        os.rename(path, discarded / f"{path.parent.name}-{path.name}-{time.monotonic_ns()}")
+
+
+#: The folder, beside the corpora, of what runs left (see `discard`).
+DISCARDED = "discarded"
+
+
 def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Measurement]:
     site, out, count = corpus.brief_site, work / "brief-out", corpus.count
     results = []
 
     def cold_build(env: dict[str, str] | None = None) -> Run:
-        shutil.rmtree(site / ".brief-cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        discard(site / ".brief-cache")
+        discard(out)
         return run(brief(site, out, "--clean"), env=env)
 
     def record(scenario: str, *extra: str) -> None:
@@ -138,7 +159,7 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
     body.with_name("briefing-added.md").write_text(copied, encoding="utf-8")
     record("Brief: rebuild, one briefing added")
     # A CI runner: a fresh checkout with `.brief-cache/` restored, and no previous output.
-    shutil.rmtree(out)
+    discard(out)
     body.write_text(body.read_text(encoding="utf-8") + "\nA sentence for the CI run.\n", encoding="utf-8")
     record("Brief: CI, cache kept, no output, one body")
     results.extend(measure_serve(corpus, work))
@@ -168,7 +189,7 @@ def measure_floor(corpus: CorpusFiles, work: Path, repeat: int = 1) -> Measureme
     out = work / "floor-out"
 
     def floor_run() -> Run:
-        shutil.rmtree(out, ignore_errors=True)
+        discard(out)
         return run([sys.executable, "-m", "bench.floor", str(corpus.brief_site), str(out)])
 
     measured = fastest([floor_run() for _ in range(repeat)])
@@ -186,7 +207,7 @@ def measure_peer(peer: Peer, corpus: CorpusFiles, work: Path) -> Measurement | N
     project = work / f"peer-{peer.name.lower()}"
     if not peer.available():
         return None
-    shutil.rmtree(project, ignore_errors=True)
+    discard(project)
     command = peer.prepare(corpus, project)
     measured = run(command, cwd=project)
     return Measurement(
@@ -265,6 +286,7 @@ def main() -> None:
             print(table(rows, floor), flush=True)
             print()
     finally:
+        shutil.rmtree(root / DISCARDED, ignore_errors=True)
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
 
