@@ -87,7 +87,7 @@ def brief(site: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "build", "--site", str(site), "--out", str(out), "-q", *extra]
 
 
-def discard(path: Path) -> None:
+def discard(path: Path, work: Path) -> None:
     """Put `path` out of the way for the next run, without deleting it yet.
 
     Deleting tens of thousands of files makes creating files slower for minutes after, by as
@@ -96,11 +96,12 @@ def discard(path: Path) -> None:
     (`recently_deleted` in the kernel, measured with perf: a third of a cold build's CPU at
     1,000 briefings, right after the last run's output was deleted). A run would then pay
     for the runs before it, and a tool writing more files would pay more. So what a run
-    leaves is moved aside, in one rename, and deleted after the whole benchmark."""
+    leaves is moved aside, in one rename, into a folder beside the corpus folder `work`,
+    and deleted after the whole benchmark."""
     if os.path.lexists(path):
-        discarded = path.parent.parent / DISCARDED
+        discarded = work.parent / DISCARDED
         discarded.mkdir(exist_ok=True)
-        os.rename(path, discarded / f"{path.parent.name}-{path.name}-{time.monotonic_ns()}")
+        os.rename(path, discarded / f"{work.name}-{path.name}-{time.monotonic_ns()}")
 
 
 #: The folder, beside the corpora, of what runs left (see `discard`).
@@ -112,8 +113,8 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
     results = []
 
     def cold_build(env: dict[str, str] | None = None) -> Run:
-        discard(site / ".brief-cache")
-        discard(out)
+        discard(site / ".brief-cache", work)
+        discard(out, work)
         return run(brief(site, out, "--clean"), env=env)
 
     def record(scenario: str, *extra: str) -> None:
@@ -159,7 +160,7 @@ def measure_brief(corpus: CorpusFiles, work: Path, repeat: int = 1) -> list[Meas
     body.with_name("briefing-added.md").write_text(copied, encoding="utf-8")
     record("Brief: rebuild, one briefing added")
     # A CI runner: a fresh checkout with `.brief-cache/` restored, and no previous output.
-    discard(out)
+    discard(out, work)
     body.write_text(body.read_text(encoding="utf-8") + "\nA sentence for the CI run.\n", encoding="utf-8")
     record("Brief: CI, cache kept, no output, one body")
     results.extend(measure_serve(corpus, work))
@@ -189,7 +190,7 @@ def measure_floor(corpus: CorpusFiles, work: Path, repeat: int = 1) -> Measureme
     out = work / "floor-out"
 
     def floor_run() -> Run:
-        discard(out)
+        discard(out, work)
         return run([sys.executable, "-m", "bench.floor", str(corpus.brief_site), str(out)])
 
     measured = fastest([floor_run() for _ in range(repeat)])
@@ -207,7 +208,7 @@ def measure_peer(peer: Peer, corpus: CorpusFiles, work: Path) -> Measurement | N
     project = work / f"peer-{peer.name.lower()}"
     if not peer.available():
         return None
-    discard(project)
+    discard(project, work)
     command = peer.prepare(corpus, project)
     measured = run(command, cwd=project)
     return Measurement(

@@ -123,6 +123,37 @@ def test_a_damaged_cache_is_only_a_miss(site: Site) -> None:
     assert "Alpha, again" in site.page("a")
 
 
+def test_a_full_build_reads_the_cache_in_chunks_and_a_damaged_body_misses_only_its_file(
+    site: Site, monkeypatch: object
+) -> None:
+    from generator.content import cache, load
+
+    monkeypatch.setattr(cache, "_KEYS_PER_QUERY", 2)  # type: ignore[attr-defined]
+    for number in range(5):
+        site.write(f"briefings/b{number}.md", briefing(title=f"Briefing {number}", body=f"Word{number}.\n"))
+    assert site.brief("build").exit_code == 0
+    database = site.root / ".brief-cache" / "load.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+        damaged = connection.execute(
+            "UPDATE entries SET value = ? WHERE key LIKE 'body-%' AND CAST(value AS TEXT) LIKE '%Word1%'",
+            (b"{not json",),
+        )
+        assert damaged.rowcount == 1
+    cache._recent.clear()  # as in a new process: what the last build loaded is read from the database
+    site.write("briefings/b3.md", briefing(title="Briefing 3, retitled", body="Word3.\n"))  # a full build
+    loaded: list[str] = []
+    original_load = load._BriefingLoader.load
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        load._BriefingLoader,
+        "load",
+        lambda self, data=None: loaded.append(self.path.name) or original_load(self, data),
+    )
+    assert site.brief("build").exit_code == 0
+    assert sorted(loaded) == ["b1.md", "b3.md"]  # three of five from the cache, two keys a query
+    assert "Word1" in site.page("b1") and "Briefing 3, retitled" in site.page("b3")
+    _assert_same_as_clean(site)
+
+
 def test_the_load_cache_keeps_only_what_the_last_full_load_used(site: Site) -> None:
     """Every edit adds entries; a full load drops the ones no file uses any more."""
     site.write("briefings/a.md", briefing(title="Alpha", body="First words.\n"))

@@ -21,10 +21,10 @@ import dataclasses
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from generator import cachecodec, identity
 
@@ -133,33 +133,87 @@ class LoadCache:
     def get(self, key: str, entries: CacheEntries) -> LoadedFile | None:
         """A file's entry. It holds the briefing without its body (`outline.without_body`),
         then a newline, then the rest of the `LoadedFile`; the body has an entry of its own."""
-        from generator.content.load import LoadedFile
-        from generator.content.model import Briefing
-
-        recent = _recent.get(key) if self.read else None
+        recent = self._recent(key, entries)
         if recent is not None:
-            if not self._still_valid(recent):
-                return None  # a miss: the database holds this same entry, as a rule
-            entries.used.append(key)
-            if recent.body_key:
-                entries.used.append(recent.body_key)
-            return recent
-        raw = self._read(key)
+            return recent or None
+        decoded = self._decode_file(self._read(key))
+        if decoded is None:
+            return None
+        head, loaded = decoded
+        raw_body = self._read(loaded.body_key) if loaded.body_key else None
+        return self._with_body(key, head, loaded, raw_body, entries)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[LoadedFile, CacheEntries]]:
+        """The entries of these file keys that the cache holds, each with the cache entries
+        it used. As `get`, read in a few queries: two for each file (its entry, then its
+        body's) took four times as long as reading the entries 500 at a time."""
+        found: dict[str, tuple[LoadedFile, CacheEntries]] = {}
+        to_read = []
+        for key in keys:
+            entries = CacheEntries()
+            recent = self._recent(key, entries)
+            if recent:
+                found[key] = (recent, entries)
+            elif recent is None:
+                to_read.append(key)
+        decoded: dict[str, tuple[bytes, LoadedFile]] = {}
+        for key, raw in self._read_many(to_read).items():
+            entry = self._decode_file(raw)
+            if entry is not None:
+                decoded[key] = entry
+        bodies = self._read_many([loaded.body_key for _, loaded in decoded.values() if loaded.body_key])
+        for key, (head, loaded) in decoded.items():
+            entries = CacheEntries()
+            with_body = self._with_body(key, head, loaded, bodies.get(loaded.body_key or ""), entries)
+            if with_body is not None:
+                found[key] = (with_body, entries)
+        return found
+
+    def _recent(self, key: str, entries: CacheEntries) -> LoadedFile | Literal[False] | None:
+        """The file this process loaded last with this key: None if there is none, False if
+        there is one, but it no longer holds (a miss: the database holds the same entry)."""
+        recent = _recent.get(key) if self.read else None
+        if recent is None:
+            return None
+        if not self._still_valid(recent):
+            return False
+        entries.used.append(key)
+        if recent.body_key:
+            entries.used.append(recent.body_key)
+        return recent
+
+    def _decode_file(self, raw: bytes | None) -> tuple[bytes, LoadedFile] | None:
+        """A file's entry: the encoded briefing without its body (b"null" for a file that
+        gave no briefing) and the rest of the `LoadedFile`; None if it is unusable or no
+        longer holds."""
+        from generator.content.load import LoadedFile
+
         if raw is None:
             return None
         head, _, rest = raw.partition(b"\n")
         try:
             loaded = cachecodec.loads(rest, LoadedFile)
-            if not self._still_valid(loaded):
-                return None
-            if head != b"null":
-                body = self.get_body(loaded.body_key, entries) if loaded.body_key else None
-                if body is None:
-                    return None
-                briefing = dataclasses.replace(cachecodec.loads(head, Briefing), body=body)
-                loaded = dataclasses.replace(loaded, briefing=briefing)
         except cachecodec.CacheFormatError:
             return None
+        return (head, loaded) if self._still_valid(loaded) else None
+
+    def _with_body(
+        self, key: str, head: bytes, loaded: LoadedFile, raw_body: bytes | None, entries: CacheEntries
+    ) -> LoadedFile | None:
+        """The file of a decoded entry, with its briefing and the body read from `raw_body`,
+        or None where the body is missing or unusable."""
+        from generator.content.model import Briefing
+
+        if head != b"null":
+            body = self._decode_body(raw_body)
+            if body is None or loaded.body_key is None:
+                return None
+            entries.used.append(loaded.body_key)
+            try:
+                briefing = dataclasses.replace(cachecodec.loads(head, Briefing), body=body)
+            except cachecodec.CacheFormatError:
+                return None
+            loaded = dataclasses.replace(loaded, briefing=briefing)
         entries.used.append(key)
         return loaded
 
@@ -177,28 +231,38 @@ class LoadCache:
         _recent.update(loaded)
 
     def get_body(self, key: str, entries: CacheEntries) -> RenderedBody | None:
-        from generator.markdown.body import RenderedBody
-
-        raw = self._read(key)
-        try:
-            body = None if raw is None else cachecodec.loads(raw, RenderedBody)
-        except cachecodec.CacheFormatError:
-            return None
+        body = self._decode_body(self._read(key))
         if body is not None:
             entries.used.append(key)
         return body
 
-    def _read(self, key: str) -> bytes | None:
-        if not self.read:
-            return None
-        connection = self._reader()
-        if connection is None:
-            return None
+    @staticmethod
+    def _decode_body(raw: bytes | None) -> RenderedBody | None:
+        from generator.markdown.body import RenderedBody
+
         try:
-            row = connection.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
+            return None if raw is None else cachecodec.loads(raw, RenderedBody)
+        except cachecodec.CacheFormatError:
             return None
-        return None if row is None else bytes(row[0])
+
+    def _read(self, key: str) -> bytes | None:
+        return self._read_many([key]).get(key)
+
+    def _read_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The values the database holds for these keys."""
+        connection = self._reader() if self.read else None
+        if connection is None or not keys:
+            return {}
+        found: dict[str, bytes] = {}
+        try:
+            for start in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[start : start + _KEYS_PER_QUERY]
+                marks = ",".join("?" * len(chunk))
+                rows = connection.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
+                found.update((key, bytes(value)) for key, value in rows)
+        except sqlite3.Error:
+            return {}
+        return found
 
     def add(self, key: str, loaded: LoadedFile, bodiless: bytes | None, entries: CacheEntries) -> None:
         """Encode a file's entry for the writer (in the worker that loaded it). `bodiless` is
@@ -295,6 +359,9 @@ class CacheWriter:
 
 
 _INSERT = "INSERT OR REPLACE INTO entries VALUES (?, ?)"
+
+#: Keys looked up in one query (SQLite allows 32,766 parameters since 3.32, 999 before).
+_KEYS_PER_QUERY = 500
 
 
 def _open_for_writing(database: Path) -> sqlite3.Connection:

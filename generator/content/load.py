@@ -865,18 +865,16 @@ def _cached_files(cache: LoadCache, paths: list[Path]) -> dict[Path, tuple[Loade
 
     Decoding an entry takes about half a millisecond; in a worker it would cost as much
     again to pickle it back, so only the files that need loading go to the workers."""
-    found: dict[Path, tuple[LoadedFile, CacheEntries]] = {}
     if not cache.holds_files():
-        return found
+        return {}
+    keys: dict[Path, str] = {}
     for path in paths:
-        entries = CacheEntries()
         try:
-            loaded = cache.get(cache.key(path, path.read_bytes()), entries)
+            keys[path] = cache.key(path, path.read_bytes())
         except OSError:
             continue  # a worker reports it
-        if loaded is not None:
-            found[path] = (loaded, entries)
-    return found
+    held = cache.get_many(keys.values())
+    return {path: held[key] for path, key in keys.items() if key in held}
 
 
 def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, DiagnosticList]:
