@@ -477,7 +477,7 @@ def _build(
                         Severity.WARNING,
                         problem,
                         "pip install 'pagefind[bin]'",
-                        "search",
+                        SEARCH_PROBLEM,
                     )
                 )
     except (TemplateSyntaxError, TemplateNotFound, TemplateError) as error:
@@ -686,7 +686,9 @@ def _replan_changed(
                     briefing, assessments, links.get(briefing.slug, {}), config, anchors, base_url
                 )
             )
-    diagnostics.extend(d for d in previous if d.path not in replaced)
+    # The last build's own findings, but not why its search index was missing: this build
+    # indexes its search anew, or gives way to a full build that says why it cannot.
+    diagnostics.extend(d for d in previous if d.path not in replaced and d.code != SEARCH_PROBLEM)
     if exit_code_of(diagnostics, options.strict) != EXIT_OK:
         return None  # a full build reports it, with everything else
     return pages, diagnostics
@@ -697,6 +699,10 @@ def _abandon(staged: StagedOutput, search: SearchIndexJob | None) -> None:
     if search is not None:
         search.wait()
     staged.abort()
+
+
+#: The code of the warning that the search index was not built.
+SEARCH_PROBLEM = "search"
 
 
 def _mostly_linked(previous: dict[str, str] | None, fingerprints: dict[str, str]) -> bool:
