@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import os
 import shutil
@@ -152,6 +153,35 @@ def test_a_full_build_reads_the_cache_in_chunks_and_a_damaged_body_misses_only_i
     assert sorted(loaded) == ["b1.md", "b3.md"]  # three of five from the cache, two keys a query
     assert "Word1" in site.page("b1") and "Briefing 3, retitled" in site.page("b3")
     _assert_same_as_clean(site)
+
+
+def test_a_file_loaded_in_a_worker_is_sent_as_its_cache_entries_and_decoded_whole(site: Site) -> None:
+    """Workers send the cache entries they made, not the model; the main process decodes the
+    model from them, with its findings, whether the body was made or read from the cache."""
+    from generator.content import load
+    from generator.content.cache import LoadCache
+    from generator.diagnostics import DiagnosticList
+
+    examples = Path(__file__).parent.parent / "briefings"
+    shutil.copy(examples / "_sources.yaml", site.root / "briefings" / "_sources.yaml")
+    shutil.copy(examples / "india-russia-moscow-talks.md", site.root / "briefings" / "talks.md")
+    typo = site.write("briefings/typo.md", briefing(title="Typo", body="Cites [@nowhere].\n"))
+    config, _ = load_config(site.root)
+    registry = load.load_registry(config, DiagnosticList())
+    for read in (False, True):  # a clean build (the body made), then with the bodies cached
+        cache = LoadCache.for_site(config, registry, read=read)
+        context = load._LoadContext(config, registry, cache, look_up_files=False, entries_only=True)
+        writer = cache.writer()
+        for path in (site.root / "briefings" / "talks.md", typo):
+            whole, _ = load._load_file(dataclasses.replace(context, entries_only=False), path)
+            sent, entries = load._load_one(context, path)
+            assert sent is None
+            assert cache.decode_new(entries) == whole
+            writer.add(entries)
+        writer.finish()
+        if read:
+            assert any(key.startswith("body-") for key in entries.used)
+    assert whole.diagnostics and "nowhere" in whole.diagnostics[0].message
 
 
 def test_the_load_cache_keeps_only_what_the_last_full_load_used(site: Site) -> None:

@@ -225,6 +225,26 @@ class LoadCache:
             None,
         )
 
+    def new_file_key(self, entries: CacheEntries) -> str | None:
+        """The key of the file entry in `entries.new`, if loading a file made one."""
+        prefix = self._file_prefix
+        return next((key for key, _ in entries.new if key.startswith(prefix)), None)
+
+    def decode_new(self, entries: CacheEntries) -> LoadedFile | None:
+        """The file whose loading made `entries`, decoded from the file entry it made and
+        from its body's entry (made too, or read from the database); None if there is none."""
+        key = self.new_file_key(entries)
+        if key is None:
+            return None
+        made = dict(entries.new)
+        decoded = self._decode_file(made[key])
+        if decoded is None:
+            return None
+        head, loaded = decoded
+        body_key = loaded.body_key
+        raw_body = None if body_key is None else made.get(body_key) or self._read(body_key)
+        return self._with_body(key, head, loaded, raw_body, CacheEntries())
+
     def remember(self, loaded: dict[str, LoadedFile]) -> None:
         """Keep what a full load loaded, by file key, for the next load in this process."""
         _recent.clear()

@@ -829,10 +829,23 @@ class _LoadContext:
     cache: LoadCache
     #: False where the main process has looked the files up in the cache already.
     look_up_files: bool = True
+    #: Return a file's cache entries alone where it has them, not its model as well: in a
+    #: worker, pickling the model, and unpickling it in the main process, took twice as
+    #: long as decoding it from the entries, which go to the main process anyway.
+    entries_only: bool = False
 
 
-def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntries]:
-    """Load one file, or take it from the cache; runs in a worker process.
+def _load_one(shared: _LoadContext, path: Path) -> tuple[LoadedFile | None, CacheEntries]:
+    """Load one file in a worker process: what `_load_file` returns, but with None for the
+    file where `shared.entries_only` and the entries hold it (see `LoadCache.decode_new`)."""
+    loaded, entries = _load_file(shared, path)
+    if shared.entries_only and shared.cache.new_file_key(entries) is not None:
+        return None, entries
+    return loaded, entries
+
+
+def _load_file(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntries]:
+    """Load one file, or take it from the cache.
 
     Returns what it loaded and the cache entries it used and made: only the main process
     writes the cache."""
@@ -890,14 +903,18 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     declared: dict[Path, Declared] = {}
     outlines: dict[Path, str] = {}
     cache = LoadCache.for_site(config, registry, read=read_cache)
-    context = _LoadContext(config, registry, cache, look_up_files=False)
+    context = _LoadContext(config, registry, cache, look_up_files=False, entries_only=True)
     cached = _cached_files(cache, paths)
     writer = cache.writer()
     # The other files are loaded in workers, whose results stream back in this order.
     loaded_in_workers = map_shared(_load_one, context, [path for path in paths if path not in cached])
     by_key: dict[str, LoadedFile] = {}
     for path in paths:
-        loaded, entries = cached[path] if path in cached else next(loaded_in_workers)
+        if path in cached:
+            loaded, entries = cached[path]
+        else:
+            sent, entries = next(loaded_in_workers)
+            loaded = sent or cache.decode_new(entries) or _load_file(context, path)[0]
         key = cache.file_key_in(entries)
         if key is not None:
             by_key[key] = loaded
@@ -930,7 +947,7 @@ def load_files(config: SiteConfig, paths: list[Path]) -> tuple[list[LoadedFile],
     loaded = []
     writer = cache.writer()
     for path in paths:
-        file, entries = _load_one(context, path)
+        file, entries = _load_file(context, path)
         loaded.append(file)
         writer.add(entries)
     writer.finish()
