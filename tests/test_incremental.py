@@ -184,6 +184,46 @@ def test_a_file_loaded_in_a_worker_is_sent_as_its_cache_entries_and_decoded_whol
     assert whole.diagnostics and "nowhere" in whole.diagnostics[0].message
 
 
+CLAIM_TEMPLATE = '<li id="{{ claim.anchor }}">WORD {{ claim.statement }}</li>\n'
+
+
+def test_compiled_templates_are_kept_outside_the_site_and_a_bad_or_missing_folder_only_compiles_again(
+    site: Site, tmp_path: Path, monkeypatch: object
+) -> None:
+    """Jinja2 keeps the compiled templates in its own folder for the user under the system's
+    temporary folder: never in the site. A damaged entry, or no usable folder, still builds."""
+    import tempfile
+
+    from generator import render
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # type: ignore[attr-defined]
+    monkeypatch.setattr(render, "_last_environment", None)  # type: ignore[attr-defined]
+    site.write("templates/partials/claim.html", CLAIM_TEMPLATE.replace("WORD", "First"))
+    site.write("briefings/a.md", briefing(extra="claims:\n  c:\n    statement: S.\n", body="Text.\n"))
+    assert site.brief("build").exit_code == 0
+    (folder,) = temporary.iterdir()
+    assert folder.name == f"_jinja2-cache-{os.getuid()}" and oct(folder.stat().st_mode)[-3:] == "700"
+    compiled = sorted(folder.iterdir())
+    assert compiled and all(path.name.startswith("__brief_") for path in compiled)
+    assert not list(site.root.rglob("*.cache"))
+    for path in compiled:  # damaged entries: compiled again
+        path.write_bytes(b"j2 damaged")
+    site.write("templates/partials/claim.html", CLAIM_TEMPLATE.replace("WORD", "Second"))
+    monkeypatch.setattr(render, "_last_environment", None)  # type: ignore[attr-defined]
+    assert site.brief("build").exit_code == 0
+    assert "Second S." in site.page("a")
+    # No folder to be had (the temporary folder is a file): the site is built all the same.
+    shutil.rmtree(temporary)
+    temporary.write_text("not a folder")
+    site.write("templates/partials/claim.html", CLAIM_TEMPLATE.replace("WORD", "Third"))
+    monkeypatch.setattr(render, "_last_environment", None)  # type: ignore[attr-defined]
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "Third S." in site.page("a")
+
+
 def test_the_load_cache_keeps_only_what_the_last_full_load_used(site: Site) -> None:
     """Every edit adds entries; a full load drops the ones no file uses any more."""
     site.write("briefings/a.md", briefing(title="Alpha", body="First words.\n"))

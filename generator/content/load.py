@@ -829,9 +829,9 @@ class _LoadContext:
     cache: LoadCache
     #: False where the main process has looked the files up in the cache already.
     look_up_files: bool = True
-    #: Return a file's cache entries alone where it has them, not its model as well: in a
-    #: worker, pickling the model, and unpickling it in the main process, took twice as
-    #: long as decoding it from the entries, which go to the main process anyway.
+    #: Return a file's cache entries alone where it has them, not its model as well:
+    #: pickling the model in a worker and unpickling it in the main process took 0.34 ms a
+    #: file, decoding it from the entries, which go to the main process anyway, 0.13 ms.
     entries_only: bool = False
 
 
