@@ -127,7 +127,7 @@ def test_a_damaged_cache_is_only_a_miss(site: Site) -> None:
 def test_a_full_build_reads_the_cache_in_chunks_and_a_damaged_body_misses_only_its_file(
     site: Site, monkeypatch: object
 ) -> None:
-    from generator.content import cache, load
+    from generator.content import cache
 
     monkeypatch.setattr(cache, "_KEYS_PER_QUERY", 2)  # type: ignore[attr-defined]
     for number in range(5):
@@ -142,13 +142,7 @@ def test_a_full_build_reads_the_cache_in_chunks_and_a_damaged_body_misses_only_i
         assert damaged.rowcount == 1
     cache._recent.clear()  # as in a new process: what the last build loaded is read from the database
     site.write("briefings/b3.md", briefing(title="Briefing 3, retitled", body="Word3.\n"))  # a full build
-    loaded: list[str] = []
-    original_load = load._BriefingLoader.load
-    monkeypatch.setattr(  # type: ignore[attr-defined]
-        load._BriefingLoader,
-        "load",
-        lambda self, data=None: loaded.append(self.path.name) or original_load(self, data),
-    )
+    loaded = _record_loads(monkeypatch)
     assert site.brief("build").exit_code == 0
     assert sorted(loaded) == ["b1.md", "b3.md"]  # three of five from the cache, two keys a query
     assert "Word1" in site.page("b1") and "Briefing 3, retitled" in site.page("b3")
@@ -276,6 +270,21 @@ def test_a_clean_build_is_remembered_for_the_next_one(site: Site) -> None:
     site.write("briefings/a.md", briefing())
     assert site.brief("build", "--clean").exit_code == 0
     assert "Up to date" in site.brief("build").stdout
+
+
+def _record_loads(monkeypatch: object) -> list[str]:
+    """The names of the briefing files loaded from now on, not taken from the cache (they
+    still load)."""
+    from generator.content import load
+
+    loaded: list[str] = []
+    original = load._BriefingLoader.load
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        load._BriefingLoader,
+        "load",
+        lambda self, data=None: loaded.append(self.path.name) or original(self, data),
+    )
+    return loaded
 
 
 def _record_pagefind_runs(monkeypatch: object) -> list[list[str]]:
@@ -451,7 +460,6 @@ def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards
     Both builds run in this one process, as `brief serve`'s do: the second must open the
     cache database that the first created."""
     import generator.search as search
-    from generator.content import load
 
     monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)  # type: ignore[attr-defined]
     for number in range(6):
@@ -460,13 +468,7 @@ def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards
     shutil.rmtree(site.root / "_site")
     site.write("briefings/b3.md", briefing(title="Briefing 3", body="Changed words.\n"))
     indexed = _record_pagefind_runs(monkeypatch)
-    loaded: list[str] = []
-    original_load = load._BriefingLoader.load
-    monkeypatch.setattr(  # type: ignore[attr-defined]
-        load._BriefingLoader,
-        "load",
-        lambda self, data=None: loaded.append(self.path.name) or original_load(self, data),
-    )
+    loaded = _record_loads(monkeypatch)
     result = site.brief("build")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Built _site")
