@@ -220,10 +220,8 @@ class LoadCache:
     def file_key_in(self, entries: CacheEntries) -> str | None:
         """The key of the file whose loading used or made `entries`."""
         prefix = self._file_prefix
-        return next(
-            (key for key in (*entries.used, *(key for key, _ in entries.new)) if key.startswith(prefix)),
-            None,
-        )
+        used = next((key for key in entries.used if key.startswith(prefix)), None)
+        return used if used is not None else self.new_file_key(entries)
 
     def new_file_key(self, entries: CacheEntries) -> str | None:
         """The key of the file entry in `entries.new`, if loading a file made one."""
