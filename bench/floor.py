@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
@@ -29,7 +30,7 @@ def build_floor(site: Path, out: Path) -> int:
         text = path.read_text(encoding="utf-8")
         _, front, body = text.split("---\n", 2)
         meta = yaml.load(front, Loader=loader)
-        html = template.render(title=meta["title"], summary=meta.get("summary", ""), body=md.render(body))
+        html = template.render(title=meta["title"], summary=meta.get("summary", ""), body=Markup(md.render(body)))
         target = out / path.stem / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
