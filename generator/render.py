@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,11 +84,20 @@ class _CompiledTemplates(FileSystemBytecodeCache):
     files a build must not trust to run code. Entries are named by Brief's code identity
     (the environment's settings, autoescaping among them, are part of that code), and
     Jinja2 takes one only for the template source it was compiled from. A folder that
-    cannot be read or written only means compiling again."""
+    cannot be read or written only means compiling again.
+
+    Each code identity has its own entries (about 220 KB for the default theme). When this
+    one compiles a template, the entries of other identities that no run has written for a
+    week are removed: an older Brief still in use only compiles its templates again."""
+
+    #: Entries of other code identities older than this (seconds) are removed.
+    STALE_AFTER = 7 * 24 * 3600
 
     def __init__(self) -> None:
         key = hashlib.sha256(identity.code_identity().encode()).hexdigest()[:16]
-        super().__init__(pattern=f"__brief_{key}_%s.cache")
+        self.own_prefix = f"__brief_{key}_"
+        self.pruned = False
+        super().__init__(pattern=self.own_prefix + "%s.cache")
 
     def load_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):
@@ -95,6 +106,23 @@ class _CompiledTemplates(FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+        if not self.pruned:
+            self.pruned = True
+            with contextlib.suppress(OSError):
+                self._remove_stale_entries()
+
+    def _remove_stale_entries(self) -> None:
+        oldest = time.time() - self.STALE_AFTER
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                if (
+                    entry.name.startswith("__brief_")
+                    and not entry.name.startswith(self.own_prefix)
+                    and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < oldest
+                ):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 def _compiled_templates() -> BytecodeCache | None:

@@ -8,6 +8,7 @@ import gzip
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from generator.config import load_config
@@ -196,9 +197,18 @@ def test_compiled_templates_are_kept_outside_the_site_and_a_bad_or_missing_folde
     monkeypatch.setattr(render, "_last_environment", None)  # type: ignore[attr-defined]
     site.write("templates/partials/claim.html", CLAIM_TEMPLATE.replace("WORD", "First"))
     site.write("briefings/a.md", briefing(extra="claims:\n  c:\n    statement: S.\n", body="Text.\n"))
+    # What other versions of Brief left: a week and more ago, and yesterday.
+    folder = temporary / f"_jinja2-cache-{os.getuid()}"
+    folder.mkdir(mode=0o700)
+    stale, recent = folder / "__brief_0123456789abcdef_x.cache", folder / "__brief_fedcba9876543210_x.cache"
+    for path, age in ((stale, 8 * 24 * 3600), (recent, 24 * 3600)):
+        path.write_bytes(b"j2 other")
+        os.utime(path, (time.time() - age, time.time() - age))
     assert site.brief("build").exit_code == 0
-    (folder,) = temporary.iterdir()
-    assert folder.name == f"_jinja2-cache-{os.getuid()}" and oct(folder.stat().st_mode)[-3:] == "700"
+    assert [path.name for path in temporary.iterdir()] == [folder.name]
+    assert oct(folder.stat().st_mode)[-3:] == "700"
+    assert not stale.exists() and recent.exists()
+    recent.unlink()
     compiled = sorted(folder.iterdir())
     assert compiled and all(path.name.startswith("__brief_") for path in compiled)
     assert not list(site.root.rglob("*.cache"))
