@@ -125,6 +125,35 @@ def test_a_damaged_cache_is_only_a_miss(site: Site) -> None:
     assert "Alpha, again" in site.page("a")
 
 
+def test_a_cache_of_an_earlier_layout_is_made_anew_and_then_used(site: Site, monkeypatch: object) -> None:
+    """Earlier versions kept the entries in a table WITHOUT ROWID with 4 KB pages, slow for
+    rows this large: such a database, its write-ahead log with it, is replaced by one of the
+    current layout, which the next build reads."""
+    from generator.content import cache
+
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    database = site.root / ".brief-cache" / "load.sqlite3"
+    database.parent.mkdir()
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")
+        connection.execute("INSERT INTO entries VALUES ('old', x'00')")
+    assert site.brief("build").exit_code == 0
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        (schema,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'entries'").fetchone()
+        assert "WITHOUT ROWID" not in schema.upper()
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == cache._LAYOUT
+        assert connection.execute("PRAGMA page_size").fetchone()[0] == 65536
+        assert [key for (key,) in connection.execute("SELECT key FROM entries")] != ["old"]
+        assert connection.execute("SELECT count(*) FROM entries").fetchone()[0] == 2  # file and body
+    cache._recent.clear()  # as in a new process
+    site.write("briefings/b.md", briefing(title="Beta"))  # a full build
+    loaded = _record_loads(monkeypatch)
+    assert site.brief("build").exit_code == 0
+    assert loaded == ["b.md"]
+    _assert_same_as_clean(site)
+
+
 def test_a_full_build_reads_the_cache_in_chunks_and_a_damaged_body_misses_only_its_file(
     site: Site, monkeypatch: object
 ) -> None:
