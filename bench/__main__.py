@@ -279,7 +279,11 @@ def main() -> None:
             rows.extend(measure_brief(corpus, work, args.repeat))
             if args.peers:
                 for peer in PEERS:
-                    measured = measure_peer(peer, corpus, work)
+                    try:
+                        measured = measure_peer(peer, corpus, work)
+                    except RuntimeError as failure:  # the rows measured so far still count
+                        print(f"({peer.name} failed: {str(failure).splitlines()[-1]})", flush=True)
+                        continue
                     if measured is None:
                         print(f"({peer.name} is not installed; pip install '.[bench]')")
                     else:
