@@ -30,7 +30,8 @@ def build_floor(site: Path, out: Path) -> int:
         text = path.read_text(encoding="utf-8")
         _, front, body = text.split("---\n", 2)
         meta = yaml.load(front, Loader=loader)
-        html = template.render(title=meta["title"], summary=meta.get("summary", ""), body=Markup(md.render(body)))
+        body_html = Markup(md.render(body))
+        html = template.render(title=meta["title"], summary=meta.get("summary", ""), body=body_html)
         target = out / path.stem / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
