@@ -23,7 +23,6 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import hashlib
-import importlib
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ from pathlib import Path
 
 from generator import identity
 from generator.output import link_or_copy, replace_file
+from generator.pagefindbin import pagefind_executable
 from generator.parallel import worker_count
 
 SEARCH_BUNDLE = "pagefind"
@@ -150,25 +150,6 @@ def save_record_digests(cache_dir: Path, digests: Mapping[str, str]) -> None:
     """Save this build's (page fingerprint, record digest) pairs for the next build."""
     text = json.dumps(dict(sorted(digests.items())))
     replace_file(cache_dir / SEARCH_CACHE / RECORD_DIGESTS, text.encode("utf-8"))
-
-
-def pagefind_executable() -> str | None:
-    """The Pagefind binary that `pip install 'pagefind[bin]'` installs, if it is there.
-
-    Found as `pagefind.service.get_executable` finds it (`PAGEFIND_BINARY_PATH`, then the
-    extended binary's package, the plain one's, the PATH), without importing that module:
-    it imports asyncio, a twentieth of a second of every build."""
-    configured = os.environ.get("PAGEFIND_BINARY_PATH")
-    if configured:
-        return configured if os.path.isfile(configured) else None
-    for package in ("pagefind_bin_extended", "pagefind_bin"):
-        try:
-            found = importlib.import_module(package).get_executable()
-        except (ImportError, AttributeError, OSError):
-            continue
-        if found is not None and Path(found).is_file():
-            return str(found)
-    return shutil.which("pagefind_extended") or shutil.which("pagefind")
 
 
 @functools.cache

@@ -25,6 +25,7 @@ from generator.fingerprint import (
 )
 from generator.outcome import BuildOptions, BuildResult, exit_code_of
 from generator.output import MARKER
+from generator.pagefindbin import pagefind_executable
 from generator.theme import theme_dir
 
 
@@ -47,6 +48,8 @@ def digest_inputs(options: BuildOptions, output: Path) -> InputDigest:
         "base_url": options.base_url,
         "portable": options.portable,
         "publish_up_to": options.publish_up_to,
+        #: A site built without its search index, Pagefind missing, is built again once it is there.
+        "search": pagefind_executable() is not None,
     }
     return input_digest(options.site_root, theme_dir(), settings)
 

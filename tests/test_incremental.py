@@ -474,20 +474,30 @@ def test_without_pagefind_the_site_is_built_and_search_is_said_to_be_missing(
     assert "Alpha" in site.page("a")
 
 
-def test_once_pagefind_is_installed_a_prose_edit_no_longer_says_search_is_missing(
+def test_once_pagefind_is_installed_the_next_build_adds_search_and_no_longer_says_it_is_missing(
     site: Site, monkeypatch: object
 ) -> None:
+    """The warning's hint says to install Pagefind: the next build must then build the
+    search index, not report the site as up to date, and later builds must not repeat the
+    warning."""
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site.root / "no-such-pagefind"))  # type: ignore[attr-defined]
     site.write("briefings/a.md", briefing(title="Alpha", body="First words.\n"))
     assert "search index was not built" in site.brief("build").stderr
+    again = site.brief("build")
+    assert "Up to date" in again.stdout and "search index was not built" in again.stderr
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")  # type: ignore[attr-defined]
+    installed = site.brief("build")
+    assert installed.exit_code == 0, installed.output
+    assert "Up to date" not in installed.stdout
+    assert "search index was not built" not in installed.output and "0 warnings" in installed.stdout
+    assert (site.root / "_site" / "pagefind" / "shards.json").is_file()
+    assert "Up to date" in site.brief("build").stdout
     site.write("briefings/a.md", briefing(title="Alpha", body="Second words.\n"))
     result = site.brief("build")
     assert result.exit_code == 0, result.output
     assert "only the prose of 1 briefing changed" in result.stdout
     assert "search index was not built" not in result.output
     assert "0 warnings" in result.stdout
-    assert (site.root / "_site" / "pagefind" / "shards.json").is_file()
 
 
 def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards(
