@@ -498,6 +498,7 @@ def test_once_pagefind_is_installed_the_next_build_adds_search_and_no_longer_say
     assert "only the prose of 1 briefing changed" in result.stdout
     assert "search index was not built" not in result.output
     assert "0 warnings" in result.stdout
+    assert (site.root / "_site" / "pagefind" / "shards.json").is_file()
 
 
 def test_a_ci_runner_with_the_cache_but_no_output_reuses_loads_and_search_shards(

@@ -305,13 +305,15 @@ class LoadCache:
         return connection
 
     def writer(self) -> CacheWriter:
-        self._close_reader()
+        _close_reader(self.database)
         return CacheWriter(self.database)
 
-    def _close_reader(self) -> None:
-        connection = _readers.pop((os.getpid(), self.database), None)
-        if connection is not None:
-            connection.close()
+
+def _close_reader(database: Path) -> None:
+    """Close this process's read connection to `database`, if it has one."""
+    connection = _readers.pop((os.getpid(), database), None)
+    if connection is not None:
+        connection.close()
 
 
 class CacheWriter:
@@ -409,8 +411,6 @@ def _open_for_writing(database: Path) -> sqlite3.Connection:
 def _remove_database(database: Path) -> None:
     """The database and its write-ahead log (a log left beside a new database would be
     read), and this process's read connection to it, which would go on reading the old one."""
-    reader = _readers.pop((os.getpid(), database), None)
-    if reader is not None:
-        reader.close()
+    _close_reader(database)
     for suffix in ("", "-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
