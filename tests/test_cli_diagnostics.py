@@ -213,6 +213,31 @@ def test_claim_source_must_exist_and_be_a_source(site: Site) -> None:
     assert "briefings/a.md:8:19: error: claim 'c1' cites unknown source 'nope'" in err
 
 
+def test_references_are_checked_even_when_the_front_matter_has_schema_errors(site: Site) -> None:
+    # One run reports everything: a bad date in one event must not hide the unknown ids of
+    # the others, nor those of claims and sources.
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\n"
+        "sources:\n  s1: {title: S, derived_from: [s0]}\n"
+        "claims:\n  c1: {statement: C, sources: [s1, {id: s9}, c2]}\n  c2: {statement: D}\n"
+        "timeline:\n  - {date: 2025, title: Refs, claims: [nope], sources: [nada]}\n"
+        "  - {date: next spring, title: Bad}\n"
+        "---\nBody [@c1] [@s1] [@ghost].\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "briefings/a.md:11:12: error: 'next spring' is not a valid EDTF date" in err
+    assert "briefings/a.md:5:33: error: source 's1' derives from unknown source 's0'" in err
+    assert "briefings/a.md:7:36: error: claim 'c1' cites unknown source 's9'" in err
+    assert "briefings/a.md:7:46: error: claim 'c1' cites 'c2', which is a claim, not a source" in err
+    assert "briefings/a.md:10:40: error: event 'Refs' refers to unknown claim 'nope'" in err
+    assert "briefings/a.md:10:57: error: event 'Refs' cites unknown source 'nada'" in err
+    assert "briefings/a.md:13:18: error: citation of unknown id 'ghost'" in err
+    assert err.count(": error: ") == 7, err
+
+
 def test_duplicate_slugs(site: Site) -> None:
     site.write("briefings/a.md", briefing())
     site.write("briefings/sub/a.md", briefing())

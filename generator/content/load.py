@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from generator import cachecodec
 from generator.config import SiteConfig
@@ -298,8 +298,14 @@ class _BriefingLoader:
         front_matter, problems = validate_document(FrontMatter, document, "the front matter")
         self.diagnostics.extend(problems)
         if front_matter is None:
-            # Still check the body's citations against whatever ids the YAML declares.
-            self.check_citations(body, _Chained(dict.fromkeys(_declared_ids(document.value)), self.registry))
+            # Still check the references and the body's citations against whatever ids the
+            # YAML declares, so that one run reports them with the schema's errors.
+            declared = _declared_ids(document.value)
+            local_sources = dict.fromkeys(declared["sources"])
+            self.check_references(document, _Chained(local_sources, self.registry), declared["claims"])
+            self.check_citations(
+                body, _Chained(local_sources, dict.fromkeys(declared["claims"]), self.registry)
+            )
             return None
         return self.build(front_matter, document, body)
 
@@ -330,22 +336,13 @@ class _BriefingLoader:
         # Looked up, never copied: a copy of the shared registry per file would make loading
         # grow with files × shared sources.
         available_sources = _Chained(local_sources, self.registry)
-        for source in local_sources.values():
-            for index, parent in enumerate(source.derived_from):
-                self.check_source_ref(
-                    parent,
-                    available_sources,
-                    fm,
-                    document.position_of(("sources", source.id, "derived_from", index)),
-                    f"source '{source.id}' derives from",
-                )
+        self.check_references(document, available_sources, fm.claims)
 
         claims: dict[str, Claim] = {}
         for number, (claim_id, spec) in enumerate(fm.claims.items(), start=1):
             claim_sources = []
             for index, ref in enumerate(spec.sources):
                 position = document.position_of(("claims", claim_id, "sources", index))
-                self.check_source_ref(ref.id, available_sources, fm, position, f"claim '{claim_id}' cites")
                 if ref.credibility is not None:
                     self.check_grade(
                         ref.credibility,
@@ -368,22 +365,6 @@ class _BriefingLoader:
 
         events = []
         for index, event in enumerate(fm.timeline):
-            for ref_index, claim_id in enumerate(event.claims):
-                if claim_id not in claims:
-                    self.error(
-                        document.position_of(("timeline", index, "claims", ref_index)),
-                        f"event '{event.title}' refers to unknown claim '{claim_id}'",
-                        _suggest(claim_id, claims),
-                        "unknown-id",
-                    )
-            for ref_index, source_id in enumerate(event.sources):
-                self.check_source_ref(
-                    source_id,
-                    available_sources,
-                    fm,
-                    document.position_of(("timeline", index, "sources", ref_index)),
-                    f"event '{event.title}' cites",
-                )
             events.append(
                 Event(
                     date=event.date,
@@ -482,12 +463,35 @@ class _BriefingLoader:
             sources=used_sources,
         )
 
+    def check_references(
+        self, document: YamlDocument, available_sources: Mapping[str, object], claim_ids: Collection[str]
+    ) -> None:
+        """Every id the front matter refers to names a source or claim that exists."""
+        for reference in _references(document.value):
+            position = document.position_of(reference.path)
+            if reference.kind == "source":
+                self.check_source_ref(
+                    reference.target, available_sources, claim_ids, position, reference.what
+                )
+            elif reference.target not in claim_ids:
+                self.error(
+                    position,
+                    f"{reference.what} unknown claim '{reference.target}'",
+                    _suggest(reference.target, claim_ids),
+                    "unknown-id",
+                )
+
     def check_source_ref(
-        self, source_id: str, available: Mapping[str, Source], fm: FrontMatter, position: Position, what: str
+        self,
+        source_id: str,
+        available: Mapping[str, object],
+        claim_ids: Collection[str],
+        position: Position,
+        what: str,
     ) -> None:
         if source_id in available:
             return
-        if source_id in fm.claims:
+        if source_id in claim_ids:
             self.error(
                 position,
                 f"{what} '{source_id}', which is a claim, not a source",
@@ -526,14 +530,65 @@ def _declare_hint(source_id: str) -> str:
     return f"declare '{source_id}' under sources: in the front matter or in briefings/{REGISTRY_NAME}"
 
 
-def _declared_ids(raw: Any) -> set[str]:
-    ids: set[str] = set()
+def _declared_ids(raw: Any) -> dict[str, list[str]]:
+    """The ids under `sources:` and under `claims:` of a front matter as written."""
+    ids: dict[str, list[str]] = {"sources": [], "claims": []}
     if isinstance(raw, dict):
-        for key in ("sources", "claims"):
+        for key, found in ids.items():
             section = raw.get(key)
             if isinstance(section, dict):
-                ids.update(str(k) for k in section)
+                found.extend(str(k) for k in section)
     return ids
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """An id that the front matter refers to, where it does, and what it must name."""
+
+    path: YamlPath
+    target: str
+    kind: Literal["source", "claim"]
+    #: The start of the message if the id names nothing: "claim 'c1' cites".
+    what: str
+
+
+def _references(raw: Any) -> Iterator[_Reference]:
+    """Every id a front matter refers to, read from the YAML as written, so that references
+    are checked even when other parts of the front matter are invalid. Values of the wrong
+    type are left to the schema's errors."""
+    if not isinstance(raw, dict):
+        return
+
+    def ids(section: Any, *path: str | int) -> Iterator[tuple[YamlPath, Any]]:
+        if isinstance(section, list):
+            for index, item in enumerate(section):
+                yield (*path, index), item
+
+    sources = raw.get("sources")
+    if isinstance(sources, dict):
+        for source_id, spec in sources.items():
+            if isinstance(spec, dict):
+                for path, parent in ids(spec.get("derived_from"), "sources", source_id, "derived_from"):
+                    if isinstance(parent, str):
+                        yield _Reference(path, parent, "source", f"source '{source_id}' derives from")
+    claims = raw.get("claims")
+    if isinstance(claims, dict):
+        for claim_id, spec in claims.items():
+            if isinstance(spec, dict):
+                for path, ref in ids(spec.get("sources"), "claims", claim_id, "sources"):
+                    target = ref.get("id") if isinstance(ref, dict) else ref
+                    if isinstance(target, str):
+                        yield _Reference(path, target, "source", f"claim '{claim_id}' cites")
+    for event_path, event in ids(raw.get("timeline"), "timeline"):
+        if isinstance(event, dict):
+            title = event.get("title")
+            name = f"event '{title}'" if isinstance(title, str) else f"event {event_path[-1]!r}"
+            for path, claim_id in ids(event.get("claims"), *event_path, "claims"):
+                if isinstance(claim_id, str):
+                    yield _Reference(path, claim_id, "claim", f"{name} refers to")
+            for path, source_id in ids(event.get("sources"), *event_path, "sources"):
+                if isinstance(source_id, str):
+                    yield _Reference(path, source_id, "source", f"{name} cites")
 
 
 def _sources_in_order_of_use(
