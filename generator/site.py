@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
@@ -343,11 +344,18 @@ def _certainty(date: EventDate) -> tuple[str, ...]:
     return tuple(words) or ("exact",)
 
 
+#: HTML's valid year, month and date strings (the day itself is checked by the EDTF parser).
+_HTML_DATE = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?")
+
+
 def _html_datetime(date: EventDate) -> str | None:
-    """The EDTF text where it is also a valid HTML date (2025, 2025-08, 2025-08-06)."""
+    """The EDTF text where it is also a valid HTML date (2025, 2025-08, 2025-08-06): not a
+    season (2025-21), nor year 0000, nor one with a qualifier or unspecified digits."""
     text = date.text
     qualified = date.is_interval or date.approximate or date.uncertain or "X" in text
-    return None if qualified or text.startswith("-") or len(text) not in (4, 7, 10) else text
+    if qualified or not _HTML_DATE.fullmatch(text) or text.startswith("0000"):
+        return None
+    return text
 
 
 def event_view(
@@ -422,8 +430,11 @@ def _merged_event(events: list[EventView]) -> EventView:
         first,
         claims=tuple(claim for event in events for claim in event.claims),
         sources=tuple(source for event in events for source in event.sources),
+        # A briefing that lists the same event twice is named once.
         briefings=tuple(
-            sorted((ref for event in events for ref in event.briefings), key=lambda ref: ref.title)
+            sorted(
+                dict.fromkeys(ref for event in events for ref in event.briefings), key=lambda ref: ref.title
+            )
         ),
         description_html=next((event.description_html for event in events if event.description_html), None),
     )

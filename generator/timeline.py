@@ -244,7 +244,7 @@ def _parse_point(text: str) -> _Point | None:
 def _year_words(year: str) -> str:
     if "X" not in year:
         number = int(year)
-        return f"{abs(number)} BCE" if number < 0 else str(number)
+        return f"{1 - number} BCE" if number <= 0 else str(number)  # astronomical year 0 is 1 BCE
     digits = year.rstrip("X")
     if year.count("X") == 1 and "X" not in digits:
         return f"{digits}0s"

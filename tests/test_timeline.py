@@ -66,6 +66,10 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("19XX", "1900s"),
         ("2025-21", "Spring 2025"),
         ("[2025,2026]", "2025 or 2026"),
+        # Astronomical years: year 0 is 1 BCE, -0044 is 45 BCE.
+        ("-0044-03-15", "15 Mar 45 BCE"),
+        ("0000", "1 BCE"),
+        ("-0001", "2 BCE"),
     ],
 )
 def test_wording(text: str, words: str) -> None:
@@ -165,6 +169,43 @@ def test_an_event_many_briefings_share_is_shown_once_with_all_of_them(site: Site
     assert squash(events[0].find_all("p", class_="event-description")[0].text) == "As Alpha tells it."
     links = [a.attrs["href"] for a in events[0].find_all("a", class_="event-link")]
     assert links == ["../briefings/g/#claim-g", "../briefings/a/#claim-a", "../briefings/b/#claim-b"]
+
+
+def test_an_event_listed_twice_by_one_briefing_is_a_warning_and_names_it_once(site: Site) -> None:
+    extra = (
+        "timeline:\n  - date: 2025-08-06\n    title: Dup\n  - date: 2025-08-06\n    title: Dup\n"
+        "  - date: 2025-08-06\n    title: Other\n"
+    )
+    site.write("briefings/a.md", briefing(title="Alpha", extra=extra))
+    result = site.brief("build")
+    assert result.exit_code == 0
+    assert (
+        "briefings/a.md:8:5: warning: the event 'Dup' of 2025-08-06 is listed twice\n"
+        "  hint: merge it with the one at line 6"
+    ) in result.stderr
+    assert site.brief("build", "--strict", "--clean").exit_code == 1
+    page = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    dup = [e for e in page.find_all("li", class_="event") if "Dup" in e.text]
+    assert len(dup) == 1
+    assert squash(dup[0].find_all("p", class_="event-briefings")[0].text) == "Briefing: Alpha"
+
+
+@pytest.mark.parametrize(
+    ("date", "datetime"),
+    [
+        ("2025-08-06", "2025-08-06"),
+        ("2025-08", "2025-08"),
+        ("2025", "2025"),
+        ("2025-21", None),
+        ("0000", None),
+    ],
+)
+def test_time_elements_carry_only_valid_html_dates(site: Site, date: str, datetime: str | None) -> None:
+    site.write("briefings/a.md", briefing(extra=f"timeline:\n  - date: '{date}'\n    title: E\n"))
+    assert site.brief("build").exit_code == 0
+    event = parse_html(site.page("a")).by_id("timeline").find_all("li", class_="event")[0]
+    times = event.find_all("time")
+    assert [t.attrs["datetime"] for t in times] == ([datetime] if datetime else [])
 
 
 def test_event_badges_link_to_the_same_entries(site: Site) -> None:

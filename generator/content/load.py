@@ -364,7 +364,20 @@ class _BriefingLoader:
             )
 
         events = []
+        first_of: dict[tuple[str, str], int] = {}
         for index, event in enumerate(fm.timeline):
+            first = first_of.setdefault((event.date.text, event.title), index)
+            if first != index:
+                self.diagnostics.add(
+                    Diagnostic(
+                        self.path,
+                        document.position_of(("timeline", index)),
+                        Severity.WARNING,
+                        f"the event '{event.title}' of {event.date.text} is listed twice",
+                        f"merge it with the one at line {document.position_of(('timeline', first)).line}",
+                        "duplicate-event",
+                    )
+                )
             events.append(
                 Event(
                     date=event.date,
