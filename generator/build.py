@@ -38,6 +38,7 @@ from generator.outcome import (
     EXIT_USAGE,
     BuildOptions,
     BuildResult,
+    OptionValueError,
     StageClock,
     exit_code_of,
 )
@@ -108,17 +109,11 @@ def _analyse(
     if config is None:
         return BuildResult(problems, EXIT_USAGE)
     if options.base_url is not None and not options.base_url.startswith(("http://", "https://")):
-        message = f"--base-url must be an absolute http(s) URL, not '{options.base_url}'"
-        return BuildResult(
-            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, None, "usage")], EXIT_USAGE
-        )
+        raise OptionValueError("--base-url", f"'{options.base_url}' is not an absolute http(s) URL")
     gate = options.publish_up_to
     if gate is not None and gate not in config.spec.markings:
-        message = f"'{gate}' is not one of the site's markings"
-        hint = "markings: " + ", ".join(config.spec.markings)
-        return BuildResult(
-            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "usage")], EXIT_USAGE
-        )
+        markings = ", ".join(config.spec.markings)
+        raise OptionValueError("--publish-up-to", f"'{gate}' is not one of the site's markings ({markings})")
 
     with clock.stage("load"):
         corpus, diagnostics = load_corpus(config, read_cache=not options.clean)

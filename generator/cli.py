@@ -22,7 +22,7 @@ from generator.diagnostics import (
     format_markdown_table,
     format_text,
 )
-from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult
+from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult, OptionValueError
 from generator.uptodate import quick_check
 
 if TYPE_CHECKING:
@@ -94,6 +94,8 @@ def _progress() -> Callable[[int, int], None] | None:
 def _run(action: Callable[[], BuildResult]) -> BuildResult:
     try:
         return action()
+    except OptionValueError as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.option}'") from None
     except KeyboardInterrupt:
         click.echo("brief: interrupted; the output folder was not changed", err=True)
         sys.exit(130)

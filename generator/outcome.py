@@ -16,6 +16,16 @@ EXIT_CONTENT = 1
 EXIT_USAGE = 2
 
 
+class OptionValueError(Exception):
+    """A command-line option's value that the site does not allow: a usage error (exit 2),
+    told as the command line tells any bad option, not as a problem of a file."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+        self.message = message
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     site_root: Path

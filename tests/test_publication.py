@@ -116,7 +116,19 @@ def test_publish_up_to_in_site_yaml_and_unknown_markings(site: Site) -> None:
     site.write("site.yaml", "title: T\npublish_up_to: TLP:CLEAR\n")
     assert site.brief("build").exit_code == 0
     assert not (site.root / "_site" / "briefings" / "green").exists()
-    assert site.brief("build", "--publish-up-to", "TLP:PURPLE").exit_code == 2
+    bad_gate = site.brief("build", "--publish-up-to", "TLP:PURPLE")
+    assert bad_gate.exit_code == 2
+    # The value came from the command line, not from a file: said as for any bad option.
+    assert "Error: Invalid value for '--publish-up-to': 'TLP:PURPLE' is not one of the site's markings" in (
+        bad_gate.stderr
+    )
+    assert "site.yaml" not in bad_gate.stderr
+    bad_url = site.brief("build", "--base-url", "ftp://example.org/")
+    assert bad_url.exit_code == 2
+    assert (
+        "Invalid value for '--base-url': 'ftp://example.org/' is not an absolute http(s) URL"
+        in bad_url.stderr
+    )
     site.write("briefings/odd.md", _briefing_with_marker("oddword", "TLP:PURPLE"))
     result = site.brief("check")
     assert "briefings/odd.md:8:10: error: 'TLP:PURPLE' is not one of the site's markings" in result.stderr
