@@ -141,20 +141,18 @@ def _analyse(
     if left_out:
         diagnostics = DiagnosticList([d for d in diagnostics if d.path not in left_out])
         for briefing in corpus.briefings:
-            if briefing.path in left_out and not briefing.is_draft:
+            if briefing.path in left_out and (options.drafts or not briefing.is_draft):
                 excluded.append(briefing.slug)
-                diagnostics.add(
-                    Diagnostic(
-                        briefing.path,
-                        Position(1, 1),
-                        Severity.INFO,
-                        f"left out: marked {briefing.marking}, above the gate",
-                        None,
-                        "excluded",
-                    )
-                )
+                diagnostics.add(_left_out_above_the_gate(briefing.path, briefing.marking))
+    # Files that did not load, for links to them: published, their own errors fail the build.
+    loaded = {briefing.path for briefing in corpus.briefings}
+    failed = {path: path not in left_out for path in corpus.declared if path not in loaded}
+    for path, would_publish in failed.items():
+        declared = corpus.declared[path]
+        if not would_publish and (options.drafts or declared.status != "draft"):
+            diagnostics.add(_left_out_above_the_gate(path, declared.marking or config.default_marking))
     with clock.stage("analyse"):
-        link_index = LinkIndex.of(corpus.briefings, published)
+        link_index = LinkIndex.of(corpus.briefings, published, failed)
         links = resolve_links(published, config, diagnostics, link_index)
         MEMO.begin(config, read=not options.clean)
         assessments = {
@@ -162,6 +160,12 @@ def _analyse(
             for briefing in published
         }
     return _Analysed(config, published, assessments, links, diagnostics, excluded, corpus, link_index)
+
+
+def _left_out_above_the_gate(path: Path, marking: str) -> Diagnostic:
+    return Diagnostic(
+        path, Position(1, 1), Severity.INFO, f"left out: marked {marking}, above the gate", None, "excluded"
+    )
 
 
 def _assess(

@@ -83,15 +83,18 @@ class PartialState:
         slug_by_file = {}
         ids_by_slug = {}
         published = set()
+        failed = {}
         folders: dict[str, str] = {}
         for relative, record in self.files.items():
             if record.slug is None:
+                # Left out, since the last build succeeded: not published.
+                failed[briefing_file_key(briefings_dir / relative, folders)] = False
                 continue
             slug_by_file[briefing_file_key(briefings_dir / relative, folders)] = record.slug
             ids_by_slug[record.slug] = record.page_ids
             if record.published:
                 published.add(record.slug)
-        return LinkIndex(slug_by_file, ids_by_slug, frozenset(published))
+        return LinkIndex(slug_by_file, ids_by_slug, frozenset(published), failed)
 
 
 def load_partial_state(cache_dir: Path) -> PartialState | None:

@@ -182,6 +182,35 @@ def test_links_to_unpublished_briefings_become_text(site: Site) -> None:
     assert "briefings/draft" not in page and "../draft/" not in page
 
 
+def test_a_briefing_above_the_gate_with_errors_is_left_out_like_any_other(site: Site) -> None:
+    """Its errors are not this build's, a link to it is a link to an unpublished briefing
+    (in a full build and in a prose-only rebuild), and the build says it left it out."""
+    site.write("site.yaml", "title: T\npublish_up_to: TLP:GREEN\n")
+    site.write(
+        "briefings/red.md",
+        "---\ntitle: Red\ndate: 2025-08-08\nmarking: TLP:RED\naliases: [Old_Slug]\n---\nRed.\n",
+    )
+    live = "---\ntitle: Live\ndate: 2025-08-08\nsummary: S.\n---\nSee [the red one](red.md){}.\n"
+    site.write("briefings/live.md", live.format(""))
+    for prose in ("", " again"):
+        site.write("briefings/live.md", live.format(prose))
+        result = site.brief("build", "-v")
+        assert result.exit_code == 0, result.stderr
+        assert "briefings/live.md:6:19: warning: link to 'red.md', which is not published in this build" in (
+            result.stderr
+        )
+        assert "briefings/red.md:1:1: info: left out: marked TLP:RED, above the gate" in result.stderr
+        assert "Old_Slug" not in result.stderr
+        assert f"See the red one{prose}." in squash(parse_html(site.page("live")).by_id("body").visible_text)
+    assert "only the prose of 1 briefing changed" in result.stdout
+    # A draft above the gate, built with --drafts, is left out for its marking, and says so.
+    site.write("briefings/red.md", _briefing_with_marker("redword", "TLP:RED", status="draft"))
+    result = site.brief("build", "-v", "--drafts")
+    assert result.exit_code == 0, result.stderr
+    assert "briefings/red.md:1:1: info: left out: marked TLP:RED, above the gate" in result.stderr
+    assert b"redword" not in _every_output_byte(site.root / "_site")
+
+
 def test_corrections_on_the_page_and_in_the_feed(site: Site) -> None:
     site.write("briefings/c.md", _briefing_with_marker("corr", "TLP:CLEAR"))
     assert site.brief("build").exit_code == 0

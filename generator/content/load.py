@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -727,15 +727,24 @@ class LinkIndex:
     ids_by_slug: Mapping[str, frozenset[str]]
     #: The slugs published in this build.
     published: frozenset[str]
+    #: Normalised absolute path of a briefing file that did not load (it has errors) →
+    #: whether this build would publish it (if so, its own errors fail the build).
+    failed: Mapping[str, bool] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, every_briefing: Iterable[Briefing], published: Iterable[Briefing]) -> LinkIndex:
+    def of(
+        cls,
+        every_briefing: Iterable[Briefing],
+        published: Iterable[Briefing],
+        failed: Mapping[Path, bool] | None = None,
+    ) -> LinkIndex:
         known = list(every_briefing)
         folders: dict[str, str] = {}
         return cls(
             {briefing_file_key(b.path, folders): b.slug for b in known},
             {b.slug: frozenset(page_ids(b)) for b in known},
             frozenset(b.slug for b in published),
+            {briefing_file_key(path, folders): publish for path, publish in (failed or {}).items()},
         )
 
 
@@ -800,6 +809,13 @@ def resolve_links(
                 base = briefings_root if path.startswith("/") else folder
                 target_file = os.path.normpath(base / path.lstrip("/"))
                 target = index.slug_by_file.get(target_file)
+                if target is None and target_file in index.failed:
+                    # A file with errors: they are reported if it is published; if it is left
+                    # out, the link is to a briefing this build does not publish.
+                    if not index.failed[target_file]:
+                        diagnostics.add(_link_to_unpublished(briefing.path, position, path))
+                    targets[reference.number] = LinkTarget("unpublished", "")
+                    continue
                 if target is None:
                     diagnostics.error(
                         briefing.path,
@@ -810,16 +826,7 @@ def resolve_links(
                     )
                     continue
                 if target not in index.published:
-                    diagnostics.add(
-                        Diagnostic(
-                            briefing.path,
-                            position,
-                            Severity.WARNING,
-                            f"link to '{path}', which is not published in this build",
-                            "the link is shown as plain text",
-                            "link",
-                        )
-                    )
+                    diagnostics.add(_link_to_unpublished(briefing.path, position, path))
                     targets[reference.number] = LinkTarget("unpublished", target)
                     continue
                 if reference.fragment and reference.fragment not in index.ids_by_slug[target]:
@@ -863,6 +870,17 @@ def resolve_links(
             targets[reference.number] = LinkTarget("static", inside.as_posix(), reference.fragment)
         resolved[briefing.slug] = targets
     return resolved
+
+
+def _link_to_unpublished(path: Path, position: Position, link: str) -> Diagnostic:
+    return Diagnostic(
+        path,
+        position,
+        Severity.WARNING,
+        f"link to '{link}', which is not published in this build",
+        "the link is shown as plain text",
+        "link",
+    )
 
 
 def _has_symlink(root: Path, inside: Path) -> bool:
