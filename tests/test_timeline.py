@@ -208,6 +208,27 @@ def test_time_elements_carry_only_valid_html_dates(site: Site, date: str, dateti
     assert [t.attrs["datetime"] for t in times] == ([datetime] if datetime else [])
 
 
+def test_what_an_event_description_shows_as_text_is_warned_of(site: Site) -> None:
+    """A description is inline Markdown with web links only: a citation, a link to a file
+    and an image become text, and the analyst is told so at the description."""
+    extra = (
+        "sources:\n  s1: {title: S, reliability: B}\n"
+        "timeline:\n  - date: 2025\n    title: E\n"
+        "    description: Some *emphasis* [@s1], [x](nope.md), ![m](m.png) and [ok](https://example.org).\n"
+    )
+    site.write("briefings/a.md", briefing(extra=extra, body="Body [@s1].\n"))
+    result = site.brief("build")
+    assert result.exit_code == 0
+    err = result.stderr
+    where = "briefings/a.md:10:18: warning:"
+    assert f"{where} the citation '[@s1]' is shown as text in the description of event 'E'" in err
+    assert f"{where} the link 'nope.md' is shown as text in the description of event 'E'" in err
+    assert f"{where} the image 'm.png' is shown as text in the description of event 'E'" in err
+    description = parse_html(site.page("a")).by_id("timeline").find_all("p", class_="event-description")[0]
+    assert [a.attrs["href"] for a in description.find_all("a")] == ["https://example.org"]
+    assert site.brief("build", "--strict").exit_code == 1
+
+
 def test_event_badges_link_to_the_same_entries(site: Site) -> None:
     extra = """
     sources:

@@ -36,7 +36,7 @@ from generator.content.validation import validate_document
 from generator.content.values import has_invisible_characters, slug_of
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
-from generator.markdown.body import RenderedBody, render_body
+from generator.markdown.body import RenderedBody, inline_field_problems, render_body
 from generator.parallel import map_shared
 from generator.pickling import compact
 
@@ -366,6 +366,17 @@ class _BriefingLoader:
         events = []
         first_of: dict[tuple[str, str], int] = {}
         for index, event in enumerate(fm.timeline):
+            for problem in inline_field_problems(event.description or ""):
+                self.diagnostics.add(
+                    Diagnostic(
+                        self.path,
+                        document.position_of(("timeline", index, "description")),
+                        Severity.WARNING,
+                        f"{problem.message} in the description of event '{event.title}'",
+                        problem.hint,
+                        "citation" if problem.kind == "citation" else "link",
+                    )
+                )
             first = first_of.setdefault((event.date.text, event.title), index)
             if first != index:
                 self.diagnostics.add(

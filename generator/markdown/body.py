@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -298,6 +299,43 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
             for phrase, term in estimative.pairs
         ),
     )
+
+
+#: Citation syntax, `[@id]` or `[see @id]`, left as text by the inline parser.
+_CITATION_IN_TEXT = re.compile(r"\[[^\[\]]*(?<![\w@.])-?@[A-Za-z0-9_][^\[\]]*\]")
+
+
+@dataclass(frozen=True, slots=True)
+class InlineProblem:
+    """Something a short inline field shows otherwise than it was written."""
+
+    kind: str  # "link", "image" or "citation"
+    message: str
+    hint: str
+
+
+_INLINE_HINTS = {
+    "link": "only http(s) and mailto links are kept here",
+    "image": "images are not shown here; put the image in the body",
+    "citation": "list the source under this event's sources:",
+}
+
+
+def inline_field_problems(text: str) -> list[InlineProblem]:
+    """Links that are not http(s) or mailto, images and citations of a short inline field:
+    they all become text."""
+    if "[" not in text and "<" not in text:  # no link, image or citation: most fields
+        return []
+    env: dict[str, Any] = {}
+    tokens = inline_markdown().parseInline(text, env)
+    found = list(env.get("shown_as_text", ()))
+    for token in tokens[0].children or ():
+        if token.type == "text":
+            found.extend(("citation", match[0]) for match in _CITATION_IN_TEXT.finditer(token.content))
+    return [
+        InlineProblem(kind, f"the {kind} '{what}' is shown as text", _INLINE_HINTS[kind])
+        for kind, what in found
+    ]
 
 
 def render_inline(text: str) -> str:

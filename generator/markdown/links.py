@@ -199,8 +199,10 @@ def _position(lines: list[str], line_index: int, url: str) -> Position:
 def external_links_only(state: StateCore) -> None:
     """Core rule for short inline fields: only http(s) and mailto links; no images.
 
-    Such fields have no file of their own to resolve relative links against.
+    Such fields have no file of their own to resolve relative links against. What is shown
+    as text is listed in `state.env["shown_as_text"]`, as ("link" or "image", its URL).
     """
+    shown_as_text = state.env.setdefault("shown_as_text", [])
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -211,12 +213,14 @@ def external_links_only(state: StateCore) -> None:
                 href = str(token.attrGet("href") or "")
                 if url_scheme(href) not in SAFE_SCHEMES:
                     unlinked_depth += 1
+                    shown_as_text.append(("link", href))
                     continue
                 token.attrSet("class", "external")
             elif token.type == "link_close" and unlinked_depth:
                 unlinked_depth -= 1
                 continue
             elif token.type == "image":
+                shown_as_text.append(("image", str(token.attrGet("src") or "")))
                 children.append(_alt_text(token))
                 continue
             children.append(token)
