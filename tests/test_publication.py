@@ -182,6 +182,22 @@ def test_links_to_unpublished_briefings_become_text(site: Site) -> None:
     assert "briefings/draft" not in page and "../draft/" not in page
 
 
+def test_each_link_to_an_unpublished_briefing_is_reported_at_its_own_place(site: Site) -> None:
+    """Two links to one file on a line, and a reference link, are three warnings: none is
+    lost for sharing a position with another."""
+    site.write("briefings/draft.md", _briefing_with_marker("draftyword", "TLP:CLEAR", status="draft"))
+    site.write(
+        "briefings/live.md",
+        "---\ntitle: Live\ndate: 2025-08-08\nsummary: S.\n---\n"
+        "See [one](draft.md), [two](draft.md) and [three][d].\n\n[d]: draft.md\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    warned = [line.split(": warning:")[0] for line in result.stderr.splitlines() if "'draft.md'" in line]
+    assert warned == ["briefings/live.md:6:11", "briefings/live.md:6:28", "briefings/live.md:8:6"]
+    assert "See one, two and three." in squash(parse_html(site.page("live")).by_id("body").visible_text)
+
+
 def test_a_briefing_above_the_gate_with_errors_is_left_out_like_any_other(site: Site) -> None:
     """Its errors are not this build's, a link to it is a link to an unpublished briefing
     (in a full build and in a prose-only rebuild), and the build says it left it out."""

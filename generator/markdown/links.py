@@ -89,12 +89,14 @@ def link_policy(state: StateCore) -> None:
         line_index = block.map[0] if block.map else 0
         children: list[Token] = []
         unlinked_depth = 0
+        # Past the last destination found: two links to one URL on a line are two places.
+        searched_to = Position(line_index + 1, 1)
         for token in block.children:
             if token.type in ("softbreak", "hardbreak"):
                 line_index += 1
             if token.type == "link_open":
                 href = str(token.attrGet("href") or "")
-                position = _position(lines, line_index, href)
+                position, searched_to = _position(lines, line_index, href, searched_to)
                 if not _accept_link(token, href, position, collected):
                     unlinked_depth += 1
                     continue
@@ -103,7 +105,7 @@ def link_policy(state: StateCore) -> None:
                 continue
             elif token.type == "image":
                 src = str(token.attrGet("src") or "")
-                position = _position(lines, line_index, src)
+                position, searched_to = _position(lines, line_index, src, searched_to)
                 if not _accept_image(token, src, position, collected):
                     children.append(_alt_text(token))
                     continue
@@ -184,16 +186,21 @@ def _alt_text(image: Token) -> Token:
     return text
 
 
-def _position(lines: list[str], line_index: int, url: str) -> Position:
-    """Where a destination sits, searched for as written on or near its line."""
+def _position(lines: list[str], line_index: int, url: str, after: Position) -> tuple[Position, Position]:
+    """Where a destination sits, searched for as written on or near its line, after the
+    1-based position `after`; and where the next search on these lines starts. (A reference
+    link's destination is on its definition's line, which this may find.)"""
     candidates = [url, unquote(url)]
     for index in range(line_index, min(line_index + 3, len(lines))):
+        start = after.col - 1 if index + 1 == after.line else 0
+        if index + 1 < after.line:
+            continue
         for candidate in candidates:
             if candidate:
-                at = lines[index].find(candidate)
+                at = lines[index].find(candidate, start)
                 if at >= 0:
-                    return Position(index + 1, at + 1)
-    return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1)
+                    return Position(index + 1, at + 1), Position(index + 1, at + len(candidate) + 1)
+    return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1), after
 
 
 def external_links_only(state: StateCore) -> None:
