@@ -278,6 +278,8 @@ def _qualify(core: str, qualifier: str) -> str:
 
 
 def _interval_words(start: _Point, end: _Point) -> str:
+    if start == end:  # 2025-08-06/2025-08-06 is one day
+        return _point_words(start)
     same_year = start.year == end.year and not start.qualifier
     if same_year and start.month and end.month and start.month <= 12 and end.month <= 12:
         if start.day is None and end.day is None and start.month != end.month:

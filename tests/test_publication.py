@@ -255,3 +255,18 @@ def test_an_alias_that_collides_with_a_live_slug_is_an_error(site: Site) -> None
     result = site.brief("check")
     assert result.exit_code == 1
     assert "briefings/one.md:9:11: error: the alias 'two' is the slug of briefings/two.md" in result.stderr
+
+
+def test_an_alias_listed_twice_and_a_correction_older_than_the_briefing_are_warned_of(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-10\nsummary: S.\naliases: [old-one, old-one]\n"
+        "corrections:\n  - date: 2025-01-02\n    text: Fixed.\n---\nBody.\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0
+    assert "briefings/a.md:5:20: warning: the alias 'old-one' is listed twice" in result.stderr
+    assert (
+        "briefings/a.md:7:11: warning: the correction of 2025-01-02 is dated before the briefing (2025-01-10)"
+    ) in result.stderr
+    assert (site.root / "_site" / "briefings" / "old-one" / "index.html").is_file()

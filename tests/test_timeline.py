@@ -70,6 +70,8 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("-0044-03-15", "15 Mar 45 BCE"),
         ("0000", "1 BCE"),
         ("-0001", "2 BCE"),
+        ("2025-08-06/2025-08-06", "6 Aug 2025"),
+        ("2025/2025", "2025"),
     ],
 )
 def test_wording(text: str, words: str) -> None:
@@ -85,6 +87,21 @@ def test_order_earliest_then_latest_then_title() -> None:
 def test_open_end_sorts_after_a_closed_date_with_the_same_start() -> None:
     closed, open_ended = parse_event_date("2024-03"), parse_event_date("2024-03/..")
     assert closed.sort_key < open_ended.sort_key
+
+
+def test_events_of_the_same_dates_are_in_order_of_title(site: Site) -> None:
+    extra = (
+        "timeline:\n  - {date: 2025-08, title: Zulu}\n  - {date: 2025-08, title: Alpha}\n"
+        "  - {date: 2025-08, title: Mike}\n"
+    )
+    site.write("briefings/a.md", briefing(extra=extra))
+    site.write("briefings/b.md", briefing(title="B", extra="timeline:\n  - {date: 2025-08, title: Kilo}\n"))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a")).by_id("timeline")
+    assert [squash(p.text) for p in page.find_all("p", class_="event-title")] == ["Alpha", "Mike", "Zulu"]
+    merged = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    titles = [squash(p.text) for p in merged.find_all("p", class_="event-title")]
+    assert titles == ["Alpha", "Kilo", "Mike", "Zulu"]
 
 
 SHUFFLED = """

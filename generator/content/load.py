@@ -422,6 +422,18 @@ class _BriefingLoader:
                     "link",
                 )
             )
+        for index, correction in enumerate(fm.corrections):
+            if correction.date < fm.date:
+                self.diagnostics.add(
+                    Diagnostic(
+                        self.path,
+                        document.position_of(("corrections", index, "date")),
+                        Severity.WARNING,
+                        f"the correction of {correction.date} is dated before the briefing ({fm.date})",
+                        "a correction is made after publication: check both dates",
+                        "schema",
+                    )
+                )
         for tag_index, tag in enumerate(fm.tags):
             if has_invisible_characters(tag):
                 self.error(
@@ -697,6 +709,17 @@ def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[
                     f"the alias '{alias}' is also an alias of {_relative(alias_owners[folded].path)}",
                     "an old address can redirect to one briefing only",
                     code="duplicate-slug",
+                )
+            elif folded in alias_owners:
+                diagnostics.add(
+                    Diagnostic(
+                        briefing.path,
+                        position,
+                        Severity.WARNING,
+                        f"the alias '{alias}' is listed twice",
+                        "delete one of them",
+                        "duplicate-slug",
+                    )
                 )
             alias_owners.setdefault(folded, briefing)
     return survivors
