@@ -218,15 +218,26 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if document.value is None:
         document.value = {}
     spec, diagnostics = validate_document(SiteConfigSpec, document, "site.yaml")
-    if spec is None:
-        return None, diagnostics
-    diagnostics = _check_consistency(spec, document)
-    findings = dict(DEFAULT_FINDINGS)
-    for kind, level in spec.findings.items():
+    # Checked on the YAML as written, so that one run reports them with the schema's errors.
+    diagnostics.extend(_check_written_values(document))
+    if spec is not None:
+        diagnostics.extend(_check_consistency(spec, document))
+    if spec is None or diagnostics:
+        return None, sorted(diagnostics, key=Diagnostic.sort_key)
+    findings = {**DEFAULT_FINDINGS, **spec.findings}
+    return SiteConfig(root=site_root, path=path, spec=spec, findings=findings), []
+
+
+def _check_written_values(document: YamlDocument) -> list[Diagnostic]:
+    """Unknown findings and a base_url that is not a web address."""
+    diagnostics = []
+    raw = document.value if isinstance(document.value, dict) else {}
+    findings = raw.get("findings")
+    for kind in findings if isinstance(findings, dict) else ():
         if kind not in DEFAULT_FINDINGS:
             diagnostics.append(
                 Diagnostic(
-                    path,
+                    document.path,
                     document.key_position_of(("findings", kind)),
                     Severity.ERROR,
                     f"unknown finding '{kind}'",
@@ -234,10 +245,19 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
                     "config",
                 )
             )
-        findings[kind] = level
-    if diagnostics:
-        return None, diagnostics
-    return SiteConfig(root=site_root, path=path, spec=spec, findings=findings), []
+    base_url = raw.get("base_url")
+    if isinstance(base_url, str) and not base_url.startswith(("http://", "https://")):
+        diagnostics.append(
+            Diagnostic(
+                document.path,
+                document.position_of(("base_url",)),
+                Severity.ERROR,
+                "base_url must be an absolute http(s) URL",
+                "for example https://example.org/briefings/",
+                "config",
+            )
+        )
+    return diagnostics
 
 
 def _check_consistency(spec: SiteConfigSpec, document: YamlDocument) -> list[Diagnostic]:
@@ -255,15 +275,4 @@ def _check_consistency(spec: SiteConfigSpec, document: YamlDocument) -> list[Dia
                     "config",
                 )
             )
-    if spec.base_url is not None and not spec.base_url.startswith(("http://", "https://")):
-        diagnostics.append(
-            Diagnostic(
-                document.path,
-                document.position_of(("base_url",)),
-                Severity.ERROR,
-                "base_url must be an absolute http(s) URL",
-                "for example https://example.org/briefings/",
-                "config",
-            )
-        )
     return diagnostics

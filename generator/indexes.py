@@ -7,10 +7,9 @@ briefings, sources and citations.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 
@@ -18,7 +17,7 @@ from generator.analysis.confidence import ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.config import SiteConfig
 from generator.content.model import Briefing, Source
-from generator.urls import tag_path
+from generator.urls import absolute_url, tag_path
 from generator.views import (
     Badge,
     BriefingPage,
@@ -217,17 +216,6 @@ def paginate(
 
 #: An output path that needs no URL parsing to join to the base URL: folder names that are
 #: not `.` or `..`, each followed by `/`, then perhaps a file name.
-_PLAIN_PATH = re.compile(r"(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*(?:(?!\.\.?$)[A-Za-z0-9._~-]+)?")
-
-
-def absolute(base_url: str, path: str) -> str:
-    """The absolute URL of an output path, with `index.html` left off."""
-    if path.endswith("index.html"):
-        path = path[: -len("index.html")]
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    if _PLAIN_PATH.fullmatch(path):
-        return base + path  # what urljoin gives, without parsing both URLs for every link
-    return urljoin(base, path)
 
 
 def _timestamp(day: datetime.date) -> str:
@@ -248,7 +236,7 @@ def plan_feed(pages: Sequence[BriefingPage], briefings: Mapping[str, Briefing], 
         briefing = briefings[page.summary.slug]
         entries.append(
             FeedEntry(
-                url=absolute(base_url, page.path),
+                url=absolute_url(base_url, page.path),
                 title=page.title,
                 published=_timestamp(briefing.date),
                 updated=_timestamp(last_change(briefing)),
@@ -261,13 +249,17 @@ def plan_feed(pages: Sequence[BriefingPage], briefings: Mapping[str, Briefing], 
     latest = max((briefings[p.summary.slug] for p in pages), key=last_change, default=None)
     updated = _timestamp(last_change(latest)) if latest else "1970-01-01T00:00:00Z"
     return FeedPage(
-        FEED_PATH, absolute(base_url, FEED_PATH), absolute(base_url, "index.html"), updated, tuple(entries)
+        FEED_PATH,
+        absolute_url(base_url, FEED_PATH),
+        absolute_url(base_url, "index.html"),
+        updated,
+        tuple(entries),
     )
 
 
 def plan_sitemap(paths: Iterable[tuple[str, datetime.date | None]], base_url: str) -> SitemapPage:
     entries = tuple(
-        SitemapEntry(absolute(base_url, path), day.isoformat() if day else None) for path, day in paths
+        SitemapEntry(absolute_url(base_url, path), day.isoformat() if day else None) for path, day in paths
     )
     return SitemapPage(SITEMAP_PATH, entries)
 
@@ -384,7 +376,7 @@ def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str,
 
 def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, language: str) -> str:
     """schema.org `Report` with its `Claim`s, safe to place inside a <script> element."""
-    url = absolute(base_url, page.path) if base_url else None
+    url = absolute_url(base_url, page.path) if base_url else None
     report: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Report",

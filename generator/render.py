@@ -29,7 +29,7 @@ from generator.content.values import slug_of
 from generator.markdown.citations import PLACEHOLDER_PATTERN
 from generator.markdown.links import LINK_PLACEHOLDER_PATTERN
 from generator.theme import theme_dir
-from generator.urls import RootUrlMaker, UrlMaker, briefing_path
+from generator.urls import RootUrlMaker, UrlMaker, absolute_url, briefing_path
 from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 
 THEME_ASSETS = "assets"
@@ -157,8 +157,14 @@ def _environment(site_templates: Path, digest: str) -> Environment:
         auto_reload=False,
         bytecode_cache=_compiled_templates(),
     )
+    environment.filters["absolute_url"] = _absolute_url
     _last_environment = (folders, digest, environment)
     return environment
+
+
+def _absolute_url(path: str, base_url: str) -> str:
+    """`{{ page.path | absolute_url(site.base_url) }}`: for the canonical link."""
+    return absolute_url(base_url, path)
 
 
 class Renderer:

@@ -463,6 +463,21 @@ def summarise(
     )
 
 
+#: Languages written right to left, by their primary subtag (BCP 47), and such scripts.
+_RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+_RIGHT_TO_LEFT_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
+
+
+def text_direction(language: str) -> str:
+    """`rtl` or `ltr` for a BCP 47 language tag; a script subtag decides where there is
+    one (`ku-Arab` is right to left, `az-Latn` left to right)."""
+    subtags = language.replace("_", "-").lower().split("-")
+    script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in _RIGHT_TO_LEFT else "ltr"
+
+
 def site_view(config: SiteConfig, portable: bool, base_url: str | None) -> SiteView:
     """What every page shows of the site: its title, language, navigation."""
     spec = config.spec
@@ -470,6 +485,7 @@ def site_view(config: SiteConfig, portable: bool, base_url: str | None) -> SiteV
         title=spec.title,
         description=spec.description,
         language=spec.language,
+        direction=text_direction(spec.language),
         base_url=base_url,
         nav=(
             NavItem("Briefings", HOME_PATH),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 
 def briefing_path(slug: str) -> str:
@@ -83,3 +85,16 @@ class RootUrlMaker:
         if target.endswith("index.html"):
             target = target[: -len("index.html")]
         return root + target + (f"#{fragment}" if fragment else "")
+
+
+_PLAIN_PATH = re.compile(r"(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*(?:(?!\.\.?$)[A-Za-z0-9._~-]+)?")
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """The absolute URL of an output path, with `index.html` left off."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    if _PLAIN_PATH.fullmatch(path):
+        return base + path  # what urljoin gives, without parsing both URLs for every link
+    return urljoin(base, path)

@@ -292,6 +292,8 @@ class SiteView:
     title: str
     description: str | None
     language: str
+    #: `rtl` for a language written right to left (Arabic, Hebrew, Persian, ...), else `ltr`.
+    direction: str
     base_url: str | None
     nav: tuple[NavItem, ...]
     portable: bool

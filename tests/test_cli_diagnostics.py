@@ -304,3 +304,56 @@ def test_an_unquoted_off_turns_a_finding_off(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="claims:\n  c:\n    statement: Unsourced.\n"))
     result = site.brief("check", "--strict")
     assert result.exit_code == 0, result.output
+
+
+def test_an_entry_with_errors_in_the_registry_leaves_the_others_usable(site: Site) -> None:
+    site.write(
+        "briefings/_sources.yaml",
+        "reuters: {title: Reuters wire, reliability: A}\nafp:\n  title: AFP wire\n  reliabilty: B\n",
+    )
+    site.write(
+        "briefings/good.md",
+        briefing(extra="claims:\n  c: {statement: S, sources: [reuters]}\n", body="As [@reuters] said.\n"),
+    )
+    site.write(
+        "briefings/uses-afp.md",
+        briefing(extra="claims:\n  c: {statement: S, sources: [afp]}\n", body="As [@afp] said.\n"),
+    )
+    err = site.brief("build").stderr
+    assert "briefings/_sources.yaml:4:3: error: unknown key 'reliabilty' in 'afp'" in err
+    # Nothing is said of the briefing that uses only the valid entry.
+    assert "good.md" not in err
+    whose = "whose entry in briefings/_sources.yaml has errors"
+    assert f"briefings/uses-afp.md:6:31: error: claim 'c' cites 'afp', {whose}" in err
+    assert f"briefings/uses-afp.md:8:4: error: citation of 'afp', {whose}" in err
+    assert err.count(": error: ") == 3, err
+
+
+def test_a_front_matter_with_schema_errors_still_has_its_grades_and_ids_checked(site: Site) -> None:
+    site.write("briefings/_sources.yaml", "reuters: {title: Reuters wire, reliability: A}\n")
+    site.write(
+        "briefings/bad.md",
+        "---\ntitle: Bad\ndate: 2025-01-01\nsummery: s\nsources:\n  x: {title: X, reliability: G}\n"
+        "  reuters: {title: R}\nclaims:\n"
+        "  c: {statement: S, sources: [{id: x, credibility: 7}], credibility: 9}\n"
+        "---\nAs [@x] said.\n",
+    )
+    err = site.brief("build").stderr
+    assert "briefings/bad.md:4:1: error: unknown key 'summery'" in err
+    assert "briefings/bad.md:6:30: error: 'G' is not a reliability grade" in err
+    assert "briefings/bad.md:7:3: error: source 'reuters' is also declared in briefings/_sources.yaml" in err
+    assert "briefings/bad.md:9:52: error: '7' is not a credibility grade" in err
+    assert "briefings/bad.md:9:70: error: '9' is not a credibility grade" in err
+    assert err.count(": error: ") == 5, err
+
+
+def test_every_error_of_site_yaml_is_reported_at_once_in_order_of_lines(site: Site) -> None:
+    site.write(
+        "site.yaml",
+        "title: 5\nbase_url: ftp://x\nfindings:\n  no-such: off\n  single-source: maybe\nscales: 3\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 2
+    located = [line.split(": error: ")[0] for line in result.stderr.splitlines() if ": error: " in line]
+    assert located == ["site.yaml:1:8", "site.yaml:2:11", "site.yaml:4:3", "site.yaml:5:18", "site.yaml:6:9"]
+    assert "site.yaml:4:3: error: unknown finding 'no-such'" in result.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import Site, briefing
 from tests.html_text import parse_html, squash
 
@@ -203,10 +205,12 @@ def test_links_are_relative(site: Site) -> None:
     page = _built(site)
     assert 'href="../../assets/brief.css"' in page
     assert 'href="../../"' in page
-    # Absolute URLs from base_url appear only where they must: here, in the JSON-LD.
+    # Absolute URLs from base_url appear only where they must: here, in the JSON-LD and the
+    # canonical link.
     without_json_ld = re.sub(r'<script type="application/ld\+json">.*?</script>', "", page, flags=re.S)
+    without_canonical = re.sub(r'<link rel="canonical" href="[^"]*">', "", without_json_ld)
     assert "https://example.org/test/" in page
-    assert "https://example.org/test/" not in without_json_ld
+    assert "https://example.org/test/" not in without_canonical
 
 
 def test_portable_links_name_their_files(site: Site) -> None:
@@ -291,3 +295,67 @@ def test_long_lists_are_split_into_pages(site: Site) -> None:
     for path in [out / "index.html", out / "page/2/index.html", out / "page/3/index.html"]:
         seen |= {squash(h.text) for h in parse_html(path.read_text()).find_all("h2", class_="card-title")}
     assert len(seen) == 65
+
+
+def test_tags_that_make_one_page_are_one_tag_and_are_warned_of(site: Site) -> None:
+    site.write(
+        "briefings/one.md", briefing(title="One", date="2025-01-01", extra="tags: [energy, ENERGY, C]\n")
+    )
+    site.write("briefings/two.md", briefing(title="Two", date="2025-01-02", extra="tags: [Energy, C++]\n"))
+    result = site.brief("build")
+    assert result.exit_code == 0
+    err = result.stderr
+    assert "briefings/one.md:5:16: warning: the tag 'ENERGY' repeats the tag 'energy'" in err
+    assert "  hint: both are the tag of tags/energy/; delete one" in err
+    assert (
+        "briefings/two.md:5:16: warning: the tag 'C++' shares the page tags/c/ with the tag 'C' of "
+        "briefings/one.md: the site shows them as one tag"
+    ) in err
+    # Case alone does not make another tag: no warning for "Energy" against "energy".
+    assert err.count("warning:") == 2, err
+    for slug in ("energy", "c"):
+        page = parse_html((site.root / "_site" / "tags" / slug / "index.html").read_text())
+        cards = page.find_all("li", class_="briefing-card")
+        assert sorted(squash(card.find_all("h2")[0].text) for card in cards) == ["One", "Two"]
+    one = parse_html(site.page("one"))
+    assert [squash(a.text) for a in one.find_all("a", class_="tag")] == ["energy", "C"]
+    counts = squash(parse_html((site.root / "_site" / "tags" / "index.html").read_text()).visible_text)
+    assert "Energy 2 briefings" in counts and "C++ 2 briefings" in counts
+
+
+def test_pages_name_their_canonical_address_and_the_feed(site: Site) -> None:
+    site.write("briefings/a.md", briefing(title="Alpha"))
+    assert site.brief("build").exit_code == 0
+    out = site.root / "_site"
+    page = site.page("a")
+    assert '<link rel="canonical" href="https://example.org/test/briefings/a/">' in page
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Test site" href="../../feed.xml">' in page
+    )
+    home = (out / "index.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/test/">' in home
+    assert 'href="feed.xml"' in home and (out / "feed.xml").is_file()
+    assert 'rel="canonical"' not in (out / "404.html").read_text()
+    # Without base_url there is no feed, and no absolute address to name.
+    site.write("site.yaml", "title: Test site\n")
+    assert site.brief("build").exit_code == 0
+    assert 'rel="canonical"' not in site.page("a") and "feed.xml" not in site.page("a")
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"),
+    [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr")],
+)
+def test_the_site_language_sets_the_text_direction(site: Site, language: str, direction: str) -> None:
+    site.write("site.yaml", f"title: Test site\nlanguage: {language}\n")
+    site.write(
+        "briefings/a.md", briefing(title="عنوان التقرير", summary="ملخص التقرير.", extra="tags: [عربي]\n")
+    )
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    assert f'<html lang="{language}" dir="{direction}">' in site.page("a")
+    # Text of either direction in a site of the other is laid out by its own first letters.
+    assert page.by_id("briefing-title").attrs["dir"] == "auto"
+    assert page.by_id("bluf").find_all("p")[0].attrs["dir"] == "auto"
+    assert page.by_id("body").attrs["dir"] == "auto"
+    assert [a.attrs.get("dir") for a in page.find_all("a", class_="tag")] == ["auto"]

@@ -30,8 +30,8 @@ from generator import cachecodec, identity
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
-    from generator.content.load import LoadedFile
-    from generator.content.model import Briefing, Source
+    from generator.content.load import LoadedFile, SharedRegistry
+    from generator.content.model import Briefing
     from generator.markdown.body import RenderedBody
 
 DATABASE = "load.sqlite3"
@@ -66,7 +66,7 @@ class LoadCache:
     shared: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_site(cls, config: SiteConfig, registry: Mapping[str, Source], read: bool = True) -> LoadCache:
+    def for_site(cls, config: SiteConfig, registry: SharedRegistry, read: bool = True) -> LoadCache:
         """The cache for loading the briefings of this site with this shared registry.
 
         The key of every file depends on `site.yaml` and on which ids the registry declares
@@ -78,11 +78,14 @@ class LoadCache:
         digest = hashlib.sha256(f"{identity.code_identity()}\0".encode())
         digest.update(config.path.read_bytes() if config.path.is_file() else b"-")
         digest.update(b"\0registry\0")
-        for source_id in registry:
+        for source_id in registry.sources:
+            digest.update(source_id.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(b"\0broken\0")
+        for source_id in sorted(registry.broken):
             digest.update(source_id.encode("utf-8", "surrogatepass") + b"\0")
         shared = {
             source_id: hashlib.sha256(cachecodec.dumps(source)).hexdigest()
-            for source_id, source in registry.items()
+            for source_id, source in registry.sources.items()
         }
         return cls(config.cache_dir / DATABASE, digest.hexdigest(), read, shared)
 

@@ -31,8 +31,8 @@ from generator.content.model import (
 )
 from generator.content.outline import outline_digest, without_body
 from generator.content.paths import is_skipped_name
-from generator.content.schema import FrontMatter, SourceRegistry, SourceSpec
-from generator.content.validation import validate_document
+from generator.content.schema import ClaimSpec, FrontMatter, SourceRegistry, SourceSpec
+from generator.content.validation import valid_entries, validate_document
 from generator.content.values import has_invisible_characters, slug_of
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
@@ -105,41 +105,54 @@ def _refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
 # --- the shared source registry ------------------------------------------------------------
 
 
-def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> dict[str, Source]:
+@dataclass(frozen=True)
+class SharedRegistry:
+    """`briefings/_sources.yaml`: its valid sources, and the ids of the entries with errors
+    (reported there; a briefing that uses one is told so, not that the id is unknown)."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    broken: frozenset[str] = frozenset()
+
+
+def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegistry:
+    """The shared registry; an entry with errors leaves the others usable."""
     path = config.briefings_dir / REGISTRY_NAME
     if path.is_symlink():
         _refuse_symlink(path, diagnostics)
-        return {}
+        return SharedRegistry()
     if not path.is_file():
-        return {}
+        return SharedRegistry()
     try:
         data = path.read_bytes()
     except OSError as error:
         diagnostics.error(path, Position(1, 1), f"cannot read the file: {error.strerror}", code="io")
-        return {}
+        return SharedRegistry()
     text, problem = read_text(path, data)
     if problem:
         diagnostics.add(problem)
-        return {}
+        return SharedRegistry()
     assert text is not None
     document, problem = load_yaml(text, path)
     if problem:
         diagnostics.add(problem)
-        return {}
+        return SharedRegistry()
     assert document is not None
     if document.value is None:
-        return {}
+        return SharedRegistry()
     registry, problems = validate_document(SourceRegistry, document, REGISTRY_NAME)
     diagnostics.extend(problems)
-    if registry is None:
-        return {}
+    if registry is None and not isinstance(document.value, dict):
+        return SharedRegistry()
+    specs = registry.root if registry is not None else valid_entries(SourceSpec, document.value)
+    assert isinstance(document.value, dict)
+    broken = frozenset(str(key) for key in document.value) - specs.keys()
     sources = {
         source_id: _build_source(source_id, spec, document, (source_id,), config, True, diagnostics)
-        for source_id, spec in registry.root.items()
+        for source_id, spec in specs.items()
     }
     for source in sources.values():
         for index, parent in enumerate(source.derived_from):
-            if parent not in sources:
+            if parent not in sources and parent not in broken:
                 diagnostics.error(
                     path,
                     document.position_of((source.id, "derived_from", index)),
@@ -147,7 +160,7 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> dict[str, 
                     _suggest(parent, sources),
                     code="unknown-id",
                 )
-    return sources
+    return SharedRegistry(sources, broken)
 
 
 def _build_source(
@@ -239,14 +252,15 @@ class _BriefingLoader:
         self,
         path: Path,
         config: SiteConfig,
-        registry: Mapping[str, Source],
+        registry: SharedRegistry,
         diagnostics: DiagnosticList,
         cache: LoadCache,
         cache_entries: CacheEntries,
     ):
         self.path = path
         self.config = config
-        self.registry = registry
+        self.registry = registry.sources
+        self.broken_shared = registry.broken
         self.diagnostics = diagnostics
         self.cache = cache
         self.cache_entries = cache_entries
@@ -298,8 +312,15 @@ class _BriefingLoader:
         front_matter, problems = validate_document(FrontMatter, document, "the front matter")
         self.diagnostics.extend(problems)
         if front_matter is None:
-            # Still check the references and the body's citations against whatever ids the
-            # YAML declares, so that one run reports them with the schema's errors.
+            # Still check the entries that are valid on their own, the references and the
+            # body's citations against whatever ids the YAML declares, so that one run
+            # reports those errors with the schema's.
+            raw = document.value if isinstance(document.value, dict) else {}
+            self.check_sources_and_claims(
+                document,
+                valid_entries(SourceSpec, raw.get("sources")),
+                valid_entries(ClaimSpec, raw.get("claims")),
+            )
             declared = _declared_ids(document.value)
             local_sources = dict.fromkeys(declared["sources"])
             self.check_references(document, _Chained(local_sources, self.registry), declared["claims"])
@@ -309,30 +330,46 @@ class _BriefingLoader:
             return None
         return self.build(front_matter, document, body)
 
-    def build(self, fm: FrontMatter, document: YamlDocument, body: RenderedBody) -> Briefing | None:
-        errors_before = self.diagnostics.count(Severity.ERROR)
+    def check_sources_and_claims(
+        self, document: YamlDocument, sources: Mapping[str, SourceSpec], claims: Mapping[str, ClaimSpec]
+    ) -> dict[str, Source]:
+        """The briefing's own sources, their grades and their claims' grades checked, and no
+        id declared twice. `sources` and `claims` are the valid entries, in order."""
         local_sources = {
             source_id: _build_source(
                 source_id, spec, document, ("sources", source_id), self.config, False, self.diagnostics
             )
-            for source_id, spec in fm.sources.items()
+            for source_id, spec in sources.items()
         }
-        for source_id in local_sources:
-            if source_id in self.registry:
+        declared = _declared_ids(document.value)
+        for source_id in declared["sources"]:
+            if source_id in self.registry or source_id in self.broken_shared:
                 self.error(
                     document.key_position_of(("sources", source_id)),
                     f"source '{source_id}' is also declared in briefings/{REGISTRY_NAME}",
                     f"rename this source, or delete it here to use the shared '{source_id}'",
                     "duplicate-id",
                 )
-        for claim_id in fm.claims:
-            if claim_id in local_sources or claim_id in self.registry:
+        for claim_id in declared["claims"]:
+            if claim_id in declared["sources"] or claim_id in self.registry:
                 self.error(
                     document.key_position_of(("claims", claim_id)),
                     f"claim '{claim_id}' has the same id as a source",
                     "sources and claims share one set of ids; rename the claim",
                     "duplicate-id",
                 )
+        for claim_id, spec in claims.items():
+            for index, ref in enumerate(spec.sources):
+                if ref.credibility is not None:
+                    path = ("claims", claim_id, "sources", index, "credibility")
+                    self.check_grade(ref.credibility, document.position_of(path))
+            if spec.credibility is not None:
+                self.check_grade(spec.credibility, document.position_of(("claims", claim_id, "credibility")))
+        return local_sources
+
+    def build(self, fm: FrontMatter, document: YamlDocument, body: RenderedBody) -> Briefing | None:
+        errors_before = self.diagnostics.count(Severity.ERROR)
+        local_sources = self.check_sources_and_claims(document, fm.sources, fm.claims)
         # Looked up, never copied: a copy of the shared registry per file would make loading
         # grow with files × shared sources.
         available_sources = _Chained(local_sources, self.registry)
@@ -343,14 +380,7 @@ class _BriefingLoader:
             claim_sources = []
             for index, ref in enumerate(spec.sources):
                 position = document.position_of(("claims", claim_id, "sources", index))
-                if ref.credibility is not None:
-                    self.check_grade(
-                        ref.credibility,
-                        document.position_of(("claims", claim_id, "sources", index, "credibility")),
-                    )
                 claim_sources.append(ClaimSource(ref.id, ref.credibility, Location(self.path, position)))
-            if spec.credibility is not None:
-                self.check_grade(spec.credibility, document.position_of(("claims", claim_id, "credibility")))
             claims[claim_id] = Claim(
                 id=claim_id,
                 number=number,
@@ -434,18 +464,33 @@ class _BriefingLoader:
                         "schema",
                     )
                 )
+        tags: dict[str, tuple[str, Position]] = {}  # by the slug of the tag's page
         for tag_index, tag in enumerate(fm.tags):
+            position = document.position_of(("tags", tag_index))
+            tag_slug = slug_of(tag)
             if has_invisible_characters(tag):
                 self.error(
-                    document.position_of(("tags", tag_index)),
+                    position,
                     f"the tag {tag!r} contains invisible or control characters",
                     "retype the tag; bidirectional and zero-width characters can make two tags look alike",
                 )
-            elif not slug_of(tag):
-                self.error(
-                    document.position_of(("tags", tag_index)),
-                    f"the tag '{tag}' has no letters or digits to make a URL from",
+            elif not tag_slug:
+                self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
+            elif tag_slug in tags:
+                first_tag = tags[tag_slug][0]
+                repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"
+                self.diagnostics.add(
+                    Diagnostic(
+                        self.path,
+                        position,
+                        Severity.WARNING,
+                        f"the tag '{tag}' {repeated}",
+                        f"both are the tag of tags/{tag_slug}/; delete one",
+                        "tag",
+                    )
                 )
+            else:
+                tags[tag_slug] = (tag, position)
 
         if fm.slug is None and has_invisible_characters(self.path.name):
             self.diagnostics.add(
@@ -486,7 +531,8 @@ class _BriefingLoader:
             updated=fm.updated,
             summary=fm.summary,
             authors=tuple(fm.authors),
-            tags=tuple(dict.fromkeys(fm.tags)),
+            tags=tuple(tag for tag, _ in tags.values()),
+            tag_positions=tuple(position for _, position in tags.values()),
             status=fm.status,
             marking=marking,
             aliases=tuple(fm.aliases),
@@ -527,6 +573,9 @@ class _BriefingLoader:
     ) -> None:
         if source_id in available:
             return
+        if source_id in self.broken_shared:
+            self.error(position, f"{what} '{source_id}', {_BROKEN_SHARED}", _FIX_SHARED, "unknown-id")
+            return
         if source_id in claim_ids:
             self.error(
                 position,
@@ -553,13 +602,20 @@ class _BriefingLoader:
         """Every id the body cites is a key of `known` (sources and claims)."""
         for found in body.citations:
             for item in found.items:
-                if item.id not in known:
+                if item.id not in known and item.id in self.broken_shared:
+                    message = f"citation of '{item.id}', {_BROKEN_SHARED}"
+                    self.error(found.position, message, _FIX_SHARED, "unknown-id")
+                elif item.id not in known:
                     self.error(
                         found.position,
                         f"citation of unknown id '{item.id}'",
                         _suggest(item.id, known) or _declare_hint(item.id),
                         "unknown-id",
                     )
+
+
+_BROKEN_SHARED = f"whose entry in briefings/{REGISTRY_NAME} has errors"
+_FIX_SHARED = "fix that entry; its errors are reported at its lines"
 
 
 def _declare_hint(source_id: str) -> str:
@@ -656,6 +712,31 @@ def _sources_in_order_of_use(
 
 
 # --- across files -------------------------------------------------------------------------
+
+
+def check_tags(briefings: Iterable[Briefing], diagnostics: DiagnosticList) -> None:
+    """Warn where two tags that are not one word spelled in other cases get one page (`C`
+    and `C++` both make tags/c/): the site shows them as one tag."""
+    first_spelling: dict[str, tuple[str, Briefing]] = {}
+    warned: set[tuple[str, str]] = set()
+    for briefing in briefings:
+        for tag, position in zip(briefing.tags, briefing.tag_positions, strict=True):
+            tag_slug = slug_of(tag)
+            first, owner = first_spelling.setdefault(tag_slug, (tag, briefing))
+            if first.casefold() == tag.casefold() or (tag_slug, tag.casefold()) in warned:
+                continue
+            warned.add((tag_slug, tag.casefold()))
+            diagnostics.add(
+                Diagnostic(
+                    briefing.path,
+                    position,
+                    Severity.WARNING,
+                    f"the tag '{tag}' shares the page tags/{tag_slug}/ with the tag '{first}' of "
+                    f"{_relative(owner.path)}: the site shows them as one tag",
+                    "spell them alike if they are one tag; otherwise make them differ in letters or digits",
+                    "tag",
+                )
+            )
 
 
 def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[Briefing]:
@@ -945,7 +1026,7 @@ class LoadedFile:
 @dataclass(frozen=True, slots=True)
 class _LoadContext:
     config: SiteConfig
-    registry: Mapping[str, Source]
+    registry: SharedRegistry
     cache: LoadCache
     #: False where the main process has looked the files up in the cache already.
     look_up_files: bool = True
@@ -1051,7 +1132,10 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     writer.finish(keep_only_used=True)
     cache.remember(by_key)
     briefings = check_slugs(briefings, diagnostics)
-    corpus = Corpus(briefings=tuple(briefings), registry=registry, declared=declared, outlines=outlines)
+    check_tags(briefings, diagnostics)
+    corpus = Corpus(
+        briefings=tuple(briefings), registry=registry.sources, declared=declared, outlines=outlines
+    )
     return corpus, diagnostics
 
 

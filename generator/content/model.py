@@ -126,6 +126,8 @@ class Briefing:
     summary: str | None
     authors: tuple[str, ...]
     tags: tuple[str, ...]
+    #: Where each tag is written (a tag listed twice is kept once).
+    tag_positions: tuple[Position, ...]
     status: str
     marking: str
     aliases: tuple[str, ...]

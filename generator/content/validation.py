@@ -11,8 +11,9 @@ import types
 import typing
 from typing import Any, TypeVar, Union
 
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
+from generator.content.schema import Id
 from generator.content.yamldoc import YamlDocument, YamlPath, describe_type
 from generator.diagnostics import Diagnostic, Position, Severity
 
@@ -46,6 +47,24 @@ def validate_document(
             seen.add(loc)
             diagnostics.append(_diagnostic_for(model, document, loc, detail))
         return None, diagnostics
+
+
+def valid_entries(model: type[ModelT], section: Any) -> dict[str, ModelT]:
+    """The entries of a mapping of ids to `model`s that are valid on their own.
+
+    A document with an error anywhere fails validation as a whole; its valid entries can
+    still be checked further (their grades, their references), so that one run reports
+    all of a file's errors, and a shared registry with one bad entry keeps the others."""
+    if not isinstance(section, dict):
+        return {}
+    adapter: TypeAdapter[dict[str, ModelT]] = TypeAdapter(dict[Id, model])  # type: ignore[valid-type]
+    valid: dict[str, ModelT] = {}
+    for key, value in section.items():
+        try:
+            valid.update(adapter.validate_python({key: value}))
+        except ValidationError:
+            continue
+    return valid
 
 
 def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPath, detail: Any) -> Diagnostic:

@@ -14,35 +14,63 @@ function say(text) {
 function selectedFilters() {
   const filters = {};
   for (const name of FILTER_NAMES) {
-    const checked = [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
+    const checked = [...form.querySelectorAll(`input[name="${name}"]:checked`)].flatMap((box) =>
+      JSON.parse(box.dataset.values),
+    );
     if (checked.length) filters[name] = { any: checked };
   }
   return filters;
+}
+
+// One option per value, values that differ only in case (tags "Energy" and "energy", which
+// share one tag page) made one: named as most briefings write it, counted together.
+function filterOptions(counts) {
+  const groups = new Map();
+  for (const [value, count] of Object.entries(counts)) {
+    const key = value.toLocaleLowerCase();
+    const group = groups.get(key) || { values: [], count: 0, name: value, nameCount: -1 };
+    group.values.push(value);
+    group.count += count;
+    if (count > group.nameCount || (count === group.nameCount && value < group.name)) {
+      group.name = value;
+      group.nameCount = count;
+    }
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort(
+    (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || (a.name < b.name ? -1 : 1),
+  );
 }
 
 function buildFilters(available) {
   let any = false;
   for (const name of FILTER_NAMES) {
     const box = document.querySelector(`#filter-${name} .filter-options`);
-    const values = Object.keys(available[name] || {}).sort();
+    const options = filterOptions(available[name] || {});
     box.textContent = "";
-    values.forEach((value, index) => {
+    options.forEach((option, index) => {
       const id = `filter-${name}-${index}`;
       const wrapper = document.createElement("span");
       wrapper.className = "filter-option";
       const checkbox = document.createElement("input");
       checkbox.type = "checkbox";
       checkbox.name = name;
-      checkbox.value = value;
+      checkbox.value = option.name;
+      checkbox.dataset.values = JSON.stringify(option.values.sort());
       checkbox.id = id;
       const label = document.createElement("label");
       label.htmlFor = id;
-      label.textContent = `${value} (${available[name][value]})`;
+      const count = document.createElement("span");
+      count.className = "filter-count";
+      count.textContent = ` (${option.count})`;
+      const text = document.createElement("bdi");
+      text.textContent = option.name;
+      label.append(text, count);
       wrapper.append(checkbox, label);
       box.append(wrapper);
       any = true;
     });
-    document.getElementById(`filter-${name}`).hidden = values.length === 0;
+    document.getElementById(`filter-${name}`).hidden = options.length === 0;
   }
   filtersBox.hidden = !any;
 }
