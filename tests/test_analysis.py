@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from generator.analysis.confidence import ancestry, assess_claim, group_origins
@@ -97,6 +98,15 @@ def test_a_weak_credibility_keeps_a_strong_source_from_counting() -> None:
     config = _config()
     assert assess_claim(_claim(("ministry", "5"), "wire"), SOURCES, config).confidence == "moderate"
     assert assess_claim(_claim(("ministry", "2"), "wire"), SOURCES, config).confidence == "high"
+
+
+def test_a_weak_credibility_of_the_whole_claim_applies_to_each_source_without_its_own() -> None:
+    config = _config()
+    claim = dataclasses.replace(_claim("ministry", "wire"), credibility="5")
+    assert assess_claim(claim, SOURCES, config).confidence == "low"
+    # A source's own credibility wins over the claim's.
+    claim = dataclasses.replace(_claim(("ministry", "2"), "wire"), credibility="5")
+    assert assess_claim(claim, SOURCES, config).confidence == "moderate"
 
 
 def test_a_retracted_source_does_not_count_as_strong() -> None:

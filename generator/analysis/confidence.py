@@ -105,7 +105,8 @@ def derive_level(strong_origins: int, config: SiteConfig) -> str:
 
 def assess_claim(claim: Claim, sources: Mapping[str, Source], config: SiteConfig) -> ClaimAssessment:
     source_ids = list(dict.fromkeys(ref.id for ref in claim.sources))
-    credibility = {ref.id: ref.credibility for ref in claim.sources}
+    # A credibility given to the whole claim applies to each source not given its own.
+    credibility = {ref.id: ref.credibility or claim.credibility for ref in claim.sources}
     origins = group_origins(source_ids, sources)
     strong = sum(
         1
