@@ -56,6 +56,7 @@ from generator.planmemo import MEMO, PlanMemo
 from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
 from generator.search import SearchIndexJob, SearchRecords, load_record_digests, save_record_digests
 from generator.site import plan_briefing_page, plan_site, site_view
+from generator.sitelock import one_build_at_a_time
 from generator.uptodate import (
     KnownInputs,
     digest_inputs,
@@ -301,7 +302,7 @@ def build(
     if given, is called with the result before the cycle collector's one pass over the
     build's garbage (a quarter of a second at 1,000 briefings): `brief serve` shows the new
     build meanwhile."""
-    with _no_cyclic_gc():
+    with one_build_at_a_time(options.site_root), _no_cyclic_gc():
         result = _build(options, progress, known_inputs)
         if publish is not None:
             publish(result)
@@ -422,7 +423,7 @@ def _build(
         )
     fastexit.hold(plan)
     previous = None if options.clean else load_fingerprints(config.cache_dir, output)
-    staged = StagedOutput(output)
+    staged = StagedOutput(output, config.cache_dir)
     # An earlier output left beside this one (by a prose edit, or a build that linked most
     # pages) holds most of the pages to link: it becomes the staging folder.
     staged.start(reuse_earlier_output=previous is not None)
@@ -598,7 +599,7 @@ def _partial_build(
     if any(previous_pages[briefing_path(slug)] not in known_records for slug in searchable_slugs):
         return None  # the last build's search records are not known
     rendered = {page.path for page in pages}
-    staged = StagedOutput(output)
+    staged = StagedOutput(output, config.cache_dir)
     # The output the last partial build replaced, if it is still there, holds links to
     # nearly every file to link now: it becomes the staging folder.
     staged.start(reuse_earlier_output=True)

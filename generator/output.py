@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import os
 import shutil
 import sys
@@ -131,10 +132,14 @@ def exchange(a: Path, b: Path) -> bool:
 class StagedOutput:
     """A staging folder that becomes the output in one step on `commit()`."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, cache_dir: Path) -> None:
         self.output = Path(os.path.abspath(output))
         self.parent = self.output.parent
         self.staging = self.parent / f".{self.output.name}{_STAGING_INFIX}{os.getpid()}"
+        #: Where `commit(keep_previous=True)` keeps the previous output for the next build:
+        #: in the cache, one folder per output folder, so that none is left beside it.
+        output_key = hashlib.sha256(os.fsencode(self.output)).hexdigest()[:16]
+        self.kept = Path(os.path.abspath(cache_dir)) / f"previous-output-{output_key}"
         #: Paths written by this process (pages are written by workers, and not listed).
         self.written: list[str] = []
         self._removal: threading.Thread | None = None
@@ -148,6 +153,8 @@ class StagedOutput:
         partial build, or a full build that may link most pages from the last output)."""
         self.parent.mkdir(parents=True, exist_ok=True)
         stale = claim_stale_staging(self.output)
+        if self.kept.is_dir():
+            stale.insert(0, self.kept)
         if reuse_earlier_output:
             earlier = next((folder for folder in stale if (folder / MARKER).is_file()), None)
             if earlier is not None:
@@ -245,11 +252,12 @@ class StagedOutput:
     def commit(self, keep_previous: bool = False) -> None:
         """Make the staging folder the output, atomically.
 
-        With `keep_previous`, the previous output is left where the staging folder was, for
-        the next build to remove while it works. Builds ask for it when most of the new
-        output is hard links to files of the previous one (so keeping it costs little
-        space), because removing tens of thousands of names took seconds: at 10,000
-        briefings, as long as the rest of a partial build."""
+        With `keep_previous`, the previous output is kept in the cache folder, for the next
+        build to reuse as its staging folder or to remove while it works. Builds ask for it
+        when most of the new output is hard links to files of the previous one (so keeping
+        it costs little space), because removing tens of thousands of names took seconds:
+        at 10,000 briefings, as long as the rest of a partial build. Where the cache is on
+        another file system than the output, the previous output is removed at once."""
         try:
             self._commit(keep_previous)
         finally:
@@ -269,7 +277,9 @@ class StagedOutput:
             os.rename(self.staging, self.output)
             return
         if exchange(self.staging, self.output):
-            if not keep_previous:
+            if keep_previous:
+                self._keep_previous()
+            else:
                 shutil.rmtree(self.staging, ignore_errors=True)
             return
         # No atomic exchange here: from now on the output is a link to the current build.
@@ -280,6 +290,15 @@ class StagedOutput:
         os.rename(self.output, old)
         self.output.symlink_to(self._move_into_builds(), target_is_directory=True)
         shutil.rmtree(old, ignore_errors=True)
+
+    def _keep_previous(self) -> None:
+        """Move the previous output (now at the staging path) into the cache folder."""
+        try:
+            self.kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.kept, ignore_errors=True)
+            os.rename(self.staging, self.kept)
+        except OSError:  # another file system: nothing is left beside the output either way
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def _move_into_builds(self) -> Path:
         builds = self.parent / f".{self.output.name}.builds"

@@ -745,12 +745,12 @@ def test_a_prose_edit_whose_search_indexing_fails_falls_back_to_a_full_build(
 
 
 def test_the_previous_output_of_a_prose_edit_is_removed_by_the_next_build(site: Site) -> None:
-    """A partial build leaves the previous output (hard links, no extra space) beside the
-    new one instead of waiting for its removal; the next build removes it meanwhile."""
+    """A partial build keeps the previous output (hard links, no extra space) in the cache
+    instead of waiting for its removal; the next build removes it meanwhile."""
     _two_linked_briefings(site)
 
-    def beside() -> list[str]:
-        return sorted(p.name for p in site.root.iterdir() if p.name.startswith("._site"))
+    def beside() -> list[Path]:
+        return _beside(site)
 
     assert beside() == []
     for words in ("First edit.", "Second edit."):
@@ -764,11 +764,11 @@ def test_the_previous_output_of_a_prose_edit_is_removed_by_the_next_build(site: 
 
 def test_a_full_build_that_links_most_pages_leaves_its_previous_output_too(site: Site) -> None:
     """A new static file makes a full build in which every page is linked from the last
-    output: that output is kept beside, like a prose edit's, and removed by the next build."""
+    output: that output is kept, like a prose edit's, and removed by the next build."""
     _two_linked_briefings(site)
 
-    def beside() -> list[str]:
-        return sorted(p.name for p in site.root.iterdir() if p.name.startswith("._site"))
+    def beside() -> list[Path]:
+        return _beside(site)
 
     for name in ("one.txt", "two.txt"):
         site.write(f"static/{name}", "A static file.\n")
@@ -866,7 +866,10 @@ def test_a_prose_edit_to_a_draft_changes_nothing_published(site: Site) -> None:
 
 
 def _beside(site: Site) -> list[Path]:
-    return sorted(p for p in site.root.iterdir() if p.name.startswith("._site"))
+    """The previous output a build kept for the next one: in the cache, never beside the
+    output (where nothing may be left)."""
+    assert not [p for p in site.root.iterdir() if p.name.startswith("._site")]
+    return sorted((site.root / ".brief-cache").glob("previous-output-*"))
 
 
 def _assert_same_as_a_clean_build_elsewhere(site: Site) -> None:

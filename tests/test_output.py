@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator.output import MARKER, StagedOutput, exchange
+from generator.sitelock import one_build_at_a_time
 from tests.conftest import Site, briefing
 
 
@@ -107,6 +110,45 @@ def test_stale_staging_of_a_killed_build_is_removed(site: Site) -> None:
     assert not stale.exists()
 
 
+def test_no_folder_is_left_beside_the_output_after_any_build(site: Site) -> None:
+    """A prose edit keeps the previous output for the next build, in .brief-cache/."""
+    _good_site(site)
+    body = (site.root / "briefings" / "a.md").read_text()
+    assert site.brief("build", "--out", "public").exit_code == 0
+    for edit in (" Once.", " Twice."):
+        site.write("briefings/a.md", body.replace("Text [@s1].", "Text [@s1]." + edit))
+        result = site.brief("build", "--out", "public")
+        assert result.exit_code == 0, result.stderr
+        assert sorted(path.name for path in site.root.iterdir()) == [
+            ".brief-cache",
+            "briefings",
+            "public",
+            "site.yaml",
+            "static",
+        ]
+    assert "only the prose of 1 briefing changed" in result.stdout
+    assert edit.strip() in (site.root / "public" / "briefings" / "a" / "index.html").read_text()
+
+
+def test_a_second_build_of_a_site_waits_for_the_first(site: Site) -> None:
+    """Two builds at once would swap their outputs in either order; the second waits."""
+    _good_site(site)
+    with one_build_at_a_time(site.root):
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--site", str(site.root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=3)
+        assert not (site.root / "_site").exists()
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    assert "another build of this site is running; waiting for it to finish" in err
+    assert out.startswith("Built ") and "_site: 2 briefings" in out
+
+
 def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
@@ -119,7 +161,7 @@ def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
 
 
 def test_writes_outside_the_staging_folder_are_refused(tmp_path: Path) -> None:
-    staged = StagedOutput(tmp_path / "out")
+    staged = StagedOutput(tmp_path / "out", tmp_path / ".brief-cache")
     staged.start()
     for bad in ("../escape.html", "/abs.html", "a/../../x", "a\\b"):
         with pytest.raises(ValueError):
@@ -133,7 +175,7 @@ def test_symlink_mode_flips_atomically(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr("generator.output.exchange", lambda a, b: False)
     output = tmp_path / "out"
     for content in ("first", "second", "third"):
-        staged = StagedOutput(output)
+        staged = StagedOutput(output, tmp_path / ".brief-cache")
         staged.start()
         staged.write_text("index.html", content)
         staged.commit()
