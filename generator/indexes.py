@@ -366,7 +366,7 @@ def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str,
     pages = [
         JsonPage(page.path.replace("index.html", "index.json"), (text, "\n")) for page, text in per_briefing
     ]
-    everything = ['{"site":' + compact_json(site) + ',"briefings":[']
+    everything = ['{"site":' + safe_json(site) + ',"briefings":[']
     for number, (_, text) in enumerate(per_briefing):
         everything.extend((",", text) if number else (text,))
     everything.append("]}\n")
@@ -417,7 +417,7 @@ def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, langua
         report["mainEntityOfPage"] = url
     if briefing.updated:
         report["dateModified"] = briefing.updated.isoformat()
-    return script_json(_without_nulls(report))
+    return safe_json(_without_nulls(report))
 
 
 def _without_nulls(value: object) -> object:
@@ -428,7 +428,9 @@ def _without_nulls(value: object) -> object:
     return value
 
 
-def script_json(value: object) -> str:
-    """JSON that cannot close or confuse the <script> element it sits in."""
+def safe_json(value: object) -> str:
+    """Compact JSON with `<`, `>` and `&` written as `\\u` escapes: it cannot close or confuse
+    the <script> element of a page's JSON-LD, and no data file carries markup from a
+    briefing (a scanner, or a page that inserts it carelessly, sees none)."""
     text = compact_json(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -25,7 +25,6 @@ from generator.indexes import (
     SOURCES_PATH,
     TAGS_PATH,
     briefing_data,
-    compact_json,
     data_pages,
     json_ld,
     last_change,
@@ -34,6 +33,7 @@ from generator.indexes import (
     plan_sitemap,
     plan_sources_page,
     plan_tag_pages,
+    safe_json,
     source_anchors,
 )
 from generator.markdown.body import render_inline
@@ -522,7 +522,7 @@ def _briefing_json(
     """The briefing's JSON data, or what `memo` kept for the same page."""
 
     def make() -> str:
-        return compact_json(briefing_data(briefing, page, assessments, config))
+        return safe_json(briefing_data(briefing, page, assessments, config))
 
     return make() if memo is None else memo.data(briefing, page, make)
 

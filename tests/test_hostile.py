@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.markdown.body import RESERVED_IDS, RESERVED_PREFIXES
 from tests.conftest import Site
 from tests.html_text import parse_html
 
@@ -73,6 +74,10 @@ def assert_no_active_content(root: Path) -> None:
                 element.tag == "form" and element.attrs.get("id") != "search-form"
             ):
                 pytest.fail(f"{path}: <{element.tag}> from content")
+    # The JSON data carries the briefings' text with its markup characters escaped.
+    for path in root.rglob("*.json"):
+        if "pagefind" not in path.parts:
+            assert "<" not in path.read_text(encoding="utf-8"), f"{path}: markup in JSON data"
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -118,8 +123,24 @@ def test_heading_ids_that_could_clobber_get_a_prefix(site: Site) -> None:
     heading_ids = [h.attrs["id"] for h in page.find_all() if h.tag in ("h2", "h3") and "id" in h.attrs]
     for wanted in ("h-location", "h-document", "h-cite-1", "h-src-s", "h-sources", "h-123"):
         assert wanted in heading_ids
+    for wanted in ("h-briefing-title", "h-timeline-title", "h-sources-title", "h-bluf-title"):
+        assert wanted in heading_ids
     ids = [e.attrs["id"] for e in page.iter() if "id" in e.attrs]
     assert len(ids) == len(set(ids)), "duplicate ids on the page"
+
+
+def test_every_id_the_templates_write_is_reserved_from_headings() -> None:
+    """A heading written like one of the briefing page's own ids would duplicate it."""
+    templates = Path(__file__).parent.parent / "templates"
+    on_a_briefing_page = [templates / "base.html", templates / "briefing.html", *templates.glob("partials/*")]
+    written = {
+        found
+        for template in on_a_briefing_page
+        for found in re.findall(r'\bid="([a-z][a-z0-9-]*)"', template.read_text(encoding="utf-8"))
+    }
+    assert {"briefing-title", "timeline-title", "main"} <= written
+    unguarded = [id_ for id_ in written if id_ not in RESERVED_IDS and not id_.startswith(RESERVED_PREFIXES)]
+    assert sorted(unguarded) == []
 
 
 def test_pathological_markdown_finishes_quickly(site: Site) -> None:

@@ -49,6 +49,16 @@ RESERVED_IDS = frozenset(
         "domain",
         "head",
         "title",
+        # The ids of the briefing page's own sections and headings (a test checks that
+        # every id the templates write is here or has a reserved prefix).
+        "briefing-title",
+        "bluf-title",
+        "corrections-title",
+        "timeline-title",
+        "sources-title",
+        "revisions",
+        "revisions-title",
+        "reason-title",
     }
 )
 
