@@ -9,11 +9,15 @@ from pathlib import Path
 
 from slugify import slugify
 
+from generator.content.values import RESERVED_SLUGS
+
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold.md"
 
 
 def slug_from_title(title: str) -> str:
-    return slugify(title)
+    """The file name of a new briefing; a name Windows reserves (`CON`) gets `-briefing`."""
+    slug = slugify(title)
+    return f"{slug}-briefing" if slug in RESERVED_SLUGS else slug
 
 
 def today() -> datetime.date:

@@ -126,3 +126,11 @@ def test_new_refuses_to_overwrite(site: Site) -> None:
 def test_new_handles_titles_that_need_quoting(site: Site) -> None:
     assert site.brief("new", 'Talks: "day one" & #2').exit_code == 0
     assert site.brief("check").exit_code == 0
+
+
+def test_new_with_a_title_windows_reserves_makes_a_briefing_that_builds(site: Site) -> None:
+    result = site.brief("new", "CON")
+    assert result.exit_code == 0
+    assert (site.root / "briefings" / "con-briefing.md").is_file()
+    assert site.brief("build", "--drafts", "--strict").exit_code == 0
+    assert (site.root / "_site" / "briefings" / "con-briefing" / "index.html").is_file()

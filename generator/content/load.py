@@ -33,7 +33,7 @@ from generator.content.outline import outline_digest, without_body
 from generator.content.paths import is_skipped_name
 from generator.content.schema import ClaimSpec, FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import valid_entries, validate_document
-from generator.content.values import has_invisible_characters, slug_of
+from generator.content.values import RESERVED_SLUGS, has_invisible_characters, slug_of
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, inline_field_problems, render_body
@@ -43,9 +43,6 @@ from generator.pickling import compact
 REGISTRY_NAME = "_sources.yaml"
 
 #: Folder names Windows reserves: a page at /briefings/con/ could not be checked out there.
-RESERVED_SLUGS = frozenset(
-    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
-)
 
 
 @compact

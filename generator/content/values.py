@@ -21,6 +21,10 @@ _CALENDAR_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 
+#: Names Windows reserves for devices: no file or folder can have them, so no slug either.
+RESERVED_SLUGS = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
