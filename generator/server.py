@@ -14,6 +14,7 @@ import http.server
 import json
 import mimetypes
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -60,6 +61,12 @@ class PreviewState:
             self.build_number += 1
 
 
+class _IPv6Server(http.server.ThreadingHTTPServer):
+    """For `--host ::1` and other IPv6 addresses."""
+
+    address_family = socket.AF_INET6
+
+
 class PreviewServer:
     def __init__(
         self, site_root: Path, drafts: bool = False, host: str = "127.0.0.1", port: int = 8000
@@ -68,7 +75,8 @@ class PreviewServer:
         self.output = site_root / CACHE_FOLDER / "serve"
         self.drafts = drafts
         self.state = PreviewState()
-        self.httpd = http.server.ThreadingHTTPServer((host, port), self._handler_class())
+        server_class = _IPv6Server if ":" in host else http.server.ThreadingHTTPServer
+        self.httpd = server_class((host, port), self._handler_class())
         self.httpd.daemon_threads = True
 
     @property
@@ -112,7 +120,9 @@ class PreviewServer:
         except ValueError:
             return False
         parts = relative.parts
-        return relative.as_posix() == "site.yaml" or (len(parts) > 1 and parts[0] in _WATCHED)
+        # A watched folder itself counts: one made anew (mkdir static && cp ...) may fill
+        # before the watcher watches inside it, and the build then finds its files.
+        return relative.as_posix() == "site.yaml" or (len(parts) >= 1 and parts[0] in _WATCHED)
 
     def _handler_class(self) -> type[http.server.BaseHTTPRequestHandler]:
         server = self
@@ -159,6 +169,13 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
         if include_body:
             self.wfile.write(body)
 
+    def redirect(self, location: str) -> None:
+        """A folder asked for without its slash: where a static host sends the reader too."""
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def respond(self, include_body: bool) -> None:
         path = urlsplit(self.path).path
         if path == CONTROL_PREFIX + "reload.js":
@@ -174,6 +191,11 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
         target = resolve_request_path(self.preview.output, path)
         status = 200
+        folder = None if path.endswith("/") else resolve_request_path(self.preview.output, path + "/")
+        if target is None and folder is not None:
+            query = urlsplit(self.path).query
+            self.redirect(path + "/" + (f"?{query}" if query else ""))
+            return
         if target is None:
             status = 404
             target = self.preview.output / "404.html"
@@ -256,6 +278,8 @@ def describe(result: BuildResult) -> str:
     warnings = result.count(Severity.WARNING)
     errors = result.count(Severity.ERROR)
     stamp = time.strftime("%H:%M:%S")
+    if result.up_to_date:
+        return f"[{stamp}] up to date: nothing the site is built from has changed"
     if result.written:
         return f"[{stamp}] rebuilt in {result.seconds:.2f} s ({warnings} warnings)"
     return f"[{stamp}] build failed: {errors} errors; the browser shows them"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.server import PreviewServer, resolve_request_path
+from generator.server import PreviewServer, describe, resolve_request_path
 from tests.conftest import Site, briefing
 
 
@@ -129,3 +129,48 @@ def test_symlinks_out_of_the_folder_are_refused(preview: PreviewServer, tmp_path
 
 def test_oversized_request_line_is_refused(preview: PreviewServer) -> None:
     assert _get(preview, "/" + "a" * 70000)[0] == 414
+
+
+def test_a_folder_asked_for_without_its_slash_is_redirected(preview: PreviewServer) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=5)
+    connection.request("GET", "/briefings/a?x=1")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 301 and response.getheader("Location") == "/briefings/a/?x=1"
+    assert _get(preview, "/briefings/nothing-here")[0] == 404
+
+
+def test_a_static_folder_made_while_serving_is_served(preview: PreviewServer, site: Site) -> None:
+    before = preview.state.build_number
+    (site.root / "static").mkdir()
+    (site.root / "static" / "hello.txt").write_text("hi\n")
+    _wait_for_build(preview, before)
+    deadline = time.monotonic() + 3
+    while _get(preview, "/hello.txt")[0] != 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _get(preview, "/hello.txt") == (200, "hi\n")
+
+
+def test_a_build_with_nothing_to_do_is_said_to_be_up_to_date(preview: PreviewServer) -> None:
+    result = preview.rebuild()
+    assert result.up_to_date
+    assert describe(result).endswith("up to date: nothing the site is built from has changed")
+
+
+def test_serves_on_an_ipv6_address(site: Site) -> None:
+    site.write("briefings/a.md", briefing(title="Over IPv6"))
+    try:
+        server = PreviewServer(site.root, host="::1", port=0)
+    except OSError as error:  # no IPv6 on this machine
+        pytest.skip(f"no IPv6 loopback here: {error}")
+    try:
+        server.rebuild()
+        server.start()
+        connection = http.client.HTTPConnection("::1", server.port, timeout=5)
+        connection.request("GET", "/briefings/a/")
+        response = connection.getresponse()
+        assert response.status == 200 and "Over IPv6" in response.read().decode()
+        connection.close()
+    finally:
+        server.stop()
