@@ -359,3 +359,24 @@ def test_the_site_language_sets_the_text_direction(site: Site, language: str, di
     assert page.by_id("bluf").find_all("p")[0].attrs["dir"] == "auto"
     assert page.by_id("body").attrs["dir"] == "auto"
     assert [a.attrs.get("dir") for a in page.find_all("a", class_="tag")] == ["auto"]
+
+
+def test_a_citation_inside_a_link_or_an_image_description_is_warned_of(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra="sources:\n  s: {title: S, reliability: B}\n",
+            body="See [the report [@s]](https://example.org/r) here.\n\n![A map [@s]](/map.png)\n\n[@s]\n",
+        ),
+    )
+    site.write_bytes("static/map.png", b"\x89PNG\r\n\x1a\n")
+    result = site.brief("build")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "briefings/a.md:8:17: warning: a citation inside a link's text breaks the link: it is shown as text"
+    ) in result.stderr
+    assert "hint: put the citation after the link: [text](address) [@id]" in result.stderr
+    assert (
+        "briefings/a.md:10:15: warning: a citation in an image's description is left out of it"
+        in result.stderr
+    )

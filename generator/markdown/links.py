@@ -91,9 +91,21 @@ def link_policy(state: StateCore) -> None:
         unlinked_depth = 0
         # Past the last destination found: two links to one URL on a line are two places.
         searched_to = Position(line_index + 1, 1)
+        previous: Token | None = None
         for token in block.children:
             if token.type in ("softbreak", "hardbreak"):
                 line_index += 1
+            if _closes_a_broken_link(previous, token):
+                assert previous is not None
+                collected.problems.append(
+                    LinkProblem(
+                        "a citation inside a link's text breaks the link: it is shown as text",
+                        "put the citation after the link: [text](address) [@id]",
+                        previous.meta["citation"].position,
+                        is_error=False,
+                    )
+                )
+            previous = token
             if token.type == "link_open":
                 href = str(token.attrGet("href") or "")
                 position, searched_to = _position(lines, line_index, href, searched_to)
@@ -106,11 +118,33 @@ def link_policy(state: StateCore) -> None:
             elif token.type == "image":
                 src = str(token.attrGet("src") or "")
                 position, searched_to = _position(lines, line_index, src, searched_to)
+                if any(child.type == "citation" for child in token.children or ()):
+                    collected.problems.append(
+                        LinkProblem(
+                            "a citation in an image's description is left out of it",
+                            "put the citation after the image: ![description](image.png) [@id]",
+                            position,
+                            is_error=False,
+                        )
+                    )
                 if not _accept_image(token, src, position, collected):
                     children.append(_alt_text(token))
                     continue
             children.append(token)
         block.children = children
+
+
+def _closes_a_broken_link(previous: Token | None, token: Token) -> bool:
+    """`[text [@id]](address)`: a citation is a token that starts with `[`, which ends the
+    link's text for the parser (links cannot nest), so the link is left as text: the
+    citation, then `](address)`."""
+    return (
+        previous is not None
+        and previous.type == "citation"
+        and "citation" in previous.meta
+        and token.type == "text"
+        and token.content.startswith(("](", "]["))
+    )
 
 
 def _has_hidden_characters(url: str) -> bool:
