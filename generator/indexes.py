@@ -7,6 +7,7 @@ briefings, sources and citations.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
@@ -110,6 +111,11 @@ def source_anchors(briefings: Iterable[Briefing]) -> dict[SourceKey, str]:
     return anchors
 
 
+def _natural(text: str) -> list[str | int]:
+    """A sort key that puts "Source 2" before "Source 10", and ignores case."""
+    return [int(part) if part.isdecimal() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
 def plan_sources_page(pages: Sequence[BriefingPage], briefings: Mapping[str, Briefing]) -> SourcesPage:
     """Every source of the site with its ratings and every claim and briefing resting on it."""
     uses: dict[str, list[SourceUse]] = defaultdict(list)
@@ -127,14 +133,21 @@ def plan_sources_page(pages: Sequence[BriefingPage], briefings: Mapping[str, Bri
                 claims_by_source[evidence.source.id].append(
                     EventClaim(page.path, claim.anchor, claim.number, claim.statement, claim.confidence)
                 )
+        # Two sources of one page can be one source of the site (a shared source and a
+        # local one with its URL): their claims are listed once, their citations summed.
+        claims_of: dict[str, dict[str, EventClaim]] = {}
+        cited: dict[str, int] = defaultdict(int)
         for source in page.sources:
             anchor = source.index_anchor
             views[anchor].append(source)
-            resting = claims_by_source.get(source.id, [])
-            for claim_ref in resting:
-                uses[anchor].append(SourceUse(ref, claim_ref, 0))
-            if citation_counts.get(source.id) or not resting:
-                uses[anchor].append(SourceUse(ref, None, citation_counts.get(source.id, 0)))
+            claims = claims_of.setdefault(anchor, {})
+            for claim_ref in claims_by_source.get(source.id, []):
+                claims.setdefault(claim_ref.anchor, claim_ref)
+            cited[anchor] += citation_counts.get(source.id, 0)
+        for anchor, claims in claims_of.items():
+            uses[anchor].extend(SourceUse(ref, claim_ref, 0) for claim_ref in claims.values())
+            if cited[anchor] or not claims:
+                uses[anchor].append(SourceUse(ref, None, cited[anchor]))
 
     entries = []
     for anchor, source_views in views.items():
@@ -154,7 +167,7 @@ def plan_sources_page(pages: Sequence[BriefingPage], briefings: Mapping[str, Bri
                 claim_count=sum(1 for use in anchor_uses if use.claim is not None),
             )
         )
-    entries.sort(key=lambda entry: (entry.name.casefold(), entry.anchor))
+    entries.sort(key=lambda entry: (_natural(entry.name), entry.anchor))
     discredited = tuple(e for e in entries if e.view.retracted or e.view.disputed)
     return SourcesPage(SOURCES_PATH, discredited, tuple(entries))
 

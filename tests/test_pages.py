@@ -380,3 +380,34 @@ def test_a_citation_inside_a_link_or_an_image_description_is_warned_of(site: Sit
         "briefings/a.md:10:15: warning: a citation in an image's description is left out of it"
         in result.stderr
     )
+
+
+def test_two_sources_of_one_briefing_that_are_one_source_of_the_site_are_counted_once(site: Site) -> None:
+    site.write(
+        "briefings/_sources.yaml", "wire: {title: Wire, url: 'https://wire.example/a', reliability: A}\n"
+    )
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra=(
+                "sources:\n  mirror: {title: Mirror, url: 'https://wire.example/a/', reliability: D}\n"
+                "claims:\n  c: {statement: It happened., sources: [wire, mirror]}\n"
+            ),
+            body="As reported [@wire] and [@mirror].\n",
+        ),
+    )
+    assert site.brief("build").exit_code == 0
+    page = parse_html((site.root / "_site" / "sources" / "index.html").read_text())
+    text = squash(page.visible_text)
+    assert "Rests under 1 key judgment in 1 briefing." in text
+    entry = page.by_id("shared-wire")
+    assert squash(entry.visible_text).count("It happened.") == 1
+    assert "cited 2 times" in squash(entry.visible_text)
+
+
+def test_the_sources_index_puts_source_2_before_source_10(site: Site) -> None:
+    sources = "".join(f"  s{n}: {{title: Source {n}, reliability: B}}\n" for n in (10, 2, 1))
+    site.write("briefings/a.md", briefing(extra="sources:\n" + sources, body="[@s1] [@s2] [@s10]\n"))
+    assert site.brief("build").exit_code == 0
+    text = squash(parse_html((site.root / "_site" / "sources" / "index.html").read_text()).visible_text)
+    assert text.index("Source 1 ") < text.index("Source 2 ") < text.index("Source 10 ")
