@@ -118,7 +118,9 @@ def _analyse(
 
     with clock.stage("load"):
         corpus, diagnostics = load_corpus(config, read_cache=not options.clean)
+    # Reported now, with every other problem, not only once the briefings are clean.
     diagnostics.extend(refuse_symlinks(config.templates_dir))
+    diagnostics.extend(refuse_symlinks(config.static_dir))
     try:
         with clock.stage("git history"):
             corpus = with_git_history(corpus, config)
@@ -832,36 +834,16 @@ def _render_pages(
 
 
 def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:
+    """Copy static/ into the output; symbolic links are skipped (`_analyse` reported them)."""
     static = config.static_dir
-    if static.is_symlink():
-        diagnostics.error(
-            static, Position(1, 1), "symbolic links are not allowed in a site's folders", None, "symlink"
-        )
-        return
-    if not static.is_dir():
+    if static.is_symlink() or not static.is_dir():
         return
     for folder, subfolders, files in os.walk(static, followlinks=False):
         base = Path(folder)
-        for name in sorted(subfolders):
-            if (base / name).is_symlink():
-                diagnostics.error(
-                    base / name,
-                    Position(1, 1),
-                    "symbolic links are not allowed in a site's folders",
-                    "copy the files instead",
-                    "symlink",
-                )
         subfolders[:] = sorted(n for n in subfolders if not (base / n).is_symlink())
         for name in sorted(files):
             path = base / name
             if path.is_symlink():
-                diagnostics.error(
-                    path,
-                    Position(1, 1),
-                    "symbolic links are not allowed in a site's folders",
-                    "copy the file instead",
-                    "symlink",
-                )
                 continue
             relative = path.relative_to(static).as_posix()
             if staged.exists(relative):

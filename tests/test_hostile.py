@@ -182,3 +182,23 @@ def test_symbolic_links_are_refused(site: Site, tmp_path: Path, folder: str) -> 
     assert result.exit_code == 1
     assert f"{folder}/linked.md:1:1: error: symbolic links are not allowed" in result.stderr
     assert not (site.root / "_site").exists()
+
+
+@pytest.mark.parametrize("folder", ["briefings", "static"])
+def test_a_site_folder_that_is_a_symbolic_link_is_refused_with_the_other_errors(
+    site: Site, tmp_path: Path, folder: str
+) -> None:
+    """Reported in the same run as a briefing's error, not only once the briefings are clean."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.md").write_text("---\ntitle: Elsewhere\ndate: 2025-08-08\nsummary: S.\n---\nBody.\n")
+    if folder == "briefings":
+        shutil.rmtree(site.root / "briefings")
+    (site.root / folder).symlink_to(elsewhere, target_is_directory=True)
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "bad.html").symlink_to(elsewhere / "x.md")
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert f"{folder}:1:1: error: symbolic links are not allowed in a site's folders" in result.stderr
+    assert "templates/bad.html:1:1: error: symbolic links are not allowed" in result.stderr
+    assert not (site.root / "_site").exists()

@@ -61,7 +61,11 @@ class LinkTarget:
 
 
 def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> list[Path]:
-    """Every `*.md` under `briefings/`, skipping `_` and `.` names, refusing symbolic links."""
+    """Every `*.md` under `briefings/`, skipping `_` and `.` names, refusing symbolic links
+    (`briefings/` itself among them)."""
+    if briefings_dir.is_symlink():
+        _refuse_symlink(briefings_dir, diagnostics)
+        return []
     if not briefings_dir.is_dir():
         return []
     found: list[Path] = []
