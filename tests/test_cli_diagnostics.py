@@ -357,3 +357,10 @@ def test_every_error_of_site_yaml_is_reported_at_once_in_order_of_lines(site: Si
     located = [line.split(": error: ")[0] for line in result.stderr.splitlines() if ": error: " in line]
     assert located == ["site.yaml:1:8", "site.yaml:2:11", "site.yaml:4:3", "site.yaml:5:18", "site.yaml:6:9"]
     assert "site.yaml:4:3: error: unknown finding 'no-such'" in result.stderr
+
+
+def test_an_id_that_yaml_reads_as_yes_is_told_to_be_quoted(site: Site) -> None:
+    site.write("briefings/a.md", briefing(extra="claims:\n  c: {statement: S, sources: [{id: yes}]}\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:36: error: an id must be text, not a yes/no value (true)" in err
+    assert "hint: put the id in quotes, for example 'yes'" in err

@@ -52,7 +52,10 @@ def has_invisible_characters(text: str) -> bool:
 
 def parse_id(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueProblem(f"an id must be text, not {describe_type(value)}")
+        hint = None
+        if isinstance(value, (bool, int, float)) or value is None:
+            hint = "put the id in quotes, for example 'yes': YAML reads yes, no, on and off as true or false"
+        raise ValueProblem(f"an id must be text, not {describe_type(value)}", hint)
     if ID_PATTERN.fullmatch(value):
         return value
     suggestion = slug_of(value)
