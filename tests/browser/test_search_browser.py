@@ -146,3 +146,22 @@ def test_each_filter_narrows_the_results(page: Any, site_url: str, example_site:
     wait_for_results(page, everything)
     assert page.outside_requests == []
     assert page.errors == []
+
+
+def test_the_address_keeps_the_ticked_filters(page: Any, site_url: str, example_site: Path) -> None:
+    briefings = _briefings(example_site)
+    tags: dict[str, set[str]] = defaultdict(set)
+    for title, b in briefings.items():
+        for tag in b["filters"]["tag"]:
+            tags[tag].add(title)
+    tag, having = min(((t, titles) for t, titles in tags.items() if len(titles) < len(briefings)), key=str)
+    open_search(page, site_url)
+    page.fill("#search-input", COMMON_WORD)
+    check_filter(page, "tag", tag)
+    wait_for_results(page, having)
+    assert f"tag={tag}" in page.url and f"q={COMMON_WORD}" in page.url
+    page.reload()
+    page.locator("#search-filters").wait_for(state="visible")
+    wait_for_results(page, having)
+    assert page.locator(f'#filter-tag input[value="{tag}"]').is_checked()
+    assert page.errors == []

@@ -148,8 +148,10 @@ async function main() {
     const data = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
     if (ticket !== latest) return;
     showResults(data, search.results.length);
+    // The address keeps the query and the ticked filters, so a search can be reloaded or shared.
     const params = new URLSearchParams();
     if (query) params.set("q", query);
+    for (const box of form.querySelectorAll("#search-filters input:checked")) params.append(box.name, box.value);
     history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
   }
 
@@ -159,10 +161,18 @@ async function main() {
   });
   input.addEventListener("input", () => run());
   filtersBox.addEventListener("change", () => run());
-  const initial = new URLSearchParams(location.search).get("q");
+  const asked = new URLSearchParams(location.search);
+  const initial = asked.get("q");
   if (initial && !input.value) input.value = initial;
-  // Whatever the reader typed while the index was loading.
-  if (input.value.trim()) run();
+  let ticked = false;
+  for (const name of FILTER_NAMES) {
+    const wanted = new Set(asked.getAll(name));
+    for (const box of form.querySelectorAll(`input[name="${name}"]`)) {
+      if (wanted.has(box.value)) box.checked = ticked = true;
+    }
+  }
+  // Whatever the reader typed while the index was loading, or what the address asked for.
+  if (input.value.trim() || ticked) run();
 }
 
 main();
