@@ -19,7 +19,15 @@ from generator.analysis.confidence import ClaimAssessment, assess_briefing
 from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.config import SiteConfig, load_config
-from generator.content.load import LinkIndex, LinkTarget, LoadedFile, load_corpus, load_files, resolve_links
+from generator.content.load import (
+    LinkIndex,
+    LinkTarget,
+    LoadedFile,
+    check_links_of_failed_files,
+    load_corpus,
+    load_files,
+    resolve_links,
+)
 from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.fingerprint import (
@@ -157,6 +165,8 @@ def _analyse(
     with clock.stage("analyse"):
         link_index = LinkIndex.of(corpus.briefings, published, failed)
         links = resolve_links(published, config, diagnostics, link_index)
+        failed_bodies = {path: body for path, body in corpus.failed_bodies.items() if path not in left_out}
+        check_links_of_failed_files(failed_bodies, config, diagnostics, link_index)
         MEMO.begin(config, read=not options.clean)
         assessments = {
             briefing.slug: MEMO.assess(briefing, diagnostics, lambda b: _assessment(b, config))

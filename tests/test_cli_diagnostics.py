@@ -364,3 +364,16 @@ def test_an_id_that_yaml_reads_as_yes_is_told_to_be_quoted(site: Site) -> None:
     err = site.brief("check").stderr
     assert "briefings/a.md:6:36: error: an id must be text, not a yes/no value (true)" in err
     assert "hint: put the id in quotes, for example 'yes'" in err
+
+
+def test_the_links_of_a_briefing_with_errors_are_checked_in_the_same_run(site: Site) -> None:
+    body = "![x](javascript:alert(1))\n\n![y](../../secret)\n\n[z](nope.md)\n"
+    site.write("briefings/a.md", briefing(body=body))
+    site.write("briefings/b.md", "---\ntitle: B\ndate: 2025-01-01\nsummery: typo\n---\n[z](gone.md)\n")
+    for _ in range(2):  # loaded, then from the cache
+        err = site.brief("check").stderr
+        assert "briefings/a.md:6:6: error: images must be files in static/" in err
+        assert "briefings/a.md:8:6: error: the image '../../secret' points outside static/" in err
+        assert "briefings/a.md:10:5: error: link to 'nope.md', which is not a briefing of this site" in err
+        assert "briefings/b.md:4:1: error: unknown key 'summery'" in err
+        assert "briefings/b.md:6:5: error: link to 'gone.md', which is not a briefing of this site" in err

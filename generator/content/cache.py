@@ -217,6 +217,13 @@ class LoadCache:
             except cachecodec.CacheFormatError:
                 return None
             loaded = dataclasses.replace(loaded, briefing=briefing)
+        elif loaded.body_key is not None:
+            # A file that gave no briefing keeps its body, whose links are still checked.
+            body = self._decode_body(raw_body)
+            if body is None:
+                return None
+            entries.used.append(loaded.body_key)
+            loaded = dataclasses.replace(loaded, body=body)
         entries.used.append(key)
         return loaded
 
@@ -288,7 +295,7 @@ class LoadCache:
     def add(self, key: str, loaded: LoadedFile, bodiless: bytes | None, entries: CacheEntries) -> None:
         """Encode a file's entry for the writer (in the worker that loaded it). `bodiless` is
         the encoded briefing without its body, which the outline digest was made from."""
-        rest = cachecodec.dumps(dataclasses.replace(loaded, briefing=None))
+        rest = cachecodec.dumps(dataclasses.replace(loaded, briefing=None, body=None))
         entries.new.append((key, (bodiless if bodiless is not None else b"null") + b"\n" + rest))
 
     def add_body(self, key: str, body: RenderedBody, entries: CacheEntries) -> None:

@@ -37,6 +37,7 @@ from generator.content.values import RESERVED_SLUGS, has_invisible_characters, s
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, inline_field_problems, render_body
+from generator.markdown.links import LinkReference
 from generator.parallel import map_shared
 from generator.pickling import compact
 
@@ -266,6 +267,8 @@ class _BriefingLoader:
         self.cache = cache
         self.cache_entries = cache_entries
         self.declared: Declared | None = None
+        #: The rendered body, once the file got that far.
+        self.body: RenderedBody | None = None
         self.body_key: str | None = None
 
     def render(self, body: str, line_offset: int) -> RenderedBody:
@@ -299,7 +302,7 @@ class _BriefingLoader:
             return None
         assert split is not None
         document, problem = load_yaml(split.front_matter, self.path, split.front_matter_offset)
-        body = self.render(split.body, split.body_first_line - 1)
+        body = self.body = self.render(split.body, split.body_first_line - 1)
         if problem:
             self.diagnostics.add(problem)
             return None
@@ -328,6 +331,7 @@ class _BriefingLoader:
             self.check_citations(
                 body, _Chained(local_sources, dict.fromkeys(declared["claims"]), self.registry)
             )
+            self.report_link_problems(body)
             return None
         return self.build(front_matter, document, body)
 
@@ -442,17 +446,7 @@ class _BriefingLoader:
             )
 
         self.check_citations(body, _Chained(claims, available_sources))
-        for link_problem in body.problems:
-            self.diagnostics.add(
-                Diagnostic(
-                    self.path,
-                    link_problem.position,
-                    Severity.ERROR if link_problem.is_error else Severity.WARNING,
-                    link_problem.message,
-                    link_problem.hint,
-                    "link",
-                )
-            )
+        self.report_link_problems(body)
         for index, correction in enumerate(fm.corrections):
             if correction.date < fm.date:
                 self.diagnostics.add(
@@ -545,6 +539,20 @@ class _BriefingLoader:
             body=body,
             sources=used_sources,
         )
+
+    def report_link_problems(self, body: RenderedBody) -> None:
+        """The links and images the body's Markdown refused (unsafe schemes, remote images)."""
+        for link_problem in body.problems:
+            self.diagnostics.add(
+                Diagnostic(
+                    self.path,
+                    link_problem.position,
+                    Severity.ERROR if link_problem.is_error else Severity.WARNING,
+                    link_problem.message,
+                    link_problem.hint,
+                    "link",
+                )
+            )
 
     def check_references(
         self, document: YamlDocument, available_sources: Mapping[str, object], claim_ids: Collection[str]
@@ -889,12 +897,9 @@ def resolve_links(
     """
     if index is None:
         index = LinkIndex.of(briefings, briefings)
-    static_root = config.static_dir.resolve()
-    briefings_root = config.briefings_dir.resolve()
+    resolver = _LinkResolver(config, index, diagnostics)
     resolved: dict[str, dict[int, LinkTarget]] = {}
-    folders: dict[str, str] = {}
     for briefing in briefings:
-        targets: dict[int, LinkTarget] = {}
         own_ids = page_ids(briefing)
         for fragment, position in briefing.body.fragments:
             if fragment not in own_ids:
@@ -908,75 +913,106 @@ def resolve_links(
                         "link",
                     )
                 )
-        for reference in briefing.body.references:
+        resolved[briefing.slug] = resolver.targets(briefing.path, briefing.body.references)
+    return resolved
+
+
+def check_links_of_failed_files(
+    bodies: Mapping[Path, RenderedBody], config: SiteConfig, diagnostics: DiagnosticList, index: LinkIndex
+) -> None:
+    """Report the broken relative links and images of files that have errors of their own,
+    so that one run reports them too. (Links within the page are not checked: a file with
+    errors has no page.)"""
+    resolver = _LinkResolver(config, index, diagnostics)
+    for path, body in bodies.items():
+        resolver.targets(path, body.references)
+
+
+class _LinkResolver:
+    """Resolves a file's relative links and images against the site: its briefings (by
+    `index`) and static/."""
+
+    def __init__(self, config: SiteConfig, index: LinkIndex, diagnostics: DiagnosticList) -> None:
+        self.index = index
+        self.diagnostics = diagnostics
+        self.static_root = config.static_dir.resolve()
+        self.briefings_root = config.briefings_dir.resolve()
+        #: Resolved folders of briefing files (`briefing_file_key`).
+        self.folders: dict[str, str] = {}
+
+    def targets(self, path_from: Path, references: Iterable[LinkReference]) -> dict[int, LinkTarget]:
+        """What each reference of the file at `path_from` leads to, by its number; the
+        broken ones are reported and left out."""
+        targets: dict[int, LinkTarget] = {}
+        for reference in references:
             position = reference.position
             path = reference.path
             if has_invisible_characters(path) or "\\" in path:
-                diagnostics.error(
-                    briefing.path,
+                self.diagnostics.error(
+                    path_from,
                     position,
                     f"the link '{path}' contains backslashes, invisible or control characters",
                     None,
                     "link",
                 )
                 continue
-            folder = Path(briefing_file_key(briefing.path, folders)).parent
+            folder = Path(briefing_file_key(path_from, self.folders)).parent
             if not reference.is_image and path.endswith(".md"):
-                base = briefings_root if path.startswith("/") else folder
+                base = self.briefings_root if path.startswith("/") else folder
                 target_file = os.path.normpath(base / path.lstrip("/"))
-                target = index.slug_by_file.get(target_file)
-                if target is None and target_file in index.failed:
+                target = self.index.slug_by_file.get(target_file)
+                if target is None and target_file in self.index.failed:
                     # A file with errors: they are reported if it is published; if it is left
                     # out, the link is to a briefing this build does not publish.
-                    if not index.failed[target_file]:
-                        diagnostics.add(_link_to_unpublished(briefing.path, position, path))
+                    if not self.index.failed[target_file]:
+                        self.diagnostics.add(_link_to_unpublished(path_from, position, path))
                     targets[reference.number] = LinkTarget("unpublished", "")
                     continue
                 if target is None:
-                    diagnostics.error(
-                        briefing.path,
+                    self.diagnostics.error(
+                        path_from,
                         position,
                         f"link to '{path}', which is not a briefing of this site",
                         None,
                         "link",
                     )
                     continue
-                if target not in index.published:
-                    diagnostics.add(_link_to_unpublished(briefing.path, position, path))
+                if target not in self.index.published:
+                    self.diagnostics.add(_link_to_unpublished(path_from, position, path))
                     targets[reference.number] = LinkTarget("unpublished", target)
                     continue
-                if reference.fragment and reference.fragment not in index.ids_by_slug[target]:
-                    diagnostics.add(
+                if reference.fragment and reference.fragment not in self.index.ids_by_slug[target]:
+                    self.diagnostics.add(
                         Diagnostic(
-                            briefing.path,
+                            path_from,
                             position,
                             Severity.WARNING,
                             f"link to '{path}#{reference.fragment}': that briefing has no such anchor",
-                            _suggest(reference.fragment, index.ids_by_slug[target]),
+                            _suggest(reference.fragment, self.index.ids_by_slug[target]),
                             "link",
                         )
                     )
                 targets[reference.number] = LinkTarget("briefing", target, reference.fragment)
                 continue
             if path.startswith("/"):
-                target_path = Path(os.path.normpath(static_root / path.lstrip("/")))
+                target_path = Path(os.path.normpath(self.static_root / path.lstrip("/")))
             else:
                 target_path = Path(os.path.normpath(folder / path))
             what = "image" if reference.is_image else "link"
             try:
-                inside = target_path.relative_to(static_root)
+                inside = target_path.relative_to(self.static_root)
             except ValueError:
-                diagnostics.error(
-                    briefing.path,
+                self.diagnostics.error(
+                    path_from,
                     position,
                     f"the {what} '{path}' points outside static/",
                     "put the file in static/ and write its path from there, for example /maps/area.png",
                     "link",
                 )
                 continue
-            if not target_path.is_file() or _has_symlink(static_root, inside):
-                diagnostics.error(
-                    briefing.path,
+            if not target_path.is_file() or _has_symlink(self.static_root, inside):
+                self.diagnostics.error(
+                    path_from,
                     position,
                     f"the {what} '{path}' names no file in static/",
                     f"expected static/{inside.as_posix()}",
@@ -984,8 +1020,7 @@ def resolve_links(
                 )
                 continue
             targets[reference.number] = LinkTarget("static", inside.as_posix(), reference.fragment)
-        resolved[briefing.slug] = targets
-    return resolved
+        return targets
 
 
 def _link_to_unpublished(path: Path, position: Position, link: str) -> Diagnostic:
@@ -1022,6 +1057,8 @@ class LoadedFile:
     body_key: str | None = None
     #: The shared sources the briefing holds, each with its digest (`LoadCache.for_site`).
     shared_sources: tuple[tuple[str, str], ...] = ()
+    #: The body of a file that gave no briefing, so that its links are checked all the same.
+    body: RenderedBody | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1068,7 +1105,13 @@ def _load_file(shared: _LoadContext, path: Path) -> tuple[LoadedFile, CacheEntri
     outline = outline_digest(briefing, bodiless) if briefing is not None else None
     shared_sources = shared.cache.shared_sources_of(briefing) if briefing is not None else ()
     loaded = LoadedFile(
-        briefing, tuple(diagnostics.items), loader.declared, outline, loader.body_key, shared_sources
+        briefing,
+        tuple(diagnostics.items),
+        loader.declared,
+        outline,
+        loader.body_key,
+        shared_sources,
+        loader.body if briefing is None else None,
     )
     if key is not None:
         shared.cache.add(key, loaded, bodiless, entries)
@@ -1104,6 +1147,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     briefings = []
     declared: dict[Path, Declared] = {}
     outlines: dict[Path, str] = {}
+    failed_bodies: dict[Path, RenderedBody] = {}
     cache = LoadCache.for_site(config, registry, read=read_cache)
     context = _LoadContext(config, registry, cache, look_up_files=False, entries_only=True)
     cached = _cached_files(cache, paths)
@@ -1124,6 +1168,8 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
         diagnostics.extend(problems)
         if briefing is not None:
             briefings.append(briefing)
+        elif loaded.body is not None:
+            failed_bodies[path] = loaded.body
         if declared_here is not None:
             declared[path] = declared_here
         if loaded.outline is not None:
@@ -1134,9 +1180,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     cache.remember(by_key)
     briefings = check_slugs(briefings, diagnostics)
     check_tags(briefings, diagnostics)
-    corpus = Corpus(
-        briefings=tuple(briefings), registry=registry.sources, declared=declared, outlines=outlines
-    )
+    corpus = Corpus(tuple(briefings), registry.sources, declared, outlines, failed_bodies)
     return corpus, diagnostics
 
 

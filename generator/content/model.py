@@ -171,3 +171,5 @@ class Corpus:
     declared: Mapping[Path, Declared] = field(default_factory=dict)
     #: Each loaded file's outline digest (`content.outline`).
     outlines: Mapping[Path, str] = field(default_factory=dict)
+    #: The bodies of the files that gave no briefing (they have errors), for their links.
+    failed_bodies: Mapping[Path, RenderedBody] = field(default_factory=dict)
