@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO, Site, briefing
 
 GOOD = briefing(
@@ -377,3 +379,15 @@ def test_the_links_of_a_briefing_with_errors_are_checked_in_the_same_run(site: S
         assert "briefings/a.md:10:5: error: link to 'nope.md', which is not a briefing of this site" in err
         assert "briefings/b.md:4:1: error: unknown key 'summery'" in err
         assert "briefings/b.md:6:5: error: link to 'gone.md', which is not a briefing of this site" in err
+
+
+# Written as YAML escapes in a double-quoted string: a zero-width space, a right-to-left
+# override, a bell, and a plain space.
+@pytest.mark.parametrize("hidden", ["\\u200b", "\\u202e", "\\a", " "])
+def test_a_source_url_with_a_hidden_or_space_character_is_refused(site: Site, hidden: str) -> None:
+    """A bidirectional override or a zero-width space can make one address look like another."""
+    url = f"https://example.org/re{hidden}port"
+    extra = f'sources:\n  s: {{title: S, url: "{url}"}}\n'
+    site.write("briefings/a.md", briefing(extra=extra, body="[@s]\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:22: error: the URL contains spaces, invisible or control characters" in err
