@@ -62,6 +62,7 @@ function buildFilters(available) {
       label.htmlFor = id;
       const count = document.createElement("span");
       count.className = "filter-count";
+      count.dataset.total = String(option.count);
       count.textContent = ` (${option.count})`;
       const text = document.createElement("bdi");
       text.textContent = option.name;
@@ -73,6 +74,18 @@ function buildFilters(available) {
     document.getElementById(`filter-${name}`).hidden = options.length === 0;
   }
   filtersBox.hidden = !any;
+}
+
+// Each option's count: of the briefings the current search finds (`counts`, Pagefind's
+// `filters` of a search), or of all briefings when nothing is searched (`counts` null).
+function showCounts(counts) {
+  for (const box of form.querySelectorAll("#search-filters input[type=checkbox]")) {
+    const count = form.querySelector(`label[for="${box.id}"] .filter-count`);
+    const found = counts
+      ? JSON.parse(box.dataset.values).reduce((sum, value) => sum + ((counts[box.name] || {})[value] || 0), 0)
+      : Number(count.dataset.total);
+    count.textContent = ` (${found})`;
+  }
 }
 
 // Pagefind's excerpt is escaped text with <mark> around the matches; keep only those marks.
@@ -141,6 +154,8 @@ async function main() {
     if (!query && Object.keys(filters).length === 0) {
       resultsList.textContent = "";
       say("");
+      showCounts(null);
+      history.replaceState(null, "", location.pathname);
       return;
     }
     const search = await pagefind.search(query || null, { filters });
@@ -148,6 +163,7 @@ async function main() {
     const data = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
     if (ticket !== latest) return;
     showResults(data, search.results.length);
+    showCounts(search.filters);
     // The address keeps the query and the ticked filters, so a search can be reloaded or shared.
     const params = new URLSearchParams();
     if (query) params.set("q", query);

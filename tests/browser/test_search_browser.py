@@ -165,3 +165,31 @@ def test_the_address_keeps_the_ticked_filters(page: Any, site_url: str, example_
     wait_for_results(page, having)
     assert page.locator(f'#filter-tag input[value="{tag}"]').is_checked()
     assert page.errors == []
+
+
+def test_filter_counts_follow_the_search(page: Any, site_url: str, example_site: Path) -> None:
+    briefings = _briefings(example_site)
+    (title,) = [t for t, b in briefings.items() if RARE_WORD.lower() in b["text"].lower()]
+    open_search(page, site_url)
+    totals = page.locator("#filter-tag label").all_inner_texts()
+    page.fill("#search-input", RARE_WORD)
+    wait_for_results(page, {title})
+    found_tags = briefings[title]["filters"]["tag"]
+    expected = []
+    for label in totals:
+        name = label.rsplit(" (", 1)[0]
+        expected.append(f"{name} ({1 if name in found_tags else 0})")
+    page.wait_for_function(
+        "expected => [...document.querySelectorAll('#filter-tag label')].map(l => l.innerText).join('|')"
+        " === expected.join('|')",
+        arg=expected,
+        timeout=5000,
+    )
+    page.fill("#search-input", "")
+    page.wait_for_function(
+        "expected => [...document.querySelectorAll('#filter-tag label')].map(l => l.innerText).join('|')"
+        " === expected.join('|')",
+        arg=totals,
+        timeout=5000,
+    )
+    assert page.errors == []
