@@ -126,6 +126,17 @@ def _analyse(
 
     with clock.stage("load"):
         corpus, diagnostics = load_corpus(config, read_cache=not options.clean)
+    if (options.base_url or config.spec.base_url) is None and not everything:
+        diagnostics.add(
+            Diagnostic(
+                config.path,
+                Position(1, 1),
+                Severity.INFO,
+                "no base_url: the feed, the sitemap and the canonical links are left out",
+                "set base_url: to the address the site is published at, such as https://example.org/briefings/",
+                "config",
+            )
+        )
     # Reported now, with every other problem, not only once the briefings are clean.
     diagnostics.extend(refuse_symlinks(config.templates_dir))
     diagnostics.extend(refuse_symlinks(config.static_dir))

@@ -411,3 +411,15 @@ def test_the_sources_index_puts_source_2_before_source_10(site: Site) -> None:
     assert site.brief("build").exit_code == 0
     text = squash(parse_html((site.root / "_site" / "sources" / "index.html").read_text()).visible_text)
     assert text.index("Source 1 ") < text.index("Source 2 ") < text.index("Source 10 ")
+
+
+def test_a_site_without_base_url_is_told_what_it_goes_without(site: Site) -> None:
+    site.write("site.yaml", "title: Test site\n")
+    site.write("briefings/a.md", briefing())
+    result = site.brief("build", "-v")
+    assert result.exit_code == 0
+    assert "site.yaml:1:1: info: no base_url: the feed, the sitemap and the canonical links are left out" in (
+        result.stderr
+    )
+    assert "no base_url" not in site.brief("build", "--clean").stderr  # info: shown with -v only
+    assert not (site.root / "_site" / "feed.xml").exists()
