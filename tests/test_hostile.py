@@ -151,6 +151,16 @@ def test_pathological_markdown_finishes_quickly(site: Site) -> None:
         code, _ = _build(site, case)
         assert code == 0
         assert time.monotonic() - started < 20, case
+    # A paragraph of 600,000 quotes (smart quotes were quadratic: over a minute), and of
+    # 200,000 unclosed HTML attributes shown as text.
+    for name, body in (("quotes", 'x"' * 600_000), ("attributes", '<a x="' * 200_000)):
+        site.write(
+            f"briefings/{name}.md", f"---\ntitle: {name}\ndate: 2025-08-08\nsummary: S.\n---\n{body}\n"
+        )
+        started = time.monotonic()
+        code, _ = _run_build(site)
+        assert code == 0
+        assert time.monotonic() - started < 20, name
 
 
 def test_an_oversized_file_is_refused_with_a_clear_error(site: Site) -> None:

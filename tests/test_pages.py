@@ -423,3 +423,11 @@ def test_a_site_without_base_url_is_told_what_it_goes_without(site: Site) -> Non
     )
     assert "no base_url" not in site.brief("build", "--clean").stderr  # info: shown with -v only
     assert not (site.root / "_site" / "feed.xml").exists()
+
+
+def test_raw_html_shown_as_text_keeps_its_straight_quotes(site: Site) -> None:
+    body = 'He said "hi" and <a href="javascript:x" title=\'y\'>this</a>.\n'
+    site.write("briefings/a.md", briefing(body=body))
+    assert site.brief("build").exit_code == 0
+    text = squash(parse_html(site.page("a")).by_id("body").visible_text)
+    assert "He said \u201chi\u201d and <a href=\"javascript:x\" title='y'>this</a>." in text

@@ -5,11 +5,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common import html_re
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
@@ -108,7 +116,55 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     md.core.ruler.push("brief_links", link_policy)
     md.core.ruler.push("brief_demote_headings", _demote_headings)
     md.core.ruler.push("brief_alignment_classes", _alignment_classes)
+    md.core.ruler.at("smartquotes", _bounded_smartquotes)
+    if not allow_html:
+        md.inline.ruler.before("html_inline", "brief_tag_as_text", _tag_as_text)
+        md.add_render_rule("tag_as_text", _render_tag_as_text)
     return md
+
+
+#: markdown-it's smartquotes copies a text once for every quote it curls, so its time grows
+#: with quotes times length: 1.2 MB of `x"` took 70 s. A paragraph past this budget keeps
+#: its straight quotes; a long paragraph with a few hundred quotes is well within it.
+_SMARTQUOTES_BUDGET = 20_000_000
+
+
+def _bounded_smartquotes(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `smartquotes`, within `_SMARTQUOTES_BUDGET`."""
+    for token in state.tokens:
+        if token.type != "inline" or token.children is None:
+            continue
+        quotes = token.content.count('"') + token.content.count("'")
+        if quotes and quotes * len(token.content) <= _SMARTQUOTES_BUDGET:
+            process_inlines(token.children, state)
+
+
+#: An HTML open or close tag, as CommonMark defines them; and the longest one looked for,
+#: so that a run of `<` without `>` costs time in proportion to its length.
+_TAG = re.compile(f"{html_re.open_tag}|{html_re.close_tag}")
+_LONGEST_TAG = 2000
+
+
+def _tag_as_text(state: StateInline, silent: bool) -> bool:
+    """Inline rule where raw HTML is escaped: a tag is one token, shown as written. As text,
+    the typographer curled the quotes of its attributes (`<a href=“…”>`), so the reader
+    did not see what the analyst wrote."""
+    if state.src[state.pos] != "<":
+        return False
+    match = _TAG.match(state.src, state.pos, min(state.posMax, state.pos + _LONGEST_TAG))
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("tag_as_text", "", 0)
+        token.content = match[0]
+    state.pos = match.end()
+    return True
+
+
+def _render_tag_as_text(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return escapeHtml(tokens[idx].content)
 
 
 @functools.cache
@@ -116,6 +172,7 @@ def inline_markdown() -> MarkdownIt:
     """For short fields such as an event's description: inline Markdown, no citations."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["strikethrough", "replacements", "smartquotes"])
+    md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.core.ruler.push("brief_links", external_links_only)
     return md
