@@ -151,9 +151,15 @@ def test_pathological_markdown_finishes_quickly(site: Site) -> None:
         code, _ = _build(site, case)
         assert code == 0
         assert time.monotonic() - started < 20, case
-    # A paragraph of 600,000 quotes (smart quotes were quadratic: over a minute), and of
-    # 200,000 unclosed HTML attributes shown as text.
-    for name, body in (("quotes", 'x"' * 600_000), ("attributes", '<a x="' * 200_000)):
+    # Paragraphs that took time in proportion to the square of their size: 600,000 quotes
+    # (smart quotes: over a minute), 200,000 unclosed HTML attributes shown as text, and
+    # many estimative phrases.
+    for name, body in (
+        ("quotes", 'x"' * 600_000),
+        ("attributes", '<a x="' * 200_000),
+        ("terms", "likely " * 150_000),  # each term lowered its whole line: 50 s
+        ("confidence", "We have high confidence it is likely. " * 20_000),  # sentences × terms: 60 s
+    ):
         site.write(
             f"briefings/{name}.md", f"---\ntitle: {name}\ndate: 2025-08-08\nsummary: S.\n---\n{body}\n"
         )

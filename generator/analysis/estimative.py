@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,15 +56,24 @@ class TermUse:
     position: Position
 
 
+class Sentences:
+    """Where the sentences of a paragraph's text end, found once, so that looking up the
+    sentence of each of many phrases costs a binary search, not a scan of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """The start and end of the sentence around `offset`."""
+        index = bisect.bisect_right(self.ends, offset)
+        start = self.ends[index - 1] if index else 0
+        return start, self.ends[index] if index < len(self.ends) else self.length
+
+
 def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
     """The start and end of the sentence around `offset` in a paragraph's text."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() <= offset:
-            start = match.end()
-        else:
-            return start, match.end()
-    return start, len(text)
+    return Sentences(text).bounds(offset)
 
 
 def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnostic]:

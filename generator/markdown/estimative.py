@@ -9,6 +9,7 @@ each paragraph, goes to `env` for the linter in `analysis.estimative`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from generator.analysis.estimative import LIKELIHOOD_TERMS, sentence_bounds
+from generator.analysis.estimative import LIKELIHOOD_TERMS, Sentences
 from generator.diagnostics import Position
 from generator.pickling import compact
 
@@ -103,6 +104,9 @@ class _Scanner:
         self.lines = lines
         self.found = found
         self.search_from: dict[int, int] = {}
+        #: Lines in lower case, made once each: lowering a line for every term on it took
+        #: time in proportion to terms times line length (50 s for a line of 150,000 terms).
+        self.lowered: dict[int, str] = {}
 
     def scan(self, tokens: list[Token]) -> None:
         for block in tokens:
@@ -148,13 +152,14 @@ class _Scanner:
             pieces.append(piece)
             offset += len(piece)
         block.children = children
-        text = "".join(pieces)
-        terms = self.found.terms[first_term:]
+        sentences = Sentences("".join(pieces))
+        terms = self.found.terms[first_term:]  # in order of their offsets
+        term_offsets = [term.offset for term in terms]
         for phrase in self.found.confidences[first_confidence:]:
-            start, end = sentence_bounds(text, phrase.offset)
-            together = [term for term in terms if start <= term.offset < end]
-            if together:
-                self.found.pairs.append((phrase, together[0]))
+            start, end = sentences.bounds(phrase.offset)
+            first = bisect.bisect_left(term_offsets, start)
+            if first < len(terms) and terms[first].offset < end:
+                self.found.pairs.append((phrase, terms[first]))
 
     def cut_terms(self, token: Token, line_index: int, paragraph: int, offset: int) -> list[Token]:
         """The text token cut around each likelihood term, with the terms as their own tokens."""
@@ -183,7 +188,9 @@ class _Scanner:
         words = phrase.split()
         needle = (words[0] if words else phrase).lower()
         for index in range(line_index, min(line_index + 30, len(self.lines))):
-            at = self.lines[index].lower().find(needle, self.search_from.get(index, 0))
+            if index not in self.lowered:
+                self.lowered[index] = self.lines[index].lower()
+            at = self.lowered[index].find(needle, self.search_from.get(index, 0))
             if at >= 0:
                 self.search_from[index] = at + len(needle)
                 return Position(index + 1, at + 1)
