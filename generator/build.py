@@ -673,6 +673,10 @@ def _partial_build(
     return result
 
 
+#: The codes of findings made across files (`content.load.check_tags`, `check_slugs`).
+_ACROSS_FILES = frozenset({"tag", "duplicate-slug"})
+
+
 def _replan_changed(
     options: BuildOptions,
     config: SiteConfig,
@@ -710,8 +714,16 @@ def _replan_changed(
                 )
             )
     # The last build's own findings, but not why its search index was missing: this build
-    # indexes its search anew, or gives way to a full build that says why it cannot.
-    diagnostics.extend(d for d in previous if d.path not in replaced and d.code != SEARCH_PROBLEM)
+    # indexes its search anew, or gives way to a full build that says why it cannot. Of the
+    # changed files, the findings of checks across files are kept: a prose edit cannot
+    # change them, and loading one file does not make them again.
+    made = set(diagnostics.items)
+    diagnostics.extend(
+        d
+        for d in previous
+        if (d.path not in replaced or (d.code in _ACROSS_FILES and d not in made))
+        and d.code != SEARCH_PROBLEM
+    )
     if exit_code_of(diagnostics, options.strict) != EXIT_OK:
         return None  # a full build reports it, with everything else
     return pages, diagnostics

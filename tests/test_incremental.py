@@ -1030,3 +1030,19 @@ def test_a_full_build_after_a_prose_edit_reuses_its_earlier_output_and_drops_rem
     _assert_same_as_a_clean_build_elsewhere(site)
     empty = [p for p in (site.root / "_site").rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert empty == []
+
+
+def test_a_prose_edit_keeps_the_warnings_of_checks_across_files(site: Site) -> None:
+    """The tag warning of b.md comes from comparing it with a.md; a prose edit of b.md
+    loads b.md alone, and must still report it (and fail under --strict)."""
+    site.write("briefings/a.md", briefing(title="A", extra="tags: [C]\n"))
+    b = briefing(title="B", date="2025-09-01", extra="tags: [C++]\n")
+    site.write("briefings/b.md", b)
+    warning = "the tag 'C++' shares the page tags/c/ with the tag 'C' of briefings/a.md"
+    assert warning in site.brief("build").stderr
+    site.write("briefings/b.md", b + "More prose.\n")
+    result = site.brief("build")
+    assert "only the prose of 1 briefing changed" in result.stdout
+    assert warning in result.stderr and "1 warning" in result.stdout
+    site.write("briefings/b.md", b + "More prose, again.\n")
+    assert site.brief("build", "--strict").exit_code == 1
