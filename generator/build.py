@@ -282,7 +282,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def check(options: BuildOptions) -> BuildResult:
-    """Validate every briefing, drafts included, without writing anything."""
+    """Validate every briefing, drafts included. Writes no output, only the load cache."""
     with _no_cyclic_gc():
         return _check(options)
 
@@ -347,6 +347,8 @@ def _without_full_build(
     site, a partial build), and the input digest (None where Git dates count too)."""
     output = _output_of(options, config)
     refused = _refused_output(config, output)
+    if refused is None:
+        refused = _unwritable_cache(config, output)
     if refused is not None:
         return refused, None
     with clock.stage("up-to-date check"):
@@ -382,6 +384,25 @@ def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:
     """Check the output folder before any work, so that a refused build writes nothing at all."""
     problem = _output_problem(config, output)
     return None if problem is None else BuildResult([problem], EXIT_USAGE, output=output)
+
+
+def _unwritable_cache(config: SiteConfig, output: Path) -> BuildResult | None:
+    """A usage error where the cache folder cannot be made or written (a read-only site
+    folder): a build needs it for the search index and for what the next build reuses."""
+    probe = config.cache_dir / f".probe-{os.getpid()}"
+    try:
+        config.cache_dir.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        message = f"cannot write Brief's cache folder {config.cache_dir}: {error.strerror}"
+        hint = "build from a copy of the site in a folder you can write to"
+        return BuildResult(
+            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, message, hint, "output")],
+            EXIT_USAGE,
+            output=output,
+        )
+    return None
 
 
 def _output_problem(config: SiteConfig, output: Path) -> Diagnostic | None:

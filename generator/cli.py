@@ -202,7 +202,7 @@ def _build_unless_up_to_date(options: BuildOptions) -> BuildResult:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print info findings too (text format).")
 def check_command(site: Path, strict: bool, output_format: str, quiet: bool, verbose: bool) -> None:
-    """Check every briefing, drafts included, without writing anything."""
+    """Check every briefing, drafts included; writes no output, only its cache."""
     from generator.build import check
 
     options = BuildOptions(site_root=site.resolve(), strict=strict)

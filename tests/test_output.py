@@ -201,3 +201,15 @@ def test_a_template_that_fails_while_search_runs_leaves_the_last_site_untouched(
     assert "error: template error:" in result.stderr and "no_such_field" in result.stderr
     assert tree_digest(site.root / "_site") == before
     assert not list(site.root.glob("._site.brief-staging-*"))
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_usage_error_not_a_crash(site: Site) -> None:
+    """As on a read-only site folder: here `.brief-cache` is a file, so it cannot be made."""
+    _good_site(site)
+    (site.root / ".brief-cache").write_text("not a folder")
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert "site.yaml:1:1: error: cannot write Brief's cache folder" in result.stderr
+    assert "Traceback" not in result.stderr and not (site.root / "_site").exists()
+    checked = site.brief("check")  # checking needs no cache: it goes without
+    assert checked.exit_code == 0 and "Traceback" not in checked.stderr

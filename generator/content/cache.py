@@ -384,7 +384,7 @@ class CacheWriter:
                 self.connection.close()
                 self.connection = None
             _remove_database(self.database)
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):  # OSError: a site folder that cannot be written
             self.broken = True
 
 
