@@ -22,12 +22,17 @@ function selectedFilters() {
   return filters;
 }
 
-// One option per value, values that differ only in case (tags "Energy" and "energy", which
-// share one tag page) made one: named as most briefings write it, counted together.
+// Values that differ only in case are one value, as on the tag pages ("Energy" and
+// "energy"; "Straße" and "STRASSE"). Not the reader's locale: the same for every reader.
+function folded(value) {
+  return value.normalize("NFKC").toLowerCase().replaceAll("ß", "ss").replaceAll("ς", "σ");
+}
+
+// One option per folded value, named as most briefings write it, counted together.
 function filterOptions(counts) {
   const groups = new Map();
   for (const [value, count] of Object.entries(counts)) {
-    const key = value.toLocaleLowerCase();
+    const key = folded(value);
     const group = groups.get(key) || { values: [], count: 0, name: value, nameCount: -1 };
     group.values.push(value);
     group.count += count;
@@ -76,16 +81,37 @@ function buildFilters(available) {
   filtersBox.hidden = !any;
 }
 
-// Each option's count: of the briefings the current search finds (`counts`, Pagefind's
-// `filters` of a search), or of all briefings when nothing is searched (`counts` null).
+// Each option's count: how many briefings the search would find with it ticked. `counts`
+// holds, by filter name, Pagefind's counts for that filter, or null for the site's totals.
 function showCounts(counts) {
   for (const box of form.querySelectorAll("#search-filters input[type=checkbox]")) {
     const count = form.querySelector(`label[for="${box.id}"] .filter-count`);
-    const found = counts
-      ? JSON.parse(box.dataset.values).reduce((sum, value) => sum + ((counts[box.name] || {})[value] || 0), 0)
+    const of = counts[box.name];
+    const found = of
+      ? JSON.parse(box.dataset.values).reduce((sum, value) => sum + (of[value] || 0), 0)
       : Number(count.dataset.total);
     count.textContent = ` (${found})`;
   }
+}
+
+// The ticked options, as they go in the address: `tag=energy&confidence=...`.
+function addressFromFilters(query) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const box of form.querySelectorAll("#search-filters input:checked")) params.append(box.name, box.value);
+  return params.toString() ? `?${params}` : location.pathname;
+}
+
+// Tick the options an address names, however it spells them; true if it named any.
+function filtersFromAddress(params) {
+  let ticked = false;
+  for (const name of FILTER_NAMES) {
+    const wanted = new Set(params.getAll(name).map(folded));
+    for (const box of form.querySelectorAll(`input[name="${name}"]`)) {
+      if (JSON.parse(box.dataset.values).some((value) => wanted.has(folded(value)))) box.checked = ticked = true;
+    }
+  }
+  return ticked;
 }
 
 // Pagefind's excerpt is escaped text with <mark> around the matches; keep only those marks.
@@ -154,21 +180,39 @@ async function main() {
     if (!query && Object.keys(filters).length === 0) {
       resultsList.textContent = "";
       say("");
-      showCounts(null);
+      showCounts({});
       history.replaceState(null, "", location.pathname);
       return;
     }
     const search = await pagefind.search(query || null, { filters });
     if (ticket !== latest || !search) return;
     const data = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
+    const counts = await countsFor(query, filters, search);
     if (ticket !== latest) return;
     showResults(data, search.results.length);
-    showCounts(search.filters);
+    showCounts(counts);
     // The address keeps the query and the ticked filters, so a search can be reloaded or shared.
-    const params = new URLSearchParams();
-    if (query) params.set("q", query);
-    for (const box of form.querySelectorAll("#search-filters input:checked")) params.append(box.name, box.value);
-    history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
+    history.replaceState(null, "", addressFromFilters(query));
+  }
+
+  // Options of one filter are alternatives (any of them), so an option's count leaves that
+  // filter's own ticks out: one more search for each filter that has some.
+  async function countsFor(query, filters, search) {
+    const counts = {};
+    for (const name of FILTER_NAMES) {
+      if (!filters[name]) {
+        counts[name] = search.filters[name] || {};
+        continue;
+      }
+      const others = Object.fromEntries(Object.entries(filters).filter(([other]) => other !== name));
+      if (!query && Object.keys(others).length === 0) {
+        counts[name] = null; // nothing else narrows it: the site's totals
+        continue;
+      }
+      const wider = await pagefind.search(query || null, { filters: others });
+      counts[name] = (wider && wider.filters[name]) || {};
+    }
+    return counts;
   }
 
   form.addEventListener("submit", (event) => {
@@ -180,13 +224,7 @@ async function main() {
   const asked = new URLSearchParams(location.search);
   const initial = asked.get("q");
   if (initial && !input.value) input.value = initial;
-  let ticked = false;
-  for (const name of FILTER_NAMES) {
-    const wanted = new Set(asked.getAll(name));
-    for (const box of form.querySelectorAll(`input[name="${name}"]`)) {
-      if (wanted.has(box.value)) box.checked = ticked = true;
-    }
-  }
+  const ticked = filtersFromAddress(asked);
   // Whatever the reader typed while the index was loading, or what the address asked for.
   if (input.value.trim() || ticked) run();
 }

@@ -90,3 +90,27 @@ def test_counts_and_filters_span_every_shard(page: Any, sharded_site: str) -> No
     assert {int(title.split()[-1]) % 2 for title in shown} == {0}
     assert {int(title.split()[-1]) % 4 for title in shown} == {0, 2}
     assert page.errors == []
+
+
+def test_ticking_an_option_leaves_the_counts_of_its_alternatives(page: Any, sharded_site: str) -> None:
+    """Options of one filter are alternatives: with "odd" ticked, "Even" still says how
+    many briefings ticking it as well would add, not how many are both."""
+    open_search(page, sharded_site)
+    page.fill("#search-input", "tankers")
+    page.locator("#search-status").filter(has_text=f"{BRIEFINGS} briefings found.").wait_for()
+    check_filter(page, "tag", "odd")
+    page.locator("#search-status").filter(has_text=f"{BRIEFINGS // 2} briefings found.").wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#filter-tag label')].map(l => l.innerText).join('|')"
+        f" === 'Even ({BRIEFINGS // 2})|odd ({BRIEFINGS // 2})'",
+        timeout=5000,
+    )
+    assert page.errors == []
+
+
+def test_an_address_names_a_tag_in_any_case(page: Any, sharded_site: str) -> None:
+    page.goto(sharded_site + "search/?tag=EVEN")
+    page.locator("#search-status").filter(has_text=f"{BRIEFINGS // 2} briefings found.").wait_for()
+    assert page.locator('#filter-tag input[value="Even"]').is_checked()
+    assert page.url.endswith("?tag=Even")
+    assert page.errors == []
