@@ -168,10 +168,11 @@ def _analyse(
                 diagnostics.add(_left_out_above_the_gate(briefing.path, briefing.marking))
     # Files that did not load, for links to them: published, their own errors fail the build.
     loaded = {briefing.path for briefing in corpus.briefings}
-    failed = {path: path not in left_out for path in corpus.declared if path not in loaded}
+    did_not_load = {*corpus.declared, *corpus.failed_bodies} - loaded
+    failed = {path: path not in left_out for path in sorted(did_not_load)}
     for path, would_publish in failed.items():
-        declared = corpus.declared[path]
-        if not would_publish and (options.drafts or declared.status != "draft"):
+        declared = corpus.declared.get(path)
+        if declared is not None and not would_publish and (options.drafts or declared.status != "draft"):
             diagnostics.add(_left_out_above_the_gate(path, declared.marking or config.default_marking))
     with clock.stage("analyse"):
         link_index = LinkIndex.of(corpus.briefings, published, failed)

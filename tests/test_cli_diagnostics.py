@@ -372,8 +372,14 @@ def test_the_links_of_a_briefing_with_errors_are_checked_in_the_same_run(site: S
     body = "![x](javascript:alert(1))\n\n![y](../../secret)\n\n[z](nope.md)\n"
     site.write("briefings/a.md", briefing(body=body))
     site.write("briefings/b.md", "---\ntitle: B\ndate: 2025-01-01\nsummery: typo\n---\n[z](gone.md)\n")
+    site.write("briefings/c.md", "---\ntitle: C\ndate: [unclosed\n---\n[j](javascript:x) [b](b.md)\n")
+    site.write("briefings/d.md", briefing(title="D", body="See [c](c.md).\n"))
     for _ in range(2):  # loaded, then from the cache
         err = site.brief("check").stderr
+        assert "briefings/c.md:4:1: error: invalid YAML" in err
+        assert "briefings/c.md:5:5: warning: 'javascript:' links are not allowed" in err
+        # A link to a file with errors of its own adds no error: its own are reported.
+        assert "d.md" not in err and "'b.md'" not in err
         assert "briefings/a.md:6:6: error: images must be files in static/" in err
         assert "briefings/a.md:8:6: error: the image '../../secret' points outside static/" in err
         assert "briefings/a.md:10:5: error: link to 'nope.md', which is not a briefing of this site" in err

@@ -43,8 +43,6 @@ from generator.pickling import compact
 
 REGISTRY_NAME = "_sources.yaml"
 
-#: Folder names Windows reserves: a page at /briefings/con/ could not be checked out there.
-
 
 @compact
 @dataclass(frozen=True, slots=True)
@@ -305,6 +303,7 @@ class _BriefingLoader:
         body = self.body = self.render(split.body, split.body_first_line - 1)
         if problem:
             self.diagnostics.add(problem)
+            self.report_link_problems(body)
             return None
         assert document is not None
         if isinstance(document.value, dict):
@@ -356,7 +355,7 @@ class _BriefingLoader:
                     "duplicate-id",
                 )
         for claim_id in declared["claims"]:
-            if claim_id in declared["sources"] or claim_id in self.registry:
+            if claim_id in declared["sources"] or claim_id in self.registry or claim_id in self.broken_shared:
                 self.error(
                     document.key_position_of(("claims", claim_id)),
                     f"claim '{claim_id}' has the same id as a source",
