@@ -464,17 +464,23 @@ def summarise(
 
 
 #: Languages written right to left, by their primary subtag (BCP 47), and such scripts.
-_RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+_RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "azb", "ckb", "dv", "fa", "he", "iw", "ks", "mzn", "nqo", "prs", "ps", "rhg", "sd", "syr"}
+    | {"ug", "ur", "yi"}
+)
 _RIGHT_TO_LEFT_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
 
 
 def text_direction(language: str) -> str:
-    """`rtl` or `ltr` for a BCP 47 language tag; a script subtag decides where there is
-    one (`ku-Arab` is right to left, `az-Latn` left to right)."""
+    """`rtl` or `ltr` for a BCP 47 language tag; a script subtag (the one after the language,
+    and an extended language, if any) decides where there is one: `ku-Arab` is right to
+    left, `az-Latn` left to right. Subtags after a singleton (`-u-`, `-x-`) are not read."""
     subtags = language.replace("_", "-").lower().split("-")
-    script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
-    if script is not None:
-        return "rtl" if script in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    after = subtags[1:]
+    while after and len(after[0]) == 3 and after[0].isalpha():  # extended language subtags
+        after = after[1:]
+    if after and len(after[0]) == 4 and after[0].isalpha():
+        return "rtl" if after[0] in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
     return "rtl" if subtags[0] in _RIGHT_TO_LEFT else "ltr"
 
 

@@ -245,12 +245,25 @@ def _year_words(year: str) -> str:
     if "X" not in year:
         number = int(year)
         return f"{1 - number} BCE" if number <= 0 else str(number)  # astronomical year 0 is 1 BCE
+    if year.startswith("-"):
+        return _years_bce_words(year)
     digits = year.rstrip("X")
     if year.count("X") == 1 and "X" not in digits:
         return f"{digits}0s"
     if year.count("X") == 2 and "X" not in digits:
         return f"{digits}00s"
     return year
+
+
+def _years_bce_words(year: str) -> str:
+    """`-004X` (astronomical years -40 to -49) is "50–41 BCE"; other forms as written."""
+    digits = year[1:].rstrip("X")
+    unknown = len(year) - 1 - len(digits)
+    if "X" in digits or not digits:
+        return year
+    span = 10**unknown
+    nearest = int(digits) * span  # the astronomical year -nearest is (nearest + 1) BCE
+    return f"{nearest + span}–{nearest + 1} BCE"
 
 
 def _point_words(point: _Point, with_year: bool = True) -> str:

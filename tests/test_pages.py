@@ -344,7 +344,16 @@ def test_pages_name_their_canonical_address_and_the_feed(site: Site) -> None:
 
 @pytest.mark.parametrize(
     ("language", "direction"),
-    [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr")],
+    [
+        ("en", "ltr"),
+        ("ar", "rtl"),
+        ("he-IL", "rtl"),
+        ("fa", "rtl"),
+        ("syr", "rtl"),
+        ("ku-Arab", "rtl"),
+        ("az-Latn", "ltr"),
+        ("en-u-nu-arab", "ltr"),  # English with Arabic digits: an extension, not a script
+    ],
 )
 def test_the_site_language_sets_the_text_direction(site: Site, language: str, direction: str) -> None:
     site.write("site.yaml", f"title: Test site\nlanguage: {language}\n")

@@ -70,6 +70,8 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("-0044-03-15", "15 Mar 45 BCE"),
         ("0000", "1 BCE"),
         ("-0001", "2 BCE"),
+        ("-004X", "50–41 BCE"),
+        ("-1XXX", "2000–1001 BCE"),
         ("2025-08-06/2025-08-06", "6 Aug 2025"),
         ("2025/2025", "2025"),
     ],
