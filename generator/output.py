@@ -25,6 +25,8 @@ from typing import Protocol
 MARKER = ".brief-output"
 MARKER_TEXT = "This folder was made by Brief. Each build replaces all of it.\n"
 _STAGING_INFIX = ".brief-staging-"
+#: Beside a previous output kept in the cache: the path of the output it belongs to.
+_KEPT_FOR = ".for"
 
 
 class Hash(Protocol):
@@ -155,6 +157,7 @@ class StagedOutput:
         stale = claim_stale_staging(self.output)
         if self.kept.is_dir():
             stale.insert(0, self.kept)
+        stale.extend(self._kept_for_outputs_gone())
         if reuse_earlier_output:
             earlier = next((folder for folder in stale if (folder / MARKER).is_file()), None)
             if earlier is not None:
@@ -292,13 +295,32 @@ class StagedOutput:
         shutil.rmtree(old, ignore_errors=True)
 
     def _keep_previous(self) -> None:
-        """Move the previous output (now at the staging path) into the cache folder."""
+        """Move the previous output (now at the staging path) into the cache folder, with a
+        note of the output it belongs to."""
         try:
             self.kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(self.kept, ignore_errors=True)
             os.rename(self.staging, self.kept)
+            replace_file(self.kept.with_name(self.kept.name + _KEPT_FOR), os.fsencode(self.output))
         except OSError:  # another file system: nothing is left beside the output either way
             shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _kept_for_outputs_gone(self) -> list[Path]:
+        """The previous outputs kept for other output folders that are no longer Brief's
+        (deleted, or never built into again after `--out` changed): each holds a site's
+        worth of files once its output is gone. Their notes are removed with them."""
+        gone = []
+        for note in self.kept.parent.glob(f"previous-output-*{_KEPT_FOR}"):
+            kept = note.with_name(note.name.removesuffix(_KEPT_FOR))
+            try:
+                owner = Path(os.fsdecode(note.read_bytes()))
+            except OSError:
+                continue
+            if kept != self.kept and not (owner / MARKER).is_file():
+                note.unlink(missing_ok=True)
+                if kept.is_dir():
+                    gone.append(kept)
+        return gone
 
     def _move_into_builds(self) -> Path:
         builds = self.parent / f".{self.output.name}.builds"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,19 @@ def test_a_cache_folder_that_cannot_be_written_is_a_usage_error_not_a_crash(site
     assert "Traceback" not in result.stderr and not (site.root / "_site").exists()
     checked = site.brief("check")  # checking needs no cache: it goes without
     assert checked.exit_code == 0 and "Traceback" not in checked.stderr
+
+
+def test_the_previous_output_kept_for_a_deleted_output_folder_is_removed(site: Site) -> None:
+    _good_site(site)
+    body = (site.root / "briefings" / "a.md").read_text()
+    cache = site.root / ".brief-cache"
+    for out in ("one", "two"):
+        assert site.brief("build", "--out", out).exit_code == 0
+        site.write("briefings/a.md", body + f"\nEdited for {out}.\n")
+        assert "only the prose" in site.brief("build", "--out", out).stdout
+    assert len([path for path in cache.glob("previous-output-*") if path.is_dir()]) == 2
+    shutil.rmtree(site.root / "one")
+    site.write("briefings/a.md", body + "\nEdited again.\n")
+    assert site.brief("build", "--out", "two").exit_code == 0
+    kept = sorted(path.name for path in cache.glob("previous-output-*"))
+    assert len(kept) == 2 and kept[1] == kept[0] + ".for"  # two's, with its note
