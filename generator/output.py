@@ -156,7 +156,8 @@ class StagedOutput:
         self.parent.mkdir(parents=True, exist_ok=True)
         stale = claim_stale_staging(self.output)
         if self.kept.is_dir():
-            stale.insert(0, self.kept)
+            stale.insert(0, self.kept)  # reused below, or removed
+            self.kept.with_name(self.kept.name + _KEPT_FOR).unlink(missing_ok=True)
         stale.extend(self._kept_for_outputs_gone())
         if reuse_earlier_output:
             earlier = next((folder for folder in stale if (folder / MARKER).is_file()), None)

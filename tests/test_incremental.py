@@ -869,7 +869,7 @@ def _beside(site: Site) -> list[Path]:
     """The previous output a build kept for the next one: in the cache, never beside the
     output (where nothing may be left)."""
     assert not [p for p in site.root.iterdir() if p.name.startswith("._site")]
-    return sorted((site.root / ".brief-cache").glob("previous-output-*"))
+    return sorted(path for path in (site.root / ".brief-cache").glob("previous-output-*") if path.is_dir())
 
 
 def _assert_same_as_a_clean_build_elsewhere(site: Site) -> None:
