@@ -18,7 +18,7 @@ from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.config import GradeConfig, SiteConfig
 from generator.content.load import LinkTarget
 from generator.content.model import Briefing, Claim, Event, Source
-from generator.content.values import slug_of
+from generator.content.values import tag_slug
 from generator.indexes import (
     NOT_FOUND_PATH,
     SEARCH_PATH,
@@ -451,7 +451,7 @@ def summarise(
         date=long_date(briefing.date),
         date_iso=briefing.date.isoformat(),
         summary=briefing.summary,
-        tags=tuple(TagView(tag, slug_of(tag)) for tag in briefing.tags),
+        tags=tuple(TagView(tag, tag_slug(tag)) for tag in briefing.tags),
         status=briefing.status,
         marking=briefing.marking,
         confidence_counts=tuple(

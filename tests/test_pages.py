@@ -440,3 +440,16 @@ def test_raw_html_shown_as_text_keeps_its_straight_quotes(site: Site) -> None:
     assert site.brief("build").exit_code == 0
     text = squash(parse_html(site.page("a")).by_id("body").visible_text)
     assert "He said \u201chi\u201d and <a href=\"javascript:x\" title='y'>this</a>." in text
+
+
+def test_a_tag_windows_reserves_gets_a_page_folder_windows_allows(site: Site) -> None:
+    site.write("briefings/a.md", briefing(extra="tags: [CON, nul, energy]\n"))
+    assert site.brief("build").exit_code == 0
+    tags = site.root / "_site" / "tags"
+    assert sorted(path.name for path in tags.iterdir() if path.is_dir()) == ["con-tag", "energy", "nul-tag"]
+    page = parse_html(site.page("a"))
+    assert [a.attrs["href"] for a in page.find_all("a", class_="tag")] == [
+        "../../tags/con-tag/",
+        "../../tags/nul-tag/",
+        "../../tags/energy/",
+    ]

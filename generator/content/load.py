@@ -33,7 +33,7 @@ from generator.content.outline import outline_digest, without_body
 from generator.content.paths import is_skipped_name
 from generator.content.schema import ClaimSpec, FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import valid_entries, validate_document
-from generator.content.values import RESERVED_SLUGS, has_invisible_characters, slug_of
+from generator.content.values import RESERVED_SLUGS, has_invisible_characters, slug_of, tag_slug
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, inline_field_problems, render_body
@@ -461,17 +461,17 @@ class _BriefingLoader:
         tags: dict[str, tuple[str, Position]] = {}  # by the slug of the tag's page
         for tag_index, tag in enumerate(fm.tags):
             position = document.position_of(("tags", tag_index))
-            tag_slug = slug_of(tag)
+            page = tag_slug(tag)
             if has_invisible_characters(tag):
                 self.error(
                     position,
                     f"the tag {tag!r} contains invisible or control characters",
                     "retype the tag; bidirectional and zero-width characters can make two tags look alike",
                 )
-            elif not tag_slug:
+            elif not page:
                 self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
-            elif tag_slug in tags:
-                first_tag = tags[tag_slug][0]
+            elif page in tags:
+                first_tag = tags[page][0]
                 repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"
                 self.diagnostics.add(
                     Diagnostic(
@@ -479,12 +479,12 @@ class _BriefingLoader:
                         position,
                         Severity.WARNING,
                         f"the tag '{tag}' {repeated}",
-                        f"both are the tag of tags/{tag_slug}/; delete one",
+                        f"both are the tag of tags/{page}/; delete one",
                         "tag",
                     )
                 )
             else:
-                tags[tag_slug] = (tag, position)
+                tags[page] = (tag, position)
 
         if fm.slug is None and has_invisible_characters(self.path.name):
             self.diagnostics.add(
@@ -729,17 +729,17 @@ def check_tags(briefings: Iterable[Briefing], diagnostics: DiagnosticList) -> No
     warned: set[tuple[str, str]] = set()
     for briefing in briefings:
         for tag, position in zip(briefing.tags, briefing.tag_positions, strict=True):
-            tag_slug = slug_of(tag)
-            first, owner = first_spelling.setdefault(tag_slug, (tag, briefing))
-            if first.casefold() == tag.casefold() or (tag_slug, tag.casefold()) in warned:
+            page = tag_slug(tag)
+            first, owner = first_spelling.setdefault(page, (tag, briefing))
+            if first.casefold() == tag.casefold() or (page, tag.casefold()) in warned:
                 continue
-            warned.add((tag_slug, tag.casefold()))
+            warned.add((page, tag.casefold()))
             diagnostics.add(
                 Diagnostic(
                     briefing.path,
                     position,
                     Severity.WARNING,
-                    f"the tag '{tag}' shares the page tags/{tag_slug}/ with the tag '{first}' of "
+                    f"the tag '{tag}' shares the page tags/{page}/ with the tag '{first}' of "
                     f"{_relative(owner.path)}: the site shows them as one tag",
                     "spell them alike if they are one tag; otherwise make them differ in letters or digits",
                     "tag",

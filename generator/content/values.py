@@ -45,6 +45,13 @@ class ValueProblem(ValueError):
         self.hint = hint
 
 
+def tag_slug(tag: str) -> str:
+    """The name of a tag's page folder (`tags/<slug>/`): a name Windows reserves gets
+    `-tag`, since no folder can be called `con`. Empty when the tag has no letters or digits."""
+    slug = slug_of(tag)
+    return f"{slug}-tag" if slug in RESERVED_SLUGS else slug
+
+
 def has_invisible_characters(text: str) -> bool:
     """True for bidirectional controls, zero-width and other format (Cf) or control characters."""
     return any(unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\n\t" for ch in text)
