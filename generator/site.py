@@ -579,8 +579,9 @@ def plan_site(
         if b.is_withdrawn
     )
     plan.pages.extend(
+        # A withdrawn briefing's old addresses lead to its notice, as its own address does.
         RedirectPage(briefing_path(alias), briefing_path(b.slug), b.title)
-        for b in ordered
+        for b in everything
         for alias in b.aliases
     )
     plan.pages.append(plan_timeline(briefing_pages))

@@ -159,8 +159,11 @@ def test_a_withdrawn_briefing_leaves_only_its_notice(site: Site) -> None:
     text = squash(notice.by_id("main").visible_text)
     assert "Withdrawn." in text and "Briefing gonebyetitle" in text and "8 August 2025" in text
     assert "gonebyereason recanted" in text
+    # Its old address (an alias) leads to the notice, as its own address does.
+    alias = out / "briefings" / "gonebyealias" / "index.html"
+    assert 'content="0; url=../gone/"' in alias.read_text()
     for path in sorted(out.rglob("*")):
-        if path.is_file() and path != out / "briefings" / "gone" / "index.html":
+        if path.is_file() and path not in (out / "briefings" / "gone" / "index.html", alias):
             data = path.read_bytes().lower()
             assert b"gonebye" not in data, path
     notice_html = site.page("gone").lower()
