@@ -5,7 +5,8 @@ second `brief build` in another terminal) would share the cache's state files an
 their outputs in either order, so that the build of older input could win. A build holds
 an exclusive lock on the site's folder itself (so that taking it writes nothing) from
 start to end; another build waits for its turn, and says so. The operating system drops
-the lock when a process ends, however it ends.
+the lock when a process ends, however it ends. (`brief check` takes no lock: it writes only
+the load cache, whose database keeps itself consistent between processes.)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def one_build_at_a_time(site_root: Path) -> Iterator[None]:
         return
     try:
         folder = os.open(site_root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # no such folder: the build says so
+    except OSError:  # no such folder, or one that cannot be opened: the build says what is wrong
         yield
         return
     try:
