@@ -596,11 +596,16 @@ def plan_site(
     site_data: dict[str, object] = {"title": spec.title, "base_url": base_url, "language": spec.language}
     plan.pages.extend(data_pages(per_briefing, site_data))
     if base_url:
-        plan.pages.append(plan_feed(briefing_pages, by_slug, base_url))
+        # A preview built with --drafts shows its drafts, but announces none to feed readers
+        # or search engines.
+        drafts = {briefing_path(b.slug) for b in ordered if b.is_draft}
+        plan.pages.append(plan_feed([p for p in briefing_pages if p.path not in drafts], by_slug, base_url))
         listed = [
             (page.path, None)
             for page in plan.pages
-            if page.path.endswith("index.html") and not isinstance(page, WithdrawnPage | RedirectPage)
+            if page.path.endswith("index.html")
+            and not isinstance(page, WithdrawnPage | RedirectPage)
+            and page.path not in drafts
         ]
         dated = {page.path: last_change(by_slug[page.summary.slug]) for page in briefing_pages}
         plan.pages.append(plan_sitemap([(path, dated.get(path)) for path, _ in listed], base_url))

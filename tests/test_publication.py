@@ -142,6 +142,11 @@ def test_a_draft_leaves_no_trace_and_builds_with_drafts(site: Site) -> None:
     assert site.brief("build", "--drafts").exit_code == 0
     page = parse_html(site.page("draft"))
     assert "Draft." in squash(page.find_all("p", class_="draft-banner")[0].visible_text)
+    # A preview shows its drafts, but announces none to feed readers or search engines.
+    for announced in ("feed.xml", "sitemap.xml"):
+        text = (site.root / "_site" / announced).read_text()
+        assert "briefings/live/" in text and "briefings/draft/" not in text, announced
+    assert "draftyword" not in (site.root / "_site" / "feed.xml").read_text()
 
 
 def test_a_withdrawn_briefing_leaves_only_its_notice(site: Site) -> None:
