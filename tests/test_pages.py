@@ -389,6 +389,17 @@ def test_a_citation_inside_a_link_or_an_image_description_is_warned_of(site: Sit
         "briefings/a.md:10:15: warning: a citation in an image's description is left out of it"
         in result.stderr
     )
+    # The same, with a reference for the address; a citation just before a link is fine.
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra="sources:\n  s: {title: S, reliability: B}\n",
+            body="See [the report [@s]][r] and [@s][r].\n\n[r]: https://example.org/r\n",
+        ),
+    )
+    result = site.brief("build")
+    assert "briefings/a.md:8:5: warning: a citation inside a link's text breaks the link" in result.stderr
+    assert result.stderr.count("a citation inside a link's text") == 1
 
 
 def test_two_sources_of_one_briefing_that_are_one_source_of_the_site_are_counted_once(site: Site) -> None:

@@ -137,14 +137,13 @@ def link_policy(state: StateCore) -> None:
 def _closes_a_broken_link(previous: Token | None, token: Token) -> bool:
     """`[text [@id]](address)`: a citation is a token that starts with `[`, which ends the
     link's text for the parser (links cannot nest), so the link is left as text: the
-    citation, then `](address)`."""
-    return (
-        previous is not None
-        and previous.type == "citation"
-        and "citation" in previous.meta
-        and token.type == "text"
-        and token.content.startswith(("](", "]["))
-    )
+    citation, then `](address)`. With a reference (`[text [@id]][ref]`), the whole first
+    bracket is read as the citation, and `[ref]` as a link of its own."""
+    if previous is None or previous.type != "citation" or "citation" not in previous.meta:
+        return False
+    if token.type == "text":
+        return token.content.startswith(("](", "]["))
+    return token.type == "link_open" and str(previous.meta.get("raw", "")).count("[") > 1
 
 
 def _has_hidden_characters(url: str) -> bool:
