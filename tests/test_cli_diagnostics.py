@@ -397,3 +397,9 @@ def test_a_source_url_with_a_hidden_or_space_character_is_refused(site: Site, hi
     site.write("briefings/a.md", briefing(extra=extra, body="[@s]\n"))
     err = site.brief("check").stderr
     assert "briefings/a.md:6:22: error: the URL contains spaces, invisible or control characters" in err
+
+
+def test_a_javascript_link_written_with_entities_is_reported_at_its_address(site: Site) -> None:
+    site.write("briefings/a.md", briefing(body="A [d](&#106;avascript:alert(4)) here.\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:7: warning: 'javascript:' links are not allowed" in err

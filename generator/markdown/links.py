@@ -233,6 +233,14 @@ def _position(lines: list[str], line_index: int, url: str, after: Position) -> t
                 at = lines[index].find(candidate, start)
                 if at >= 0:
                     return Position(index + 1, at + 1), Position(index + 1, at + len(candidate) + 1)
+        # Written with entities or escapes (`&#106;avascript:`): the end of the address is
+        # as written; the destination starts after the `(` before it.
+        tail = url[len(url) // 2 :]
+        at = lines[index].find(tail, start) if len(tail) >= 4 else -1
+        if at >= 0:
+            opening = lines[index].rfind("(", start, at)
+            begin = opening + 1 if opening >= 0 else at
+            return Position(index + 1, begin + 1), Position(index + 1, at + len(tail) + 1)
     return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1), after
 
 
