@@ -315,24 +315,25 @@ class _BriefingLoader:
         front_matter, problems = validate_document(FrontMatter, document, "the front matter")
         self.diagnostics.extend(problems)
         if front_matter is None:
-            # Still check the entries that are valid on their own, the references and the
-            # body's citations against whatever ids the YAML declares, so that one run
-            # reports those errors with the schema's.
-            raw = document.value if isinstance(document.value, dict) else {}
-            self.check_sources_and_claims(
-                document,
-                valid_entries(SourceSpec, raw.get("sources")),
-                valid_entries(ClaimSpec, raw.get("claims")),
-            )
-            declared = _declared_ids(document.value)
-            local_sources = dict.fromkeys(declared["sources"])
-            self.check_references(document, _Chained(local_sources, self.registry), declared["claims"])
-            self.check_citations(
-                body, _Chained(local_sources, dict.fromkeys(declared["claims"]), self.registry)
-            )
-            self.report_link_problems(body)
+            self.check_what_is_valid(document, body)
             return None
         return self.build(front_matter, document, body)
+
+    def check_what_is_valid(self, document: YamlDocument, body: RenderedBody) -> None:
+        """For a front matter with schema errors: still check the entries that are valid on
+        their own, the references, and the body's citations and links, against whatever ids
+        the YAML declares, so that one run reports those errors with the schema's."""
+        raw = document.value if isinstance(document.value, dict) else {}
+        self.check_sources_and_claims(
+            document,
+            valid_entries(SourceSpec, raw.get("sources")),
+            valid_entries(ClaimSpec, raw.get("claims")),
+        )
+        declared = _declared_ids(document.value)
+        local_sources = dict.fromkeys(declared["sources"])
+        self.check_references(document, _Chained(local_sources, self.registry), declared["claims"])
+        self.check_citations(body, _Chained(local_sources, dict.fromkeys(declared["claims"]), self.registry))
+        self.report_link_problems(body)
 
     def check_sources_and_claims(
         self, document: YamlDocument, sources: Mapping[str, SourceSpec], claims: Mapping[str, ClaimSpec]
