@@ -154,19 +154,24 @@ class StagedOutput:
         becomes the staging folder instead, for a build that then calls `keep_from` (a
         partial build, or a full build that may link most pages from the last output)."""
         self.parent.mkdir(parents=True, exist_ok=True)
-        stale = claim_stale_staging(self.output)
+        # This output's earlier outputs: the one kept in the cache, or one left beside the
+        # output by an older Brief; and staging folders of killed builds.
+        earlier = claim_stale_staging(self.output)
         if self.kept.is_dir():
-            stale.insert(0, self.kept)  # reused below, or removed
+            earlier.insert(0, self.kept)
             self.kept.with_name(self.kept.name + _KEPT_FOR).unlink(missing_ok=True)
-        stale.extend(self._kept_for_outputs_gone())
-        if reuse_earlier_output:
-            earlier = next((folder for folder in stale if (folder / MARKER).is_file()), None)
-            if earlier is not None:
-                with contextlib.suppress(OSError):  # if it cannot be moved, it is removed
-                    os.rename(earlier, self.staging)
-                    stale.remove(earlier)
-        if stale:
-            self._removal = threading.Thread(target=_remove_folders, args=(stale,), name="brief-cleanup")
+        reusable = next((folder for folder in earlier if (folder / MARKER).is_file()), None)
+        to_remove = [folder for folder in earlier if folder != reusable] + self._kept_for_outputs_gone()
+        if reusable is not None:
+            if reuse_earlier_output:
+                try:
+                    os.rename(reusable, self.staging)
+                except OSError:  # if it cannot be moved, it is removed
+                    to_remove.append(reusable)
+            else:
+                to_remove.append(reusable)
+        if to_remove:
+            self._removal = threading.Thread(target=_remove_folders, args=(to_remove,), name="brief-cleanup")
             self._removal.start()
         self.staging.mkdir(exist_ok=reuse_earlier_output)
 
