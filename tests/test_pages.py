@@ -464,3 +464,19 @@ def test_a_tag_windows_reserves_gets_a_page_folder_windows_allows(site: Site) ->
         "../../tags/nul-tag/",
         "../../tags/energy/",
     ]
+
+
+def test_a_card_names_a_dozen_tags_and_a_briefing_has_at_most_a_hundred(site: Site) -> None:
+    tags = ", ".join(f"tag{n}" for n in range(20))
+    site.write("briefings/a.md", briefing(extra=f"tags: [{tags}]\n"))
+    assert site.brief("build").exit_code == 0
+    home = parse_html((site.root / "_site" / "index.html").read_text())
+    card = home.find_all("li", class_="briefing-card")[0]
+    assert len(card.find_all("a", class_="tag")) == 12
+    assert "and 8 more" in squash(card.visible_text)
+    assert len(parse_html(site.page("a")).find_all("a", class_="tag")) == 20  # the page names them all
+    many = ", ".join(f"tag{n}" for n in range(101))
+    site.write("briefings/a.md", briefing(extra=f"tags: [{many}]\n"))
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert "briefings/a.md:5:7: error: a briefing has at most 100 tags; this one has 101" in result.stderr

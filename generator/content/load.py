@@ -42,6 +42,9 @@ from generator.parallel import map_shared
 from generator.pickling import compact
 
 REGISTRY_NAME = "_sources.yaml"
+#: Every tag page shows the card of each of its briefings, and the card names the briefing's
+#: tags: pages grow with the square of one briefing's tags (4,000 took 110 s to build).
+MAX_TAGS = 100
 
 
 @compact
@@ -459,6 +462,13 @@ class _BriefingLoader:
                         "schema",
                     )
                 )
+        if len(fm.tags) > MAX_TAGS:
+            self.error(
+                document.position_of(("tags",)),
+                f"a briefing has at most {MAX_TAGS} tags; this one has {len(fm.tags)}",
+                "keep the tags a reader would browse by; the rest belong in the text",
+                "schema",
+            )
         tags: dict[str, tuple[str, Position]] = {}  # by the slug of the tag's page
         for tag_index, tag in enumerate(fm.tags):
             position = document.position_of(("tags", tag_index))

@@ -258,7 +258,9 @@ class FrontMatter(_Strict):
     updated: CalendarDate | None = None
     summary: Text | None = Field(None, description="The bottom line up front (BLUF)")
     authors: _list_of(Text) = Field(default_factory=list)  # type: ignore[valid-type]
-    tags: _list_of(Text) = Field(default_factory=list)  # type: ignore[valid-type]
+    tags: _list_of(Text) = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Up to 100 tags", json_schema_extra={"maxItems": 100}
+    )
     status: Literal["draft", "published", "withdrawn"] = "published"
     slug: Id | None = Field(None, description="The URL slug; defaults to the file name")
     marking: Text | None = Field(None, description="A marking of the site's scale, such as TLP:CLEAR")
