@@ -403,3 +403,13 @@ def test_a_javascript_link_written_with_entities_is_reported_at_its_address(site
     site.write("briefings/a.md", briefing(body="A [d](&#106;avascript:alert(4)) here.\n"))
     err = site.brief("check").stderr
     assert "briefings/a.md:6:7: warning: 'javascript:' links are not allowed" in err
+
+
+def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> None:
+    site.write("briefings/tab.md", "---\ntitle: A\ndate: 2025-01-01\nclaims:\n  c:\n\tstatement: x\n---\nB.\n")
+    site.write("briefings/curly.md", "---\ntitle: \u201cOutlook: a Putin visit\u201d\ndate: 2025-01-01\n---\nB.\n")
+    err = site.brief("check").stderr
+    assert "briefings/tab.md:6:1: error: invalid YAML" in err
+    assert "hint: YAML does not allow tabs for indentation; use spaces" in err
+    assert "briefings/curly.md:2:16: error: invalid YAML: mapping values are not allowed" in err
+    assert 'hint: curly quotes are not YAML quotes: use straight ones, as title: "Talks: day one"' in err

@@ -171,7 +171,8 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument
             Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1 + line_offset, 1)
         )
         message = f"invalid YAML: {error.problem or error.context or 'syntax error'}"
-        hint = _yaml_hint(error)
+        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        hint = _yaml_hint(error, line, mark.column if mark else 0)
         return None, Diagnostic(path, position, Severity.ERROR, message, hint, "yaml")
     except yaml.YAMLError as error:
         return None, Diagnostic(
@@ -184,12 +185,16 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument
     return document, None
 
 
-def _yaml_hint(error: yaml.MarkedYAMLError) -> str | None:
+def _yaml_hint(error: yaml.MarkedYAMLError, line: str, column: int) -> str | None:
+    """A hint for a YAML error, from its message and the line it is on (`column` is where)."""
     problem = (error.problem or "") + " " + (error.context or "")
+    if "\t" in line[: column + 1] and ("found character" in problem or "cannot start any token" in problem):
+        # PyYAML says "found character '\t'"; its C loader, "found character that cannot start any token".
+        return "YAML does not allow tabs for indentation; use spaces"
+    if any(mark in line for mark in "\u201c\u201d\u2018\u2019"):
+        return 'curly quotes are not YAML quotes: use straight ones, as title: "Talks: day one"'
     if "mapping values are not allowed" in problem:
         return "text containing ': ' must be quoted, for example title: \"Talks: day one\""
-    if "found character '\\t'" in problem:
-        return "YAML does not allow tabs for indentation; use spaces"
     if "could not find expected ':'" in problem:
         return "check the indentation and that every key ends with ':'"
     return None
