@@ -406,8 +406,10 @@ def test_a_javascript_link_written_with_entities_is_reported_at_its_address(site
 
 
 def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> None:
-    site.write("briefings/tab.md", "---\ntitle: A\ndate: 2025-01-01\nclaims:\n  c:\n\tstatement: x\n---\nB.\n")
-    site.write("briefings/curly.md", "---\ntitle: \u201cOutlook: a Putin visit\u201d\ndate: 2025-01-01\n---\nB.\n")
+    tab = "---\ntitle: A\ndate: 2025-01-01\nclaims:\n  c:\n\tstatement: x\n---\nB.\n"
+    curly = "---\ntitle: \u201cOutlook: a Putin visit\u201d\ndate: 2025-01-01\n---\nB.\n"
+    site.write("briefings/tab.md", tab)
+    site.write("briefings/curly.md", curly)
     err = site.brief("check").stderr
     assert "briefings/tab.md:6:1: error: invalid YAML" in err
     assert "hint: YAML does not allow tabs for indentation; use spaces" in err
