@@ -175,7 +175,9 @@ def _analyse(
         if declared is not None and not would_publish and (options.drafts or declared.status != "draft"):
             diagnostics.add(_left_out_above_the_gate(path, declared.marking or config.default_marking))
     with clock.stage("analyse"):
-        link_index = LinkIndex.of(corpus.briefings, published, failed)
+        # What a build would publish, also in `brief check`, so that both warn of the same links.
+        publishable = [b for b in published if not everything or _is_published(b, config, options)]
+        link_index = LinkIndex.of(corpus.briefings, publishable, failed)
         links = resolve_links(published, config, diagnostics, link_index)
         failed_bodies = {path: body for path, body in corpus.failed_bodies.items() if path not in left_out}
         check_links_of_failed_files(failed_bodies, config, diagnostics, link_index)

@@ -185,6 +185,10 @@ def test_links_to_unpublished_briefings_become_text(site: Site) -> None:
     result = site.brief("build")
     assert result.exit_code == 0, result.output
     assert "link to 'draft.md', which is not published in this build" in result.stderr
+    # brief check warns of it too, so that check --strict fails where build --strict does.
+    assert "briefings/live.md:6:17: warning: link to 'draft.md', which is not published" in (
+        site.brief("check").stderr
+    )
     page = site.page("live")
     assert "See the draft for more." in squash(parse_html(page).by_id("body").visible_text)
     assert "briefings/draft" not in page and "../draft/" not in page

@@ -923,7 +923,8 @@ def resolve_links(
                         "link",
                     )
                 )
-        resolved[briefing.slug] = resolver.targets(briefing.path, briefing.body.references)
+        published = briefing.slug in index.published
+        resolved[briefing.slug] = resolver.targets(briefing.path, briefing.body.references, published)
     return resolved
 
 
@@ -935,7 +936,7 @@ def check_links_of_failed_files(
     errors has no page.)"""
     resolver = _LinkResolver(config, index, diagnostics)
     for path, body in bodies.items():
-        resolver.targets(path, body.references)
+        resolver.targets(path, body.references, published=False)
 
 
 class _LinkResolver:
@@ -950,9 +951,12 @@ class _LinkResolver:
         #: Resolved folders of briefing files (`briefing_file_key`).
         self.folders: dict[str, str] = {}
 
-    def targets(self, path_from: Path, references: Iterable[LinkReference]) -> dict[int, LinkTarget]:
+    def targets(
+        self, path_from: Path, references: Iterable[LinkReference], published: bool = True
+    ) -> dict[int, LinkTarget]:
         """What each reference of the file at `path_from` leads to, by its number; the
-        broken ones are reported and left out."""
+        broken ones are reported and left out. Links to briefings this build does not
+        publish are warned of when the file itself is `published` (as a build would)."""
         targets: dict[int, LinkTarget] = {}
         for reference in references:
             position = reference.position
@@ -974,7 +978,7 @@ class _LinkResolver:
                 if target is None and target_file in self.index.failed:
                     # A file with errors: they are reported if it is published; if it is left
                     # out, the link is to a briefing this build does not publish.
-                    if not self.index.failed[target_file]:
+                    if published and not self.index.failed[target_file]:
                         self.diagnostics.add(_link_to_unpublished(path_from, position, path))
                     targets[reference.number] = LinkTarget("unpublished", "")
                     continue
@@ -988,7 +992,8 @@ class _LinkResolver:
                     )
                     continue
                 if target not in self.index.published:
-                    self.diagnostics.add(_link_to_unpublished(path_from, position, path))
+                    if published:
+                        self.diagnostics.add(_link_to_unpublished(path_from, position, path))
                     targets[reference.number] = LinkTarget("unpublished", target)
                     continue
                 if reference.fragment and reference.fragment not in self.index.ids_by_slug[target]:
