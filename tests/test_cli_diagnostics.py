@@ -415,3 +415,17 @@ def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> Non
     assert "hint: YAML does not allow tabs for indentation; use spaces" in err
     assert "briefings/curly.md:2:16: error: invalid YAML: mapping values are not allowed" in err
     assert 'hint: curly quotes are not YAML quotes: use straight ones, as title: "Talks: day one"' in err
+
+
+def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_use(site: Site) -> None:
+    site.write("briefings/_sources.yaml", "reuters: [unclosed\n")
+    body = "As [@reuters] and [@reuters] said.\n"
+    claims = "claims:\n  c: {statement: S, sources: [reuters]}\n"
+    site.write("briefings/a.md", briefing(extra=claims, body=body))
+    for _ in range(2):  # loaded, then from the cache
+        result = site.brief("check")
+        assert result.exit_code == 1
+        assert "briefings/_sources.yaml:2:1: error: invalid YAML" in result.stderr
+        assert result.stderr.count(": error: ") == 1, result.stderr
+    site.write("briefings/_sources.yaml", "reuters: {title: Reuters, reliability: A}\n")
+    assert site.brief("check").exit_code == 0

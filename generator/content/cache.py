@@ -80,7 +80,7 @@ class LoadCache:
         digest.update(b"\0registry\0")
         for source_id in registry.sources:
             digest.update(source_id.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(b"\0broken\0")
+        digest.update(b"\0broken\0" + (b"unreadable\0" if registry.unreadable else b""))
         for source_id in sorted(registry.broken):
             digest.update(source_id.encode("utf-8", "surrogatepass") + b"\0")
         shared = {

@@ -115,6 +115,9 @@ class SharedRegistry:
 
     sources: dict[str, Source] = field(default_factory=dict)
     broken: frozenset[str] = frozenset()
+    #: The file is there but could not be read as a registry at all (not text, not YAML, not
+    #: a mapping): any id may be one of its, so none is reported as unknown meanwhile.
+    unreadable: bool = False
 
 
 def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegistry:
@@ -129,23 +132,23 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegi
         data = path.read_bytes()
     except OSError as error:
         diagnostics.error(path, Position(1, 1), f"cannot read the file: {error.strerror}", code="io")
-        return SharedRegistry()
+        return SharedRegistry(unreadable=True)
     text, problem = read_text(path, data)
     if problem:
         diagnostics.add(problem)
-        return SharedRegistry()
+        return SharedRegistry(unreadable=True)
     assert text is not None
     document, problem = load_yaml(text, path)
     if problem:
         diagnostics.add(problem)
-        return SharedRegistry()
+        return SharedRegistry(unreadable=True)
     assert document is not None
     if document.value is None:
         return SharedRegistry()
     registry, problems = validate_document(SourceRegistry, document, REGISTRY_NAME)
     diagnostics.extend(problems)
     if registry is None and not isinstance(document.value, dict):
-        return SharedRegistry()
+        return SharedRegistry(unreadable=True)
     specs = registry.root if registry is not None else valid_entries(SourceSpec, document.value)
     assert isinstance(document.value, dict)
     broken = frozenset(str(key) for key in document.value) - specs.keys()
@@ -264,6 +267,7 @@ class _BriefingLoader:
         self.config = config
         self.registry = registry.sources
         self.broken_shared = registry.broken
+        self.registry_unreadable = registry.unreadable
         self.diagnostics = diagnostics
         self.cache = cache
         self.cache_entries = cache_entries
@@ -590,7 +594,7 @@ class _BriefingLoader:
         position: Position,
         what: str,
     ) -> None:
-        if source_id in available:
+        if source_id in available or self.registry_unreadable:  # its own error says why
             return
         if source_id in self.broken_shared:
             self.error(position, f"{what} '{source_id}', {_BROKEN_SHARED}", _FIX_SHARED, "unknown-id")
@@ -621,6 +625,8 @@ class _BriefingLoader:
         """Every id the body cites is a key of `known` (sources and claims)."""
         for found in body.citations:
             for item in found.items:
+                if item.id not in known and self.registry_unreadable:
+                    continue  # perhaps a shared source: the registry's own error says why
                 if item.id not in known and item.id in self.broken_shared:
                     message = f"citation of '{item.id}', {_BROKEN_SHARED}"
                     self.error(found.position, message, _FIX_SHARED, "unknown-id")
