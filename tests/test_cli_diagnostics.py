@@ -429,3 +429,19 @@ def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_use(site: Site)
         assert result.stderr.count(": error: ") == 1, result.stderr
     site.write("briefings/_sources.yaml", "reuters: {title: Reuters, reliability: A}\n")
     assert site.brief("check").exit_code == 0
+
+
+def test_credibility_on_a_source_and_an_update_before_the_date_are_explained(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-08-12\nupdated: 2025-08-01\nsummary: S.\n"
+        "sources:\n  s: {title: S, credibility: 2}\n---\n[@s]\n",
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:7:17: error: unknown key 'credibility' in source 's'" in err
+    assert "hint: a source has a reliability; a claim gives credibility" in err
+    site.write("briefings/a.md", "---\ntitle: A\ndate: 2025-08-12\nupdated: 2025-08-01\nsummary: S.\n---\n")
+    err = site.brief("check").stderr
+    assert "briefings/a.md:4:10: warning: updated: 2025-08-01 is before the briefing's date (2025-08-12)" in (
+        err
+    )

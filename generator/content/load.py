@@ -454,6 +454,17 @@ class _BriefingLoader:
 
         self.check_citations(body, _Chained(claims, available_sources))
         self.report_link_problems(body)
+        if fm.updated is not None and fm.updated < fm.date:
+            self.diagnostics.add(
+                Diagnostic(
+                    self.path,
+                    document.position_of(("updated",)),
+                    Severity.WARNING,
+                    f"updated: {fm.updated} is before the briefing's date ({fm.date})",
+                    "date: is when it was first published; updated: a later revision",
+                    "schema",
+                )
+            )
         for index, correction in enumerate(fm.corrections):
             if correction.date < fm.date:
                 self.diagnostics.add(

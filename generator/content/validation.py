@@ -99,7 +99,10 @@ def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPat
         where = _name(yaml_path[:-1])
         message = f"unknown key '{key}'" + (f" in {where}" if where else "")
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        if close:
+        if key == "credibility" and "reliability" in allowed:
+            # A source is rated for reliability; credibility rates what it says for a claim.
+            hint = "a source has a reliability; a claim gives credibility: sources: [{id: x, credibility: 2}]"
+        elif close:
             hint = f"did you mean '{close[0]}'?"
         elif allowed:
             hint = "allowed keys: " + ", ".join(allowed)
