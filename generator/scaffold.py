@@ -13,6 +13,17 @@ from generator.content.values import RESERVED_SLUGS
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold.md"
 
+#: The example text of scaffold.md: a published briefing still holding one is warned of.
+PLACEHOLDERS = frozenset(
+    {
+        "Replace this with the one thing a reader should take away.",
+        "Title of the report, or a description of the source",
+        "Who published it",
+        "One sentence a reader can check against its sources.",
+        "What happened",
+    }
+)
+
 
 def slug_from_title(title: str) -> str:
     """The file name of a new briefing; a name Windows reserves (`CON`) gets `-briefing`."""

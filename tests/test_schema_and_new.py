@@ -134,3 +134,20 @@ def test_new_with_a_title_windows_reserves_makes_a_briefing_that_builds(site: Si
     assert (site.root / "briefings" / "con-briefing.md").is_file()
     assert site.brief("build", "--drafts", "--strict").exit_code == 0
     assert (site.root / "_site" / "briefings" / "con-briefing" / "index.html").is_file()
+
+
+def test_a_published_briefing_that_keeps_the_example_text_of_new_is_warned_of(site: Site) -> None:
+    from generator.scaffold import PLACEHOLDERS, SCAFFOLD
+
+    scaffold = SCAFFOLD.read_text(encoding="utf-8")
+    assert all(text in scaffold for text in PLACEHOLDERS)
+    assert site.brief("new", "Talks").exit_code == 0
+    path = site.root / "briefings" / "talks.md"
+    assert site.brief("build", "--drafts", "--strict").exit_code == 0  # a draft may keep it
+    path.write_text(path.read_text().replace("status: draft ", "status: published "))
+    result = site.brief("build", "--strict")
+    assert result.exit_code == 1
+    assert "briefings/talks.md:7:10: warning: the example text of brief new is still here: 'Replace this" in (
+        result.stderr
+    )
+    assert result.stderr.count("the example text of brief new") == len(PLACEHOLDERS)

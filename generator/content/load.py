@@ -40,6 +40,7 @@ from generator.markdown.body import RenderedBody, inline_field_problems, render_
 from generator.markdown.links import LinkReference
 from generator.parallel import map_shared
 from generator.pickling import compact
+from generator.scaffold import PLACEHOLDERS
 
 REGISTRY_NAME = "_sources.yaml"
 #: Every tag page shows the card of each of its briefings, and the card names the briefing's
@@ -454,6 +455,8 @@ class _BriefingLoader:
 
         self.check_citations(body, _Chained(claims, available_sources))
         self.report_link_problems(body)
+        if fm.status == "published":
+            self.warn_of_placeholders(fm, document)
         if fm.updated is not None and fm.updated < fm.date:
             self.diagnostics.add(
                 Diagnostic(
@@ -564,6 +567,29 @@ class _BriefingLoader:
             body=body,
             sources=used_sources,
         )
+
+    def warn_of_placeholders(self, fm: FrontMatter, document: YamlDocument) -> None:
+        """A published briefing that still holds the example text of `brief new`."""
+        texts: list[tuple[YamlPath, str | None]] = [(("summary",), fm.summary)]
+        for source_id, source in fm.sources.items():
+            texts += [(("sources", source_id, "title"), source.title)]
+            texts += [(("sources", source_id, "publisher"), source.publisher)]
+        texts += [
+            (("claims", claim_id, "statement"), claim.statement) for claim_id, claim in fm.claims.items()
+        ]
+        texts += [(("timeline", index, "title"), event.title) for index, event in enumerate(fm.timeline)]
+        for path, text in texts:
+            if text is not None and text.strip() in PLACEHOLDERS:
+                self.diagnostics.add(
+                    Diagnostic(
+                        self.path,
+                        document.position_of(path),
+                        Severity.WARNING,
+                        f"the example text of brief new is still here: '{text.strip()}'",
+                        "replace it, or delete what you do not need",
+                        "placeholder",
+                    )
+                )
 
     def report_link_problems(self, body: RenderedBody) -> None:
         """The links and images the body's Markdown refused (unsafe schemes, remote images)."""
