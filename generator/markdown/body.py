@@ -60,6 +60,7 @@ RESERVED_IDS = frozenset(
         # The ids of the briefing page's own sections and headings (a test checks that
         # every id the templates write is here or has a reserved prefix).
         "briefing-title",
+        "body-title",
         "bluf-title",
         "corrections-title",
         "timeline-title",

@@ -12,4 +12,13 @@
       preview.hidePopover();
     }
   });
+  // A preview closes when the keyboard moves on from its badge (other than into the preview):
+  // left open, it could cover the badge that has the focus next (WCAG 2.4.11).
+  document.addEventListener("focusout", function (event) {
+    var item = event.target && event.target.closest && event.target.closest(".cite-item");
+    var preview = item && item.querySelector(".preview");
+    if (!preview || !preview.hidePopover || !preview.matches(":popover-open")) return;
+    if (event.relatedTarget && item.contains(event.relatedTarget)) return;
+    preview.hidePopover();
+  });
 })();
