@@ -480,3 +480,11 @@ def test_a_card_names_a_dozen_tags_and_a_briefing_has_at_most_a_hundred(site: Si
     result = site.brief("build")
     assert result.exit_code == 1
     assert "briefings/a.md:5:7: error: a briefing has at most 100 tags; this one has 101" in result.stderr
+
+
+def test_footnotes_are_a_region_named_notes_with_named_back_links(site: Site) -> None:
+    site.write("briefings/a.md", briefing(body="Text[^a].\n\n[^a]: A note.\n"))
+    assert site.brief("build").exit_code == 0
+    notes = parse_html(site.page("a")).find_all("section", class_="footnotes")[0]
+    assert notes.attrs["aria-label"] == "Notes"
+    assert [a.attrs["aria-label"] for a in notes.find_all("a", class_="footnote-backref")] == ["Back to the text"]

@@ -111,6 +111,7 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     # The allowlist in links.link_policy decides; markdown-it's own check is a blocklist.
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.use(footnote_plugin)
+    _name_the_footnotes(md)
     md.use(citation_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.use(estimative_plugin)
@@ -122,6 +123,32 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
         md.inline.ruler.before("html_inline", "brief_tag_as_text", _tag_as_text)
         md.add_render_rule("tag_as_text", _render_tag_as_text)
     return md
+
+
+_BACK = "Back to the text"
+
+
+def _name_the_footnotes(md: MarkdownIt) -> None:
+    """The plugin's footnotes, with names a screen reader can say: the list is a region
+    called "Notes", and each back-link says where it goes (its text is only "↩︎")."""
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    block_open, anchor = renderer.rules["footnote_block_open"], renderer.rules["footnote_anchor"]
+
+    def named_block_open(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        html: str = block_open(tokens, idx, options, env)
+        return html.replace('<section class="footnotes">', '<section class="footnotes" aria-label="Notes">')
+
+    def named_anchor(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        html: str = anchor(tokens, idx, options, env)
+        return html.replace('class="footnote-backref"', f'class="footnote-backref" aria-label="{_BACK}"')
+
+    md.add_render_rule("footnote_block_open", named_block_open)
+    md.add_render_rule("footnote_anchor", named_anchor)
 
 
 #: markdown-it's smartquotes copies a text once for every quote it curls, so its time grows
