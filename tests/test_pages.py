@@ -487,4 +487,5 @@ def test_footnotes_are_a_region_named_notes_with_named_back_links(site: Site) ->
     assert site.brief("build").exit_code == 0
     notes = parse_html(site.page("a")).find_all("section", class_="footnotes")[0]
     assert notes.attrs["aria-label"] == "Notes"
-    assert [a.attrs["aria-label"] for a in notes.find_all("a", class_="footnote-backref")] == ["Back to the text"]
+    back_links = notes.find_all("a", class_="footnote-backref")
+    assert [a.attrs["aria-label"] for a in back_links] == ["Back to the text"]
