@@ -290,6 +290,9 @@ class _BriefingLoader:
     def error(self, position: Position, message: str, hint: str | None = None, code: str = "error") -> None:
         self.diagnostics.error(self.path, position, message, hint, code)
 
+    def warning(self, position: Position, message: str, hint: str | None, code: str) -> None:
+        self.diagnostics.add(Diagnostic(self.path, position, Severity.WARNING, message, hint, code))
+
     def load(self, data: bytes | None = None) -> Briefing | None:
         """Load the file, whose bytes may already have been read."""
         try:
@@ -410,27 +413,19 @@ class _BriefingLoader:
         first_of: dict[tuple[str, str], int] = {}
         for index, event in enumerate(fm.timeline):
             for problem in inline_field_problems(event.description or ""):
-                self.diagnostics.add(
-                    Diagnostic(
-                        self.path,
-                        document.position_of(("timeline", index, "description")),
-                        Severity.WARNING,
-                        f"{problem.message} in the description of event '{event.title}'",
-                        problem.hint,
-                        "citation" if problem.kind == "citation" else "link",
-                    )
+                self.warning(
+                    document.position_of(("timeline", index, "description")),
+                    f"{problem.message} in the description of event '{event.title}'",
+                    problem.hint,
+                    "citation" if problem.kind == "citation" else "link",
                 )
             first = first_of.setdefault((event.date.text, event.title), index)
             if first != index:
-                self.diagnostics.add(
-                    Diagnostic(
-                        self.path,
-                        document.position_of(("timeline", index)),
-                        Severity.WARNING,
-                        f"the event '{event.title}' of {event.date.text} is listed twice",
-                        f"merge it with the one at line {document.position_of(('timeline', first)).line}",
-                        "duplicate-event",
-                    )
+                self.warning(
+                    document.position_of(("timeline", index)),
+                    f"the event '{event.title}' of {event.date.text} is listed twice",
+                    f"merge it with the one at line {document.position_of(('timeline', first)).line}",
+                    "duplicate-event",
                 )
             events.append(
                 Event(
@@ -458,27 +453,19 @@ class _BriefingLoader:
         if fm.status == "published":
             self.warn_of_placeholders(fm, document)
         if fm.updated is not None and fm.updated < fm.date:
-            self.diagnostics.add(
-                Diagnostic(
-                    self.path,
-                    document.position_of(("updated",)),
-                    Severity.WARNING,
-                    f"updated: {fm.updated} is before the briefing's date ({fm.date})",
-                    "date: is when it was first published; updated: a later revision",
-                    "schema",
-                )
+            self.warning(
+                document.position_of(("updated",)),
+                f"updated: {fm.updated} is before the briefing's date ({fm.date})",
+                "date: is when it was first published; updated: a later revision",
+                "schema",
             )
         for index, correction in enumerate(fm.corrections):
             if correction.date < fm.date:
-                self.diagnostics.add(
-                    Diagnostic(
-                        self.path,
-                        document.position_of(("corrections", index, "date")),
-                        Severity.WARNING,
-                        f"the correction of {correction.date} is dated before the briefing ({fm.date})",
-                        "a correction is made after publication: check both dates",
-                        "schema",
-                    )
+                self.warning(
+                    document.position_of(("corrections", index, "date")),
+                    f"the correction of {correction.date} is dated before the briefing ({fm.date})",
+                    "a correction is made after publication: check both dates",
+                    "schema",
                 )
         if len(fm.tags) > MAX_TAGS:
             self.error(
@@ -502,29 +489,21 @@ class _BriefingLoader:
             elif page in tags:
                 first_tag = tags[page][0]
                 repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"
-                self.diagnostics.add(
-                    Diagnostic(
-                        self.path,
-                        position,
-                        Severity.WARNING,
-                        f"the tag '{tag}' {repeated}",
-                        f"both are the tag of tags/{page}/; delete one",
-                        "tag",
-                    )
+                self.warning(
+                    position,
+                    f"the tag '{tag}' {repeated}",
+                    f"both are the tag of tags/{page}/; delete one",
+                    "tag",
                 )
             else:
                 tags[page] = (tag, position)
 
         if fm.slug is None and has_invisible_characters(self.path.name):
-            self.diagnostics.add(
-                Diagnostic(
-                    self.path,
-                    Position(1, 1),
-                    Severity.WARNING,
-                    f"the file name {self.path.name!r} contains invisible or control characters",
-                    "rename the file; its URL is made from the visible characters only",
-                    "slug",
-                )
+            self.warning(
+                Position(1, 1),
+                f"the file name {self.path.name!r} contains invisible or control characters",
+                "rename the file; its URL is made from the visible characters only",
+                "slug",
             )
         slug = fm.slug or slug_from_path(self.path)
         if slug in RESERVED_SLUGS:
@@ -580,15 +559,11 @@ class _BriefingLoader:
         texts += [(("timeline", index, "title"), event.title) for index, event in enumerate(fm.timeline)]
         for path, text in texts:
             if text is not None and text.strip() in PLACEHOLDERS:
-                self.diagnostics.add(
-                    Diagnostic(
-                        self.path,
-                        document.position_of(path),
-                        Severity.WARNING,
-                        f"the example text of brief new is still here: '{text.strip()}'",
-                        "replace it, or delete what you do not need",
-                        "placeholder",
-                    )
+                self.warning(
+                    document.position_of(path),
+                    f"the example text of brief new is still here: '{text.strip()}'",
+                    "replace it, or delete what you do not need",
+                    "placeholder",
                 )
 
     def report_link_problems(self, body: RenderedBody) -> None:
