@@ -335,29 +335,34 @@ class _BriefingLoader:
         their own, the references, and the body's citations and links, against whatever ids
         the YAML declares, so that one run reports those errors with the schema's."""
         raw = document.value if isinstance(document.value, dict) else {}
+        declared = _declared_ids(raw)
         self.check_sources_and_claims(
             document,
             valid_entries(SourceSpec, raw.get("sources")),
             valid_entries(ClaimSpec, raw.get("claims")),
+            declared,
         )
-        declared = _declared_ids(document.value)
         local_sources = dict.fromkeys(declared["sources"])
         self.check_references(document, _Chained(local_sources, self.registry), declared["claims"])
         self.check_citations(body, _Chained(local_sources, dict.fromkeys(declared["claims"]), self.registry))
         self.report_link_problems(body)
 
     def check_sources_and_claims(
-        self, document: YamlDocument, sources: Mapping[str, SourceSpec], claims: Mapping[str, ClaimSpec]
+        self,
+        document: YamlDocument,
+        sources: Mapping[str, SourceSpec],
+        claims: Mapping[str, ClaimSpec],
+        declared: Mapping[str, list[str]],
     ) -> dict[str, Source]:
         """The briefing's own sources, their grades and their claims' grades checked, and no
-        id declared twice. `sources` and `claims` are the valid entries, in order."""
+        id declared twice. `sources` and `claims` are the valid entries, in order; `declared`,
+        every id as written (`_declared_ids`)."""
         local_sources = {
             source_id: _build_source(
                 source_id, spec, document, ("sources", source_id), self.config, False, self.diagnostics
             )
             for source_id, spec in sources.items()
         }
-        declared = _declared_ids(document.value)
         for source_id in declared["sources"]:
             if source_id in self.registry or source_id in self.broken_shared:
                 self.error(
@@ -366,8 +371,9 @@ class _BriefingLoader:
                     f"rename this source, or delete it here to use the shared '{source_id}'",
                     "duplicate-id",
                 )
+        local_ids = set(declared["sources"])
         for claim_id in declared["claims"]:
-            if claim_id in declared["sources"] or claim_id in self.registry or claim_id in self.broken_shared:
+            if claim_id in local_ids or claim_id in self.registry or claim_id in self.broken_shared:
                 self.error(
                     document.key_position_of(("claims", claim_id)),
                     f"claim '{claim_id}' has the same id as a source",
@@ -385,7 +391,8 @@ class _BriefingLoader:
 
     def build(self, fm: FrontMatter, document: YamlDocument, body: RenderedBody) -> Briefing | None:
         errors_before = self.diagnostics.count(Severity.ERROR)
-        local_sources = self.check_sources_and_claims(document, fm.sources, fm.claims)
+        declared = _declared_ids(document.value)
+        local_sources = self.check_sources_and_claims(document, fm.sources, fm.claims, declared)
         # Looked up, never copied: a copy of the shared registry per file would make loading
         # grow with files × shared sources.
         available_sources = _Chained(local_sources, self.registry)
