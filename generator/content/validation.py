@@ -7,6 +7,7 @@ value and key under the same path, so each message lands on the line of the valu
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from typing import Any, TypeVar, Union
@@ -57,7 +58,7 @@ def valid_entries(model: type[ModelT], section: Any) -> dict[str, ModelT]:
     all of a file's errors, and a shared registry with one bad entry keeps the others."""
     if not isinstance(section, dict):
         return {}
-    adapter: TypeAdapter[dict[str, ModelT]] = TypeAdapter(dict[Id, model])  # type: ignore[valid-type]
+    adapter: TypeAdapter[dict[str, ModelT]] = _entries_adapter(model)
     valid: dict[str, ModelT] = {}
     for key, value in section.items():
         try:
@@ -65,6 +66,12 @@ def valid_entries(model: type[ModelT], section: Any) -> dict[str, ModelT]:
         except ValidationError:
             continue
     return valid
+
+
+@functools.cache
+def _entries_adapter(model: type[BaseModel]) -> TypeAdapter[dict[str, Any]]:
+    """A validator of a mapping of ids to `model`s, made once per model (it costs a few ms)."""
+    return TypeAdapter(dict[Id, model])  # type: ignore[valid-type]
 
 
 def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPath, detail: Any) -> Diagnostic:
