@@ -207,22 +207,22 @@ class LoadCache:
         or None where the body is missing or unusable."""
         from generator.content.model import Briefing
 
-        if head != b"null":
+        body = None
+        if loaded.body_key is not None:
             body = self._decode_body(raw_body)
-            if body is None or loaded.body_key is None:
+            if body is None:
                 return None
             entries.used.append(loaded.body_key)
+        if head != b"null":
+            if body is None:
+                return None
             try:
                 briefing = dataclasses.replace(cachecodec.loads(head, Briefing), body=body)
             except cachecodec.CacheFormatError:
                 return None
             loaded = dataclasses.replace(loaded, briefing=briefing)
-        elif loaded.body_key is not None:
+        elif body is not None:
             # A file that gave no briefing keeps its body, whose links are still checked.
-            body = self._decode_body(raw_body)
-            if body is None:
-                return None
-            entries.used.append(loaded.body_key)
             loaded = dataclasses.replace(loaded, body=body)
         entries.used.append(key)
         return loaded
