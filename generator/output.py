@@ -142,6 +142,8 @@ class StagedOutput:
         #: in the cache, one folder per output folder, so that none is left beside it.
         output_key = hashlib.sha256(os.fsencode(self.output)).hexdigest()[:16]
         self.kept = Path(os.path.abspath(cache_dir)) / f"previous-output-{output_key}"
+        #: Beside it, the path of this output (see `_kept_for_outputs_gone`).
+        self.kept_note = self.kept.with_name(self.kept.name + _KEPT_FOR)
         #: Paths written by this process (pages are written by workers, and not listed).
         self.written: list[str] = []
         self._removal: threading.Thread | None = None
@@ -159,7 +161,7 @@ class StagedOutput:
         earlier = claim_stale_staging(self.output)
         if self.kept.is_dir():
             earlier.insert(0, self.kept)
-            self.kept.with_name(self.kept.name + _KEPT_FOR).unlink(missing_ok=True)
+            self.kept_note.unlink(missing_ok=True)
         reusable = next((folder for folder in earlier if (folder / MARKER).is_file()), None)
         to_remove = [folder for folder in earlier if folder != reusable] + self._kept_for_outputs_gone()
         if reusable is not None:
@@ -307,7 +309,7 @@ class StagedOutput:
             self.kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(self.kept, ignore_errors=True)
             os.rename(self.staging, self.kept)
-            replace_file(self.kept.with_name(self.kept.name + _KEPT_FOR), os.fsencode(self.output))
+            replace_file(self.kept_note, os.fsencode(self.output))
         except OSError:  # another file system: nothing is left beside the output either way
             shutil.rmtree(self.staging, ignore_errors=True)
 
