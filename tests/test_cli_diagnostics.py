@@ -59,7 +59,7 @@ def test_all_errors_are_reported_in_one_run_each_at_its_line(site: Site) -> None
     err = result.stderr
     lines = [line for line in err.splitlines() if ": error: " in line]
     assert any(
-        line.startswith("briefings/bad-citation.md:12:15: error:") and "no-such-source" in line
+        line.startswith("briefings/bad-citation.md:12:16: error:") and "no-such-source" in line
         for line in lines
     ), err
     assert any(
@@ -104,7 +104,7 @@ def test_check_github_annotations(site: Site) -> None:
     _write_broken_site(site)
     result = site.brief("check", "--format", "github")
     assert result.exit_code == 1
-    assert "::error file=briefings/bad-citation.md,line=12,col=15," in result.stdout
+    assert "::error file=briefings/bad-citation.md,line=12,col=16," in result.stdout
 
 
 def _run_brief(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
@@ -130,7 +130,7 @@ def test_the_command_in_its_own_process_says_everything_and_exits_with_its_code(
     _write_broken_site(site)
     failed = _run_brief(site, "build")
     assert failed.returncode == 1
-    assert "briefings/bad-citation.md:12:15: error:" in failed.stderr
+    assert "briefings/bad-citation.md:12:16: error:" in failed.stderr
     last_line = failed.stderr.rstrip().splitlines()[-1]
     assert last_line.startswith("Build failed; the output folder was not changed")
     checked = _run_brief(site, "check", "--format", "json")
@@ -236,8 +236,26 @@ def test_references_are_checked_even_when_the_front_matter_has_schema_errors(sit
     assert "briefings/a.md:7:46: error: claim 'c1' cites 'c2', which is a claim, not a source" in err
     assert "briefings/a.md:10:40: error: event 'Refs' refers to unknown claim 'nope'" in err
     assert "briefings/a.md:10:57: error: event 'Refs' cites unknown source 'nada'" in err
-    assert "briefings/a.md:13:18: error: citation of unknown id 'ghost'" in err
+    assert "briefings/a.md:13:19: error: citation of unknown id 'ghost'" in err
     assert err.count(": error: ") == 7, err
+
+
+def test_an_unknown_id_among_several_in_one_bracket_is_reported_at_that_id(site: Site) -> None:
+    # `[@s1; @nope]`: the analyst is pointed at `@nope`, not at the bracket, also when the
+    # bracket is broken over lines of an indented list item or of a quote.
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\nsources:\n  s1: {title: S}\n---\n"
+        "Text [@s1; @nope; @s1, p. 3] and [see @zz].\n\n"
+        "- An item citing [@s1;\n  @ww] over two lines.\n\n"
+        "> Quoted [see\n> @vv, p. 2]\n",
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:7:12: error: citation of unknown id 'nope'" in err
+    assert "briefings/a.md:7:39: error: citation of unknown id 'zz'" in err
+    assert "briefings/a.md:10:3: error: citation of unknown id 'ww'" in err
+    assert "briefings/a.md:13:3: error: citation of unknown id 'vv'" in err
+    assert err.count(": error: ") == 4, err
 
 
 def test_duplicate_slugs(site: Site) -> None:
@@ -327,7 +345,7 @@ def test_an_entry_with_errors_in_the_registry_leaves_the_others_usable(site: Sit
     assert "good.md" not in err
     whose = "whose entry in briefings/_sources.yaml has errors"
     assert f"briefings/uses-afp.md:6:31: error: claim 'c' cites 'afp', {whose}" in err
-    assert f"briefings/uses-afp.md:8:4: error: citation of 'afp', {whose}" in err
+    assert f"briefings/uses-afp.md:8:5: error: citation of 'afp', {whose}" in err
     assert err.count(": error: ") == 3, err
 
 

@@ -109,7 +109,7 @@ def test_a_citation_inside_an_inline_footnote_gets_its_badge(site: Site) -> None
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     # Line 12 is the aside (the body starts on line 10); column 16 is the bracket in the note.
-    assert "briefings/a.md:12:16: error: citation of unknown id 'nope'" in result.output
+    assert "briefings/a.md:12:17: error: citation of unknown id 'nope'" in result.output
     site.write("briefings/a.md", briefing(title="Footnoted", extra=front, body=body.replace("nope", "toi")))
     assert site.brief("build").exit_code == 0
     page = parse_html(site.page("a"))

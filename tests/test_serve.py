@@ -78,7 +78,7 @@ def test_a_failed_build_shows_its_errors_then_recovers(preview: PreviewServer, s
     _wait_for_build(preview, before)
     status, body = _get(preview, "/briefings/a/")
     assert status == 500
-    assert "citation of unknown id &#x27;nowhere&#x27;" in body and "briefings/a.md:6:12" in body
+    assert "citation of unknown id &#x27;nowhere&#x27;" in body and "briefings/a.md:6:13" in body
     assert "/__brief__/reload.js" in body
     fixed = preview.state.build_number
     site.write(

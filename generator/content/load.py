@@ -643,15 +643,15 @@ class _BriefingLoader:
     def check_citations(self, body: RenderedBody, known: Mapping[str, object]) -> None:
         """Every id the body cites is a key of `known` (sources and claims)."""
         for found in body.citations:
-            for item in found.items:
+            for index, item in enumerate(found.items):
                 if item.id not in known and self.registry_unreadable:
                     continue  # perhaps a shared source: the registry's own error says why
                 if item.id not in known and item.id in self.broken_shared:
                     message = f"citation of '{item.id}', {_BROKEN_SHARED}"
-                    self.error(found.position, message, _FIX_SHARED, "unknown-id")
+                    self.error(found.item_position(index), message, _FIX_SHARED, "unknown-id")
                 elif item.id not in known:
                     self.error(
-                        found.position,
+                        found.item_position(index),
                         f"citation of unknown id '{item.id}'",
                         _suggest(item.id, known) or _declare_hint(item.id),
                         "unknown-id",

@@ -57,10 +57,20 @@ class Citation:
     raw: str
     #: Line and column within the body (1-based), filled in by the `citation_positions` rule.
     position: Position = field(default_factory=Position)
+    #: Where each item's `@` is: lines after `position`'s, and the 1-based column on its line.
+    item_places: tuple[tuple[int, int], ...] = ()
 
     @property
     def anchor(self) -> str:
         return f"cite-{self.number}"
+
+    def item_position(self, index: int) -> Position:
+        """Where the `index`-th item's `@id` is written, so that a message about one id of
+        `[@a; @b]` points at that id, not at the bracket."""
+        if index >= len(self.item_places):
+            return self.position
+        line_delta, col = self.item_places[index]
+        return Position(self.position.line + line_delta, col)
 
 
 @dataclass
@@ -169,6 +179,7 @@ def citation_positions(state: StateCore) -> None:
                     items=token.meta["items"],
                     raw=raw,
                     position=Position(line_index + 1, col),
+                    item_places=_item_places(raw, col, lines, line_index),
                 )
                 collected.citations.append(found)
                 token.meta["citation"] = found
@@ -187,6 +198,30 @@ def _find_in_lines(
             search_from[index] = at + len(first_line)
             return at + 1, index
     return 1, min(line_index, max(len(lines) - 1, 0))
+
+
+def _item_places(raw: str, col: int, lines: list[str], line_index: int) -> tuple[tuple[int, int], ...]:
+    """Each item's `@`, as `Citation.item_places`, for a citation written at `col` of line
+    `line_index` (0-based) of `lines`. A citation broken over lines has its later lines
+    found in the source again, since a list or a quote indents them there."""
+    places = []
+    offset = 1  # after the `[`
+    for part in raw[1:-1].split(";"):
+        match = _KEY.search(part)
+        at = offset + (match.start(1) - 1 if match else 0)
+        offset += len(part) + 1
+        line_delta = raw.count("\n", 0, at)
+        if line_delta == 0:
+            places.append((0, col + at))
+            continue
+        line_start = raw.rfind("\n", 0, at) + 1
+        line_end = raw.find("\n", at)
+        written = raw[line_start : line_end if line_end >= 0 else len(raw)]
+        source_index = line_index + line_delta
+        source_line = lines[source_index] if source_index < len(lines) else ""
+        indent = max(source_line.find(written), 0)
+        places.append((line_delta, indent + at - line_start + 1))
+    return tuple(places)
 
 
 def render_citation(
