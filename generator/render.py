@@ -27,6 +27,7 @@ from generator.config import SiteConfig
 from generator.content.load import LinkTarget
 from generator.content.values import slug_of
 from generator.markdown.citations import PLACEHOLDER_PATTERN
+from generator.markdown.estimative import mark_likelihood_terms
 from generator.markdown.links import LINK_PLACEHOLDER_PATTERN
 from generator.theme import theme_dir
 from generator.urls import RootUrlMaker, UrlMaker, absolute_url, briefing_path
@@ -158,6 +159,7 @@ def _environment(site_templates: Path, digest: str) -> Environment:
         bytecode_cache=_compiled_templates(),
     )
     environment.filters["absolute_url"] = _absolute_url
+    environment.filters["likelihood_terms"] = mark_likelihood_terms
     _last_environment = (folders, digest, environment)
     return environment
 

@@ -107,3 +107,57 @@ def test_findings_can_be_turned_off(site: Site) -> None:
     site.write("site.yaml", "title: T\nfindings:\n  estimative-mixed-sets: off\n")
     site.write("briefings/a.md", briefing(body="Likely and probable.\n"))
     assert "ICD 203" not in site.brief("check").stderr
+
+
+def _front_matter_prose() -> str:
+    return (
+        "---\ntitle: T\ndate: 2025-01-02\n"
+        "summary: We assess with high confidence that talks are likely to resume.\n"
+        "sources:\n  s1: {title: One, reliability: B}\n"
+        "claims:\n  c1:\n    statement: A deal is probable before June.\n    sources: [s1]\n"
+        "    note: >\n      Officials called it\n      a remote chance at first.\n"
+        "timeline:\n  - {date: 2025-01, title: Talks very likely resumed, sources: [s1]}\n"
+        "---\nBody without estimative terms [@s1].\n"
+    )
+
+
+def test_front_matter_prose_is_checked_like_the_body(site: Site) -> None:
+    # The summary, a claim's statement and note, and an event's title are prose too: their
+    # terms count towards the sets and a confidence phrase beside a term is warned, each at
+    # the line and column where it is written.
+    site.write("briefings/a.md", _front_matter_prose())
+    err = site.brief("check").stderr
+    assert "briefings/a.md:4:25: warning: 'high confidence' and 'likely' in one sentence" in err, err
+    assert (
+        "briefings/a.md:9:26: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'likely' (line 4) and 'probable'" in err
+    ), err
+    assert err.count("ICD 203 sets") == 1 and err.count("in one sentence") == 1
+
+
+def test_front_matter_terms_show_their_range(site: Site) -> None:
+    site.write("briefings/a.md", _front_matter_prose())
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    bluf = page.by_id("bluf")
+    (statement,) = page.find_all("p", class_="statement")
+    (note,) = page.find_all("p", class_="claim-note")
+    assert [squash(t.text) for t in bluf.find_all("span", class_="likelihood-term")] == ["likely (55–80 %)"]
+    assert [squash(t.text) for t in statement.find_all("span", class_="likelihood-term")] == [
+        "probable (55–80 %)"
+    ]
+    assert [t.attrs["data-range"] for t in note.find_all("span", class_="likelihood-term")] == ["1–5 %"]
+    assert squash(bluf.text).endswith(
+        "We assess with high confidence that talks are likely (55–80 %) to resume."
+    )
+
+
+def test_front_matter_text_is_escaped_around_marked_terms(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(summary="'<script>alert(1)</script> is likely & <b>odd</b>'"),
+    )
+    assert site.brief("build").exit_code == 0
+    html = site.page("a")
+    assert "<script>alert(1)" not in html and "<b>odd" not in html
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; is <span class="likelihood-term"' in html

@@ -80,7 +80,7 @@ def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnost
     """Mixed ICD 203 term sets in one briefing; confidence and likelihood in one sentence."""
     findings: list[Diagnostic] = []
     body = briefing.body
-    uses = [TermUse(use.key, use.position) for use in body.likelihood_terms]
+    uses = [TermUse(use.key, use.position) for use in (*body.likelihood_terms, *briefing.field_phrases.terms)]
     uses.extend(TermUse(c.likelihood, c.location.position) for c in briefing.claims.values() if c.likelihood)
     uses.sort(key=lambda use: use.position)
 
@@ -108,7 +108,10 @@ def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnost
 
     together = config.severity_of("estimative-confidence-and-likelihood")
     if together is not None:
-        for phrase, term in body.confidence_with_likelihood:
+        for phrase, term in (
+            *body.confidence_with_likelihood,
+            *briefing.field_phrases.confidence_with_likelihood,
+        ):
             findings.append(
                 Diagnostic(
                     briefing.path,

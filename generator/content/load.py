@@ -37,6 +37,7 @@ from generator.content.values import RESERVED_SLUGS, has_invisible_characters, s
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, inline_field_problems, render_body
+from generator.markdown.estimative import phrases_in_fields
 from generator.markdown.links import LinkReference
 from generator.parallel import map_shared
 from generator.pickling import compact
@@ -276,6 +277,8 @@ class _BriefingLoader:
         #: The rendered body, once the file got that far.
         self.body: RenderedBody | None = None
         self.body_key: str | None = None
+        #: The file's text, once read.
+        self.text = ""
 
     def render(self, body: str, line_offset: int) -> RenderedBody:
         """The body's HTML, from the cache when this text was rendered before."""
@@ -305,6 +308,7 @@ class _BriefingLoader:
             self.diagnostics.add(problem)
             return None
         assert text is not None
+        self.text = text
         split, problem = split_front_matter(self.path, text)
         if problem:
             self.diagnostics.add(problem)
@@ -551,6 +555,7 @@ class _BriefingLoader:
             claims=claims,
             timeline=tuple(events),
             body=body,
+            field_phrases=phrases_in_fields(_prose_fields(fm, document), self.text),
             sources=used_sources,
         )
 
@@ -656,6 +661,23 @@ class _BriefingLoader:
                         _suggest(item.id, known) or _declare_hint(item.id),
                         "unknown-id",
                     )
+
+
+def _prose_fields(fm: FrontMatter, document: YamlDocument) -> list[tuple[str, Position]]:
+    """The front matter's prose, where estimative language is checked as in the body: the
+    summary, each claim's statement and note, each event's title and description."""
+    texts: list[tuple[YamlPath, str | None]] = [(("summary",), fm.summary)]
+    for claim_id, claim in fm.claims.items():
+        texts += [
+            (("claims", claim_id, "statement"), claim.statement),
+            (("claims", claim_id, "note"), claim.note),
+        ]
+    for index, event in enumerate(fm.timeline):
+        texts += [
+            (("timeline", index, "title"), event.title),
+            (("timeline", index, "description"), event.description),
+        ]
+    return [(text, document.position_of(path)) for path, text in texts if text]
 
 
 _BROKEN_SHARED = f"whose entry in briefings/{REGISTRY_NAME} has errors"

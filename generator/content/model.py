@@ -11,6 +11,7 @@ from generator.content.values import PartialDate
 from generator.diagnostics import Position
 from generator.gitinfo import Revision
 from generator.markdown.body import RenderedBody
+from generator.markdown.estimative import FieldPhrases
 from generator.pickling import compact
 from generator.timeline import EventDate
 
@@ -138,6 +139,8 @@ class Briefing:
     claims: Mapping[str, Claim]
     timeline: tuple[Event, ...]
     body: RenderedBody
+    #: Estimative language in the front matter's prose (summary, statements, notes, events).
+    field_phrases: FieldPhrases = field(default_factory=FieldPhrases)
     #: Every source this briefing uses (local and shared), in order of first mention.
     sources: Mapping[str, Source] = field(default_factory=dict)
     #: Its commits, newest first, where site.yaml asks for `git: {history: true}`.

@@ -20,6 +20,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup, escape
 
 from generator.analysis.estimative import LIKELIHOOD_TERMS, Sentences
 from generator.diagnostics import Position
@@ -167,7 +168,7 @@ class _Scanner:
         result: list[Token] = []
         cursor = 0
         for match in TERM_PATTERN.finditer(text):
-            key = re.sub(r"\s+", " ", match[1].lower())
+            key = _term_key(match[1])
             position = self.locate(line_index, match[1])
             self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + match.start()))
             if match.start() > cursor:
@@ -197,6 +198,73 @@ class _Scanner:
         return Position(line_index + 1, 1)
 
 
+@compact
+@dataclass(frozen=True, slots=True)
+class FieldPhrases:
+    """The likelihood terms of the front matter's prose (the summary, claims' statements and
+    notes, events' titles and descriptions), and its confidence phrases that share a
+    sentence with one."""
+
+    terms: tuple[PhraseUse, ...] = ()
+    confidence_with_likelihood: tuple[tuple[PhraseUse, PhraseUse], ...] = ()
+
+
+def phrases_in_fields(fields: Sequence[tuple[str, Position]], file_text: str) -> FieldPhrases:
+    """Find the phrases of short front-matter texts, each given with the position of its
+    value in the file whose text is `file_text`; each phrase is found at its own line and
+    column, left to right from its value's start."""
+    terms: list[PhraseUse] = []
+    pairs: list[tuple[PhraseUse, PhraseUse]] = []
+    lines: list[str] | None = None
+    for index, (text, at) in enumerate(fields):
+        if _holds_no_phrase(text):
+            continue
+        lines = file_text.split("\n") if lines is None else lines
+        found = [_Scanner(lines, EstimativeEnv()) for _ in range(2)]
+        for scanner in found:
+            scanner.search_from[at.line - 1] = at.col - 1
+        term_scanner, confidence_scanner = found
+        field_terms = [
+            PhraseUse(
+                match[1],
+                _term_key(match[1]),
+                term_scanner.locate(at.line - 1, match[1]),
+                index,
+                match.start(),
+            )
+            for match in TERM_PATTERN.finditer(text)
+        ]
+        terms.extend(field_terms)
+        sentences = Sentences(text)
+        for match in CONFIDENCE_PATTERN.finditer(text):
+            position = confidence_scanner.locate(at.line - 1, match[0])
+            start, end = sentences.bounds(match.start())
+            term = next((term for term in field_terms if start <= term.offset < end), None)
+            if term is not None:
+                pairs.append((PhraseUse(match[0], match[1].lower(), position, index, match.start()), term))
+    return FieldPhrases(tuple(terms), tuple(pairs))
+
+
+def _term_key(phrase: str) -> str:
+    """The term a phrase as written is: "Highly\nprobable" is "highly probable"."""
+    return re.sub(r"\s+", " ", phrase.lower())
+
+
+def mark_likelihood_terms(text: str) -> Markup:
+    """A short text, escaped, with its likelihood terms marked as in the body, so that a
+    reader who hovers over or focuses one sees its range (for the summary and claims)."""
+    if _holds_no_phrase(text):
+        return escape(text)
+    parts: list[str] = []
+    cursor = 0
+    for match in TERM_PATTERN.finditer(text):
+        parts.append(str(escape(text[cursor : match.start()])))
+        parts.append(likelihood_term_html(match[1], _term_key(match[1])))
+        cursor = match.end()
+    parts.append(str(escape(text[cursor:])))
+    return Markup("".join(parts))
+
+
 def _text(original: Token, content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -208,9 +276,14 @@ def render_likelihood_term(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    term = LIKELIHOOD_TERMS[token.meta["term"]]
+    return likelihood_term_html(token.content, token.meta["term"])
+
+
+def likelihood_term_html(phrase: str, key: str) -> str:
+    """A likelihood term as written (`phrase`), marked with the range of its term (`key`)."""
+    term = LIKELIHOOD_TERMS[key]
     return (
         f'<span class="likelihood-term" tabindex="0" data-range="{term.range_text}">'
-        f"{escapeHtml(token.content)}"
+        f"{escapeHtml(phrase)}"
         f'<span class="likelihood-range-note"> ({term.range_text})</span></span>'
     )
