@@ -218,6 +218,7 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if document.value is None:
         document.value = {}
     spec, diagnostics = validate_document(SiteConfigSpec, document, "site.yaml")
+    diagnostics.extend(document.problems)
     # Checked on the YAML as written, so that one run reports them with the schema's errors.
     diagnostics.extend(_check_written_values(document))
     if spec is not None:

@@ -258,6 +258,37 @@ def test_an_unknown_id_among_several_in_one_bracket_is_reported_at_that_id(site:
     assert err.count(": error: ") == 4, err
 
 
+def test_duplicate_keys_and_control_characters_are_reported_with_the_other_errors(site: Site) -> None:
+    # One run, not one per duplicate: the first of each key is kept and the file checked on.
+    site.write(
+        "briefings/a.md",
+        '---\ntitle: A\ndate: 2025-01-01\nsummary: "Form\\ffeed"\n'
+        "sources:\n  b: {title: B}\n  b: {title: B again}\n"
+        "claims:\n  k: {statement: K, sources: [b]}\n  k: {statement: K2}\n"
+        "---\nText [@zz] [@b].\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "briefings/a.md:4:10: error: the text holds the control character U+000C" in err
+    assert "briefings/a.md:7:3: error: duplicate key 'b' (first defined at line 6)" in err
+    assert "briefings/a.md:10:3: error: duplicate key 'k' (first defined at line 9)" in err
+    assert "briefings/a.md:12:7: error: citation of unknown id 'zz'" in err
+    assert err.count(": error: ") == 4, err
+
+
+def test_a_year_with_a_leading_zero_is_that_year_not_octal(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra="sources:\n  y: {title: Y, published: 0700}\ntimeline:\n  - {date: 0700, title: Old}\n"
+        ),
+    )
+    assert site.brief("build").exit_code == 0
+    html = site.page("a")
+    assert html.count('<time datetime="0700">700</time>') == 2 and "448" not in html
+
+
 def test_duplicate_slugs(site: Site) -> None:
     site.write("briefings/a.md", briefing())
     site.write("briefings/sub/a.md", briefing())

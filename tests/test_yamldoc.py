@@ -6,7 +6,7 @@ import datetime
 from pathlib import Path
 
 from generator.content.yamldoc import load_yaml
-from generator.diagnostics import Position
+from generator.diagnostics import Position, Severity
 
 PATH = Path("x.yaml")
 
@@ -28,12 +28,40 @@ def test_position_of_a_missing_path_falls_back_to_its_parent() -> None:
     assert document.position_of(("sources", "toi", "nope", 3)) == Position(3, 5)
 
 
-def test_duplicate_key_is_an_error_at_the_second_key() -> None:
-    _, problem = load_yaml("title: a\nsummary: b\ntitle: c\n", PATH, 1)
-    assert problem is not None
-    assert problem.position == Position(4, 1)
-    assert "duplicate key 'title'" in problem.message
-    assert "line 2" in problem.message
+def test_duplicate_keys_are_errors_at_the_second_key_and_the_first_is_kept() -> None:
+    # Every duplicate is reported, and the document is still usable, so that the same run
+    # reports the file's other errors too.
+    document, problem = load_yaml("title: a\nsummary: b\ntitle: c\nsources:\n  x: 1\n  x: 2\n", PATH, 1)
+    assert problem is None and document is not None
+    assert document.value == {"title": "a", "summary": "b", "sources": {"x": 1}}
+    assert [(p.position, p.message) for p in document.problems] == [
+        (Position(4, 1), "duplicate key 'title' (first defined at line 2)"),
+        (Position(7, 3), "duplicate key 'x' (first defined at line 6)"),
+    ]
+    assert all(p.severity is Severity.ERROR for p in document.problems)
+
+
+def test_integers_yaml_1_1_would_misread_are_kept_as_written() -> None:
+    # YAML 1.1 reads 0700 as octal 448, 0x7E9 and 2_025 as 2025, 1:30 as 90.
+    document, problem = load_yaml("a: 0700\nb: 0x7E9\nc: 2_025\nd: 1:30\ne: 2018\nf: -44\ng: 0\n", PATH)
+    assert problem is None and document is not None
+    assert document.value == {
+        "a": "0700",
+        "b": "0x7E9",
+        "c": "2_025",
+        "d": "1:30",
+        "e": 2018,
+        "f": -44,
+        "g": 0,
+    }
+
+
+def test_control_characters_in_text_are_errors_at_the_value() -> None:
+    document, problem = load_yaml('title: "Form\\ffeed"\nsummary: "tab\\tand newline\\n are fine"\n', PATH)
+    assert problem is None and document is not None
+    assert [(p.position, p.message) for p in document.problems] == [
+        (Position(1, 8), "the text holds the control character U+000C")
+    ]
 
 
 def test_python_tags_are_refused() -> None:

@@ -145,6 +145,7 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegi
         diagnostics.add(problem)
         return SharedRegistry(unreadable=True)
     assert document is not None
+    diagnostics.extend(document.problems)
     if document.value is None:
         return SharedRegistry()
     registry, problems = validate_document(SourceRegistry, document, REGISTRY_NAME)
@@ -321,6 +322,7 @@ class _BriefingLoader:
             self.report_link_problems(body)
             return None
         assert document is not None
+        self.diagnostics.extend(document.problems)
         if isinstance(document.value, dict):
             status, marking = document.value.get("status"), document.value.get("marking")
             self.declared = Declared(

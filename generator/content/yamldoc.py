@@ -12,6 +12,7 @@ column of every node; we build plain Python values from it ourselves so that we 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,13 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
+_INT_TAG = "tag:yaml.org,2002:int"
+#: An integer as people write one: what YAML 1.1 reads otherwise (octal, hex, `_`, base 60)
+#: is kept as text.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+#: C0 and C1 control characters but tab, line feed and carriage return: XML (the feed) and
+#: HTML forbid them.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -52,6 +60,9 @@ class YamlDocument:
     path: Path
     value_positions: dict[YamlPath, Position] = field(default_factory=dict)
     key_positions: dict[YamlPath, Position] = field(default_factory=dict)
+    #: Errors that leave the value usable, so that the rest is still checked in the same
+    #: run: duplicate keys (the first is kept), control characters in text.
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def position_of(self, yaml_path: YamlPath) -> Position:
         """The position of the value at `yaml_path`, or of its closest enclosing value."""
@@ -107,9 +118,15 @@ class _Builder:
                 raise self.bad_tag(node)
             return [self.build(item, (*yaml_path, i)) for i, item in enumerate(node.value)]
         if node.tag == _STR_TAG:
+            if _CONTROL_CHARACTER.search(node.value):
+                self.control_character(node)
             return node.value  # what SafeConstructor makes of it, without its bookkeeping
         if node.tag not in _SCALAR_TAGS:
             raise self.bad_tag(node)
+        if node.tag == _INT_TAG and not _DECIMAL.fullmatch(node.value):
+            # YAML 1.1 reads 0700 as octal (448), 0x7E9 and 2_025 as 2025, 1:30 as 90: keep
+            # the text as written, so that a year 0700 stays 0700 and the schema judges it.
+            return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError, OverflowError) as error:
@@ -118,6 +135,20 @@ class _Builder:
                 return node.value
             problem = getattr(error, "problem", None) or str(error)
             raise _YamlError(self.position(node), f"invalid {_tag_name(node.tag)} value: {problem}") from None
+
+    def control_character(self, node: yaml.Node) -> None:
+        found = _CONTROL_CHARACTER.search(node.value)
+        assert found is not None
+        self.document.problems.append(
+            Diagnostic(
+                self.document.path,
+                self.position(node),
+                Severity.ERROR,
+                f"the text holds the control character U+{ord(found[0]):04X}",
+                "remove it (a YAML escape such as \\f or \\x1b writes one); no page or feed can show it",
+                "yaml",
+            )
+        )
 
     def bad_tag(self, node: yaml.Node) -> _YamlError:
         return _YamlError(
@@ -141,11 +172,17 @@ class _Builder:
             key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
             key_position = self.position(key_node)
             if key in first_seen:
-                raise _YamlError(
-                    key_position,
-                    f"duplicate key '{key}' (first defined at line {first_seen[key].line})",
-                    "remove one of them; YAML would silently keep only the last",
+                self.document.problems.append(
+                    Diagnostic(
+                        self.document.path,
+                        key_position,
+                        Severity.ERROR,
+                        f"duplicate key '{key}' (first defined at line {first_seen[key].line})",
+                        "remove one of them; YAML would silently keep only the last",
+                        "yaml",
+                    )
                 )
+                continue  # the first is kept, so that the rest of the file is still checked
             first_seen[key] = key_position
             child_path = (*yaml_path, key)
             self.document.key_positions[child_path] = key_position
