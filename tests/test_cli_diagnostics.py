@@ -289,6 +289,25 @@ def test_a_year_with_a_leading_zero_is_that_year_not_octal(site: Site) -> None:
     assert html.count('<time datetime="0700">700</time>') == 2 and "448" not in html
 
 
+def test_marking_tags_and_grades_are_checked_even_when_the_front_matter_has_schema_errors(site: Site) -> None:
+    # A bad 'kind' must not hide the same entry's bad grade, nor the marking or the tags.
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\nmarking: TLP:BLUE\ntags: [x, '+++']\n"
+        "sources:\n  a: {title: A, reliability: G, kind: rumour}\n"
+        "claims:\n  c: {statement: S, credibility: 9, confidence: sure}\n"
+        "---\nText [@a].\n",
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:4:10: error: 'TLP:BLUE' is not one of the site's markings" in err
+    assert "briefings/a.md:5:11: error: the tag '+++' has no letters or digits to make a URL from" in err
+    assert "briefings/a.md:7:30: error: 'G' is not a reliability grade" in err
+    assert "briefings/a.md:7:39: error: 'rumour' is not a valid 'kind' of source 'a'" in err
+    assert "briefings/a.md:9:34: error: '9' is not a credibility grade" in err
+    assert "briefings/a.md:9:49: error: 'sure' is not a valid 'confidence' of claim 'c'" in err
+    assert err.count(": error: ") == 6, err
+
+
 def test_duplicate_slugs(site: Site) -> None:
     site.write("briefings/a.md", briefing())
     site.write("briefings/sub/a.md", briefing())

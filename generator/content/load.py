@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -342,16 +342,50 @@ class _BriefingLoader:
         the YAML declares, so that one run reports those errors with the schema's."""
         raw = document.value if isinstance(document.value, dict) else {}
         declared = _declared_ids(raw)
-        self.check_sources_and_claims(
-            document,
-            valid_entries(SourceSpec, raw.get("sources")),
-            valid_entries(ClaimSpec, raw.get("claims")),
-            declared,
-        )
+        valid_sources = valid_entries(SourceSpec, raw.get("sources"))
+        valid_claims = valid_entries(ClaimSpec, raw.get("claims"))
+        self.check_sources_and_claims(document, valid_sources, valid_claims, declared)
+        self.check_grades_of_invalid_entries(document, raw, valid_sources, valid_claims)
+        marking = raw.get("marking")
+        if isinstance(marking, str):
+            self.check_marking(marking, document)
+        tags = raw.get("tags")
+        if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
+            self.check_own_tags(tags, document)
         local_sources = dict.fromkeys(declared["sources"])
         self.check_references(document, _Chained(local_sources, self.registry), declared["claims"])
         self.check_citations(body, _Chained(local_sources, dict.fromkeys(declared["claims"]), self.registry))
         self.report_link_problems(body)
+
+    def check_grades_of_invalid_entries(
+        self,
+        document: YamlDocument,
+        raw: Mapping[str, Any],
+        valid_sources: Mapping[str, SourceSpec],
+        valid_claims: Mapping[str, ClaimSpec],
+    ) -> None:
+        """The grades of the sources and claims whose entries have errors of their own
+        (`check_sources_and_claims` checks the valid ones), as written."""
+        reliability = self.config.spec.scales.reliability
+        sources = raw.get("sources")
+        for source_id, entry in sources.items() if isinstance(sources, dict) else ():
+            if source_id in valid_sources or not isinstance(entry, dict):
+                continue
+            grade = entry.get("reliability")
+            if isinstance(grade, str) and grade not in reliability:
+                self.error(
+                    document.position_of(("sources", source_id, "reliability")),
+                    f"'{grade}' is not a reliability grade",
+                    "use one of: " + ", ".join(reliability),
+                    "schema",
+                )
+        claims = raw.get("claims")
+        for claim_id, entry in claims.items() if isinstance(claims, dict) else ():
+            if claim_id in valid_claims or not isinstance(entry, dict):
+                continue
+            grade = entry.get("credibility")
+            if isinstance(grade, str | int) and not isinstance(grade, bool):  # grades 1-6 may be numbers
+                self.check_grade(str(grade), document.position_of(("claims", claim_id, "credibility")))
 
     def check_sources_and_claims(
         self,
@@ -453,13 +487,7 @@ class _BriefingLoader:
         events.sort(key=lambda e: (e.date.sort_key, e.title))
 
         marking = fm.marking or self.config.default_marking
-        if marking not in self.config.spec.markings:
-            self.error(
-                document.position_of(("marking",)),
-                f"'{marking}' is not one of the site's markings",
-                "use one of: " + ", ".join(self.config.spec.markings),
-                "schema",
-            )
+        self.check_marking(marking, document)
 
         self.check_citations(body, _Chained(claims, available_sources))
         self.report_link_problems(body)
@@ -480,36 +508,7 @@ class _BriefingLoader:
                     "a correction is made after publication: check both dates",
                     "schema",
                 )
-        if len(fm.tags) > MAX_TAGS:
-            self.error(
-                document.position_of(("tags",)),
-                f"a briefing has at most {MAX_TAGS} tags; this one has {len(fm.tags)}",
-                "keep the tags a reader would browse by; the rest belong in the text",
-                "schema",
-            )
-        tags: dict[str, tuple[str, Position]] = {}  # by the slug of the tag's page
-        for tag_index, tag in enumerate(fm.tags):
-            position = document.position_of(("tags", tag_index))
-            page = tag_slug(tag)
-            if has_invisible_characters(tag):
-                self.error(
-                    position,
-                    f"the tag {tag!r} contains invisible or control characters",
-                    "retype the tag; bidirectional and zero-width characters can make two tags look alike",
-                )
-            elif not page:
-                self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
-            elif page in tags:
-                first_tag = tags[page][0]
-                repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"
-                self.warning(
-                    position,
-                    f"the tag '{tag}' {repeated}",
-                    f"both are the tag of tags/{page}/; delete one",
-                    "tag",
-                )
-            else:
-                tags[page] = (tag, position)
+        tags = self.check_own_tags(fm.tags, document)
 
         if fm.slug is None and has_invisible_characters(self.path.name):
             self.warning(
@@ -639,6 +638,52 @@ class _BriefingLoader:
             _suggest(source_id, available) or _declare_hint(source_id),
             "unknown-id",
         )
+
+    def check_own_tags(
+        self, tags_written: Sequence[str], document: YamlDocument
+    ) -> dict[str, tuple[str, Position]]:
+        """Each tag makes a page name, once per briefing; the tags kept, by the slug of
+        their page, with where each is written."""
+        if len(tags_written) > MAX_TAGS:
+            self.error(
+                document.position_of(("tags",)),
+                f"a briefing has at most {MAX_TAGS} tags; this one has {len(tags_written)}",
+                "keep the tags a reader would browse by; the rest belong in the text",
+                "schema",
+            )
+        tags: dict[str, tuple[str, Position]] = {}  # by the slug of the tag's page
+        for tag_index, tag in enumerate(tags_written):
+            position = document.position_of(("tags", tag_index))
+            page = tag_slug(tag)
+            if has_invisible_characters(tag):
+                self.error(
+                    position,
+                    f"the tag {tag!r} contains invisible or control characters",
+                    "retype the tag; bidirectional and zero-width characters can make two tags look alike",
+                )
+            elif not page:
+                self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
+            elif page in tags:
+                first_tag = tags[page][0]
+                repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"
+                self.warning(
+                    position,
+                    f"the tag '{tag}' {repeated}",
+                    f"both are the tag of tags/{page}/; delete one",
+                    "tag",
+                )
+            else:
+                tags[page] = (tag, position)
+        return tags
+
+    def check_marking(self, marking: str, document: YamlDocument) -> None:
+        if marking not in self.config.spec.markings:
+            self.error(
+                document.position_of(("marking",)),
+                f"'{marking}' is not one of the site's markings",
+                "use one of: " + ", ".join(self.config.spec.markings),
+                "schema",
+            )
 
     def check_grade(self, grade: str, position: Position) -> None:
         scale = self.config.spec.scales.credibility
