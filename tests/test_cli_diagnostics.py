@@ -315,6 +315,15 @@ def test_duplicate_slugs(site: Site) -> None:
     assert "briefings/sub/a.md:1:1: error: the slug 'a' is already used by" in err
 
 
+def test_a_slug_set_in_the_front_matter_is_the_one_reported_at_its_line(site: Site) -> None:
+    # a.md sets slug: b, which b.md has from its file name: a.md is told, at its slug: line.
+    site.write("briefings/a.md", briefing(extra="slug: b\n"))
+    site.write("briefings/b.md", briefing())
+    err = site.brief("check").stderr
+    assert "briefings/a.md:5:7: error: the slug 'b' is already used by briefings/b.md" in err, err
+    assert err.count(": error: ") == 1
+
+
 def test_registry_collision_says_which_to_rename(site: Site) -> None:
     site.write("briefings/_sources.yaml", "toi:\n  title: Shared\n  reliability: B\n")
     site.write("briefings/a.md", briefing(extra="sources:\n  toi:\n    title: Local\n", body="[@toi]\n"))

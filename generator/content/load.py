@@ -551,6 +551,7 @@ class _BriefingLoader:
             marking=marking,
             aliases=tuple(fm.aliases),
             alias_positions=tuple(document.position_of(("aliases", i)) for i in range(len(fm.aliases))),
+            slug_position=document.position_of(("slug",)) if fm.slug else None,
             corrections=tuple(Correction(c.date, c.text) for c in fm.corrections),
             local_sources=local_sources,
             claims=claims,
@@ -860,10 +861,16 @@ def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[
         folded = briefing.slug.casefold()
         if folded in owners:
             other = owners[folded]
+            # Reported where a slug: sets it, in the file that does, if one of the two does.
+            at, of = (
+                (other, briefing)
+                if briefing.slug_position is None and other.slug_position
+                else (briefing, other)
+            )
             diagnostics.error(
-                briefing.path,
-                Position(1, 1),
-                f"the slug '{briefing.slug}' is already used by {_relative(other.path)}",
+                at.path,
+                at.slug_position or Position(1, 1),
+                f"the slug '{at.slug}' is already used by {_relative(of.path)}",
                 "set a different slug: in the front matter, or rename the file",
                 code="duplicate-slug",
             )

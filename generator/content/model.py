@@ -141,6 +141,8 @@ class Briefing:
     body: RenderedBody
     #: Estimative language in the front matter's prose (summary, statements, notes, events).
     field_phrases: FieldPhrases = field(default_factory=FieldPhrases)
+    #: Where `slug:` is written, when the front matter sets it.
+    slug_position: Position | None = None
     #: Every source this briefing uses (local and shared), in order of first mention.
     sources: Mapping[str, Source] = field(default_factory=dict)
     #: Its commits, newest first, where site.yaml asks for `git: {history: true}`.
