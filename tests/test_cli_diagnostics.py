@@ -203,6 +203,12 @@ def test_schema_errors_are_at_the_value(site: Site) -> None:
     assert "briefings/a.md:14:17: error: 'huge' is not a valid 'confidence' of claim 'c'" in err
 
 
+def test_a_source_url_must_name_a_host(site: Site) -> None:
+    site.write("briefings/a.md", briefing(extra="sources:\n  s:\n    title: S\n    url: https://\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:8:10: error: 'https://' names no host" in err, err
+
+
 def test_claim_source_must_exist_and_be_a_source(site: Site) -> None:
     site.write(
         "briefings/a.md",

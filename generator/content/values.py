@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.content.yamldoc import describe_type
 from generator.pickling import compact
@@ -157,6 +158,14 @@ def parse_http_url(value: Any) -> str:
         raise ValueProblem(
             f"'{value}' is not an http or https URL",
             "a source URL must start with https:// or http://",
+        )
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed port or IPv6 address
+        host = None
+    if not host:
+        raise ValueProblem(
+            f"'{value}' names no host", "write the whole address, as https://example.org/report"
         )
     return url
 
