@@ -203,6 +203,27 @@ def test_schema_errors_are_at_the_value(site: Site) -> None:
     assert "briefings/a.md:14:17: error: 'huge' is not a valid 'confidence' of claim 'c'" in err
 
 
+def test_a_citation_in_a_plain_text_field_is_warned_at_the_field(site: Site) -> None:
+    # The summary, statements, notes and corrections are plain text: a [@id] there is shown
+    # as written, so the analyst is told where it is instead of finding it on the page.
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-02\nsummary: Talks resumed [@s1].\n"
+        "sources:\n  s1: {title: One, note: 'Repeats [@s2]'}\n  s2: {title: Two}\n"
+        "claims:\n  c1: {statement: 'Talks resumed [@s1; @s2].', sources: [s1]}\n"
+        "corrections:\n  - {date: 2025-01-03, text: 'Fixed per [see @s2]'}\n"
+        "---\nText [@s1] [@s2].\n",
+    )
+    result = site.brief("check")
+    assert result.exit_code == 0
+    err = result.stderr
+    assert "briefings/a.md:4:10: warning: the citation '[@s1]' is shown as text here, not as a badge" in err
+    assert "briefings/a.md:6:26: warning: the citation '[@s2]' is shown as text here" in err
+    assert "briefings/a.md:9:19: warning: the citation '[@s1; @s2]' is shown as text here" in err
+    assert "briefings/a.md:11:30: warning: the citation '[see @s2]' is shown as text here" in err
+    assert err.count(": warning: ") == 4, err
+
+
 def test_a_source_url_must_name_a_host(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="sources:\n  s:\n    title: S\n    url: https://\n"))
     err = site.brief("check").stderr

@@ -36,7 +36,7 @@ from generator.content.validation import valid_entries, validate_document
 from generator.content.values import RESERVED_SLUGS, has_invisible_characters, slug_of, tag_slug
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
-from generator.markdown.body import RenderedBody, inline_field_problems, render_body
+from generator.markdown.body import RenderedBody, citations_in_text, inline_field_problems, render_body
 from generator.markdown.estimative import phrases_in_fields
 from generator.markdown.links import LinkReference
 from generator.parallel import map_shared
@@ -490,6 +490,7 @@ class _BriefingLoader:
         self.check_marking(marking, document)
 
         self.check_citations(body, _Chained(claims, available_sources))
+        self.warn_of_citations_in_plain_text(fm, document)
         self.report_link_problems(body)
         if fm.status == "published":
             self.warn_of_placeholders(fm, document)
@@ -560,6 +561,29 @@ class _BriefingLoader:
             field_phrases=phrases_in_fields(_prose_fields(fm, document), self.text),
             sources=used_sources,
         )
+
+    def warn_of_citations_in_plain_text(self, fm: FrontMatter, document: YamlDocument) -> None:
+        """A `[@id]` in a field shown as plain text is shown as written, not as a badge."""
+        fields: list[tuple[YamlPath, str | None, str]] = [
+            (("summary",), fm.summary, "list the sources in the body or under a claim's sources:")
+        ]
+        for claim_id, claim in fm.claims.items():
+            hint = "list the claim's sources under its sources:"
+            fields += [(("claims", claim_id, "statement"), claim.statement, hint)]
+            fields += [(("claims", claim_id, "note"), claim.note, hint)]
+        for source_id, source in fm.sources.items():
+            hint = "name the other source in words; if this one repeats it, say so with derived_from:"
+            fields += [(("sources", source_id, "note"), source.note, hint)]
+        for index, correction in enumerate(fm.corrections):
+            fields += [(("corrections", index, "text"), correction.text, "name the source in words")]
+        for path, text, hint in fields:
+            for citation in citations_in_text(text or ""):
+                self.warning(
+                    document.position_of(path),
+                    f"the citation '{citation}' is shown as text here, not as a badge",
+                    hint,
+                    "citation",
+                )
 
     def warn_of_placeholders(self, fm: FrontMatter, document: YamlDocument) -> None:
         """A published briefing that still holds the example text of `brief new`."""

@@ -433,6 +433,11 @@ def inline_field_problems(text: str) -> list[InlineProblem]:
     ]
 
 
+def citations_in_text(text: str) -> list[str]:
+    """The citations (`[@id]`) written in a plain-text field, which shows them as written."""
+    return _CITATION_IN_TEXT.findall(text) if "@" in text else []
+
+
 def render_inline(text: str) -> str:
     """Render a short field as inline Markdown: emphasis, code and external links only."""
     md = inline_markdown()
