@@ -224,6 +224,23 @@ def test_a_citation_in_a_plain_text_field_is_warned_at_the_field(site: Site) -> 
     assert err.count(": warning: ") == 4, err
 
 
+def test_a_markdown_file_not_named_md_is_warned_of_not_ignored(site: Site) -> None:
+    site.write("briefings/a.md", briefing())
+    site.write("briefings/Foo.MD", briefing())
+    site.write("briefings/sub/bar.markdown", briefing())
+    site.write("briefings/notes.txt", "not a briefing")
+    result = site.brief("build")
+    assert result.exit_code == 0
+    err = result.stderr
+    assert (
+        "briefings/Foo.MD:1:1: warning: this file is not read: briefings are the files whose names end in .md"
+        in err
+    )
+    assert "hint: rename it to Foo.md" in err
+    assert "briefings/sub/bar.markdown:1:1: warning: this file is not read" in err
+    assert "notes.txt" not in err
+
+
 def test_a_source_url_must_name_a_host(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="sources:\n  s:\n    title: S\n    url: https://\n"))
     err = site.brief("check").stderr

@@ -94,7 +94,23 @@ def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> lis
                 continue
             if name.endswith(".md"):
                 found.append(path)
+            elif path.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES:
+                diagnostics.add(
+                    Diagnostic(
+                        path,
+                        Position(1, 1),
+                        Severity.WARNING,
+                        "this file is not read: briefings are the files whose names end in .md",
+                        f"rename it to {path.stem}.md",
+                        "not-read",
+                    )
+                )
     return sorted(found, key=lambda p: p.relative_to(briefings_dir).as_posix())
+
+
+#: Suffixes of Markdown files that are not `.md` (`.MD` among them, lowered): such a file
+#: was meant as a briefing.
+_OTHER_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"})
 
 
 def _refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
