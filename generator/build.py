@@ -18,6 +18,7 @@ from generator import fastexit
 from generator.analysis.confidence import ClaimAssessment, assess_briefing
 from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
+from generator.analysis.sameurl import spread_retractions
 from generator.config import SiteConfig, load_config
 from generator.content.load import (
     LinkIndex,
@@ -104,6 +105,9 @@ class _Analysed:
     excluded: list[str]
     corpus: Corpus
     link_index: LinkIndex
+    #: Briefings whose sources took a retraction or dispute from another briefing's source
+    #: with the same URL (`spread_retractions`).
+    marked_by_url: frozenset[Path] = frozenset()
 
 
 def _analyse(
@@ -147,7 +151,14 @@ def _analyse(
         return BuildResult(
             [Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "git")], EXIT_USAGE
         )
-    published = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
+    published_as_loaded = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
+    # Among what is published only: a draft's or a gated briefing's retraction (and its
+    # reason) must not reach a published page.
+    published, notes = spread_retractions(published_as_loaded, config.severity_of("retracted"))
+    diagnostics.extend(notes)
+    marked_by_url = frozenset(
+        new.path for new, old in zip(published, published_as_loaded, strict=True) if new is not old
+    )
     published_paths = {b.path for b in published}
     left_out = {b.path for b in corpus.briefings if b.path not in published_paths}
     if not everything:
@@ -186,7 +197,9 @@ def _analyse(
             briefing.slug: MEMO.assess(briefing, diagnostics, lambda b: _assessment(b, config))
             for briefing in published
         }
-    return _Analysed(config, published, assessments, links, diagnostics, excluded, corpus, link_index)
+    return _Analysed(
+        config, published, assessments, links, diagnostics, excluded, corpus, link_index, marked_by_url
+    )
 
 
 def _left_out_above_the_gate(path: Path, marking: str) -> Diagnostic:
@@ -602,6 +615,7 @@ def _partial_state(
                 for source_id in briefing.sources
                 if (briefing.slug, source_id) in anchors
             },
+            marked_by_url=briefing.path in analysed.marked_by_url,
         )
     return PartialState(str(output), inputs.context, records, extra_files)
 
@@ -722,6 +736,8 @@ def _replan_changed(
         briefing = file.briefing
         if briefing is None or briefing.slug != record.slug or file.outline != record.outline:
             return None
+        if record.marked_by_url:
+            return None  # planned with other briefings' sources: a full build plans it
         if _is_published(briefing, config, options) != record.published:
             return None
         if not record.published:

@@ -10,12 +10,12 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 
 from generator.analysis.confidence import ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
+from generator.analysis.sameurl import normalised_url
 from generator.config import SiteConfig
 from generator.content.model import Briefing, Source
 from generator.urls import absolute_url, tag_path
@@ -56,12 +56,6 @@ SourceKey = tuple[str, str]  # (briefing slug, source id)
 # --- one source across the site --------------------------------------------------------
 
 
-def _normalised_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-
-
 def source_anchors(briefings: Iterable[Briefing]) -> dict[SourceKey, str]:
     """The anchor on /sources/ of every (briefing, source id).
 
@@ -91,7 +85,7 @@ def source_anchors(briefings: Iterable[Briefing]) -> dict[SourceKey, str]:
             if source.shared:
                 union(key, ("shared", source.id))
             if source.url:
-                union(key, ("url", _normalised_url(source.url)))
+                union(key, ("url", normalised_url(source.url)))
 
     groups: dict[object, list[tuple[SourceKey, Source]]] = defaultdict(list)
     for key, source in members:

@@ -47,6 +47,9 @@ class FileRecord:
     page_ids: frozenset[str]
     #: Its sources' anchors on /sources/ (published briefings only).
     anchors: Mapping[str, str]
+    #: A source of it took a retraction or dispute from another briefing's source with its
+    #: URL (`analysis.sameurl`): its page depends on that briefing too.
+    marked_by_url: bool = False
 
     @classmethod
     def not_loaded(cls, digest: str) -> FileRecord:

@@ -153,3 +153,50 @@ def test_a_retracted_shared_source_flags_every_claim_on_every_briefing(site: Sit
     sources = parse_html((site.root / "_site" / "sources" / "index.html").read_text())
     discredited = squash(sources.find_all("section", class_="discredited")[0].visible_text)
     assert "Wire report" in discredited and "2 key judgments in 2 briefings" in discredited
+
+
+def _two_briefings_citing_one_url(site: Site, second_status: str = "published") -> None:
+    site.write(
+        "briefings/one.md",
+        briefing(
+            title="One",
+            extra="sources:\n  alpha: {title: Alpha, url: 'https://u3.example/doc', reliability: C}\n"
+            "claims:\n  c1: {statement: Claim one., sources: [alpha]}\n",
+            body="Body [@alpha].\n",
+        ),
+    )
+    site.write(
+        "briefings/two.md",
+        briefing(
+            title="Two",
+            extra=f"status: {second_status}\n"
+            "sources:\n  beta: {title: Beta, url: 'https://U3.example/doc/', retracted: Fabricated quotes}\n",
+            body="Body [@beta].\n",
+        ),
+    )
+
+
+def test_a_retraction_spreads_to_every_briefing_citing_the_same_url(site: Site) -> None:
+    # Sources with one URL are one source of the site (one entry on /sources/): a retraction
+    # marked in one briefing shows on the other's page too, and its analyst is told why.
+    _two_briefings_citing_one_url(site)
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "briefings/one.md:6:3: warning: source 'alpha' has the URL of 'beta' in briefings/two.md, "
+        "which is marked retracted: it is shown retracted here too" in result.stderr
+    )
+    assert "briefings/one.md:8:3: warning: claim 'c1': rests on a retracted source" in result.stderr
+    page = parse_html(site.page("one"))
+    assert "Rests on a retracted source" in squash(page.by_id("claim-c1").visible_text)
+    assert "Retracted" in squash(page.by_id("cite-1").visible_text)
+    assert "Fabricated quotes" in squash(page.by_id("src-alpha").visible_text)
+
+
+def test_a_drafts_retraction_does_not_reach_a_published_page(site: Site) -> None:
+    _two_briefings_citing_one_url(site, second_status="draft")
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert "retracted" not in result.stderr
+    html = site.page("one")
+    assert "Fabricated quotes" not in html and "Retracted" not in html

@@ -68,6 +68,32 @@ def test_a_series_of_edits_gives_the_same_site_as_a_clean_build(site: Site) -> N
     _assert_same_as_clean(site)
 
 
+def test_a_prose_edit_keeps_a_retraction_taken_from_another_briefing(site: Site) -> None:
+    # one.md's source takes two.md's retraction (same URL): a rebuild of one.md alone must
+    # plan its page with two.md's source too, as a clean build does.
+    site.write(
+        "briefings/one.md",
+        briefing(
+            title="One",
+            extra="sources:\n  alpha: {title: Alpha, url: 'https://u3.example/doc'}\n",
+            body="Body [@alpha].\n",
+        ),
+    )
+    site.write(
+        "briefings/two.md",
+        briefing(
+            title="Two",
+            extra="sources:\n  beta: {title: Beta, url: 'https://u3.example/doc', retracted: Withdrawn}\n",
+            body="Body [@beta].\n",
+        ),
+    )
+    _assert_same_as_clean(site)
+    edited = (site.root / "briefings/one.md").read_text().replace("Body", "Edited body")
+    site.write("briefings/one.md", edited)
+    _assert_same_as_clean(site)
+    assert "Withdrawn" in site.page("one")
+
+
 def test_an_edited_template_is_compiled_again_by_the_next_build_in_the_same_process(site: Site) -> None:
     """`brief serve` keeps its compiled templates from one build to the next: only while no
     template file changed."""
