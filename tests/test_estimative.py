@@ -53,6 +53,34 @@ def test_sentence_bounds() -> None:
     assert text[start:end].strip() == "We assess with high confidence that it is very likely."
 
 
+def test_a_period_after_an_initial_or_an_abbreviation_ends_no_sentence() -> None:
+    for sentence in (
+        "We assess with high confidence that U.S. sanctions are likely to pass.",
+        "J. Smith and Mr. Jones say, with high confidence, that it is likely.",
+        "With high confidence, e.g. from Gen. Petrov, it is likely (approx. 60 days).",
+        "High confidence in Russia vs. Ukraine talks, etc. and cf. above, is likely.",
+        "Some spelling, No. 10 and i.e. with moderate confidence, is very likely.",
+    ):
+        text = f"First one. {sentence} Third? No. It ends."
+        start, end = sentence_bounds(text, text.index("confidence"))
+        assert text[start:end].strip() == sentence
+
+
+def test_a_sentence_still_ends_at_a_period_before_a_capital() -> None:
+    text = "It was signed in 2024. Paris, etc. We have high confidence. It is likely."
+    start, end = sentence_bounds(text, text.index("high"))
+    assert text[start:end].strip() == "We have high confidence."
+
+
+def test_an_abbreviation_does_not_hide_confidence_and_likelihood(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(body="We assess with high confidence that U.S. sanctions are likely to pass.\n"),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:16: warning: 'high confidence' and 'likely' in one sentence" in err, err
+
+
 def test_mixed_sets_are_warned_at_the_line(site: Site) -> None:
     site.write(
         "briefings/a.md",
