@@ -93,6 +93,18 @@ def test_mixed_sets_are_warned_at_the_line(site: Site) -> None:
     )
 
 
+def test_a_term_before_a_confidence_phrase_is_at_its_own_line(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(body="Probable, says one with high confidence.\n\nIt is likely, and probable.\n"),
+    )
+    result = site.brief("check")
+    assert (
+        "briefings/a.md:8:7: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'probable' (line 6) and 'likely'" in result.stderr
+    ), result.stderr
+
+
 def test_claims_likelihood_counts_towards_the_sets(site: Site) -> None:
     site.write(
         "briefings/a.md",

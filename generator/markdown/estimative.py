@@ -104,7 +104,10 @@ class _Scanner:
     def __init__(self, lines: list[str], found: EstimativeEnv) -> None:
         self.lines = lines
         self.found = found
+        #: Per line, where to look for the next term, and for the next confidence phrase:
+        #: apart, since a paragraph's confidence phrases are found before its terms.
         self.search_from: dict[int, int] = {}
+        self.confidence_search_from: dict[int, int] = {}
         #: Lines in lower case, made once each: lowering a line for every term on it took
         #: time in proportion to terms times line length (50 s for a line of 150,000 terms).
         self.lowered: dict[int, str] = {}
@@ -133,7 +136,7 @@ class _Scanner:
                 piece = token.content
             elif token.type == "text":
                 for match in CONFIDENCE_PATTERN.finditer(token.content):
-                    position = self.locate(line_index, match.group(0))
+                    position = self.locate(line_index, match.group(0), self.confidence_search_from)
                     self.found.confidences.append(
                         PhraseUse(
                             match.group(0), match[1].lower(), position, paragraph, offset + match.start()
@@ -169,7 +172,7 @@ class _Scanner:
         cursor = 0
         for match in TERM_PATTERN.finditer(text):
             key = _term_key(match[1])
-            position = self.locate(line_index, match[1])
+            position = self.locate(line_index, match[1], self.search_from)
             self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + match.start()))
             if match.start() > cursor:
                 result.append(_text(token, text[cursor : match.start()]))
@@ -184,16 +187,17 @@ class _Scanner:
             result.append(_text(token, text[cursor:]))
         return result
 
-    def locate(self, line_index: int, phrase: str) -> Position:
-        """Where a phrase is in the source: on its line or the next ones, left to right."""
+    def locate(self, line_index: int, phrase: str, search_from: dict[int, int]) -> Position:
+        """Where a phrase is in the source: on its line or the next ones, left to right from
+        where `search_from` says the last one was found."""
         words = phrase.split()
         needle = (words[0] if words else phrase).lower()
         for index in range(line_index, min(line_index + 30, len(self.lines))):
             if index not in self.lowered:
                 self.lowered[index] = self.lines[index].lower()
-            at = self.lowered[index].find(needle, self.search_from.get(index, 0))
+            at = self.lowered[index].find(needle, search_from.get(index, 0))
             if at >= 0:
-                self.search_from[index] = at + len(needle)
+                search_from[index] = at + len(needle)
                 return Position(index + 1, at + 1)
         return Position(line_index + 1, 1)
 
@@ -220,15 +224,13 @@ def phrases_in_fields(fields: Sequence[tuple[str, Position]], file_text: str) ->
         if _holds_no_phrase(text):
             continue
         lines = file_text.split("\n") if lines is None else lines
-        found = [_Scanner(lines, EstimativeEnv()) for _ in range(2)]
-        for scanner in found:
-            scanner.search_from[at.line - 1] = at.col - 1
-        term_scanner, confidence_scanner = found
+        scanner = _Scanner(lines, EstimativeEnv())
+        scanner.search_from[at.line - 1] = scanner.confidence_search_from[at.line - 1] = at.col - 1
         field_terms = [
             PhraseUse(
                 match[1],
                 _term_key(match[1]),
-                term_scanner.locate(at.line - 1, match[1]),
+                scanner.locate(at.line - 1, match[1], scanner.search_from),
                 index,
                 match.start(),
             )
@@ -237,7 +239,7 @@ def phrases_in_fields(fields: Sequence[tuple[str, Position]], file_text: str) ->
         terms.extend(field_terms)
         sentences = Sentences(text)
         for match in CONFIDENCE_PATTERN.finditer(text):
-            position = confidence_scanner.locate(at.line - 1, match[0])
+            position = scanner.locate(at.line - 1, match[0], scanner.confidence_search_from)
             start, end = sentences.bounds(match.start())
             term = next((term for term in field_terms if start <= term.offset < end), None)
             if term is not None:
