@@ -130,10 +130,16 @@ def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnost
                     briefing.path,
                     phrase.position,
                     together,
-                    f"'{phrase.phrase}' and '{term.phrase}' in one sentence",
+                    f"'{_one_line(phrase.phrase)}' and '{_one_line(term.phrase)}' in one sentence",
                     "ICD 203 keeps them apart: say how likely something is, and separately how "
                     "confident you are in the judgment",
                     "estimative-confidence-and-likelihood",
                 )
             )
     return findings
+
+
+def _one_line(phrase: str) -> str:
+    """A phrase as written, each run of white space (a line break too) as one space, so
+    that a message stays on its line: "high\nconfidence" is "high confidence"."""
+    return " ".join(phrase.split())
