@@ -142,6 +142,21 @@ def test_a_term_before_a_confidence_phrase_is_at_its_own_line(site: Site) -> Non
     ), result.stderr
 
 
+def test_a_phrase_is_found_where_its_words_are_written(site: Site) -> None:
+    # "high" is also in "highly", and "very" in "the very idea": a phrase is found as a
+    # whole, at the start of its own words.
+    site.write(
+        "briefings/a.md",
+        briefing(body="It is highly probable, with high confidence.\n\nThe very idea is very\nlikely.\n"),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:29: warning: 'high confidence' and 'highly probable' in one sentence" in err, err
+    assert (
+        "briefings/a.md:8:18: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'highly probable' (line 6) and 'very likely'" in err
+    ), err
+
+
 def test_claims_likelihood_counts_towards_the_sets(site: Site) -> None:
     site.write(
         "briefings/a.md",

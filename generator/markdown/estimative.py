@@ -12,6 +12,7 @@ each paragraph, goes to `env` for the linter in `analysis.estimative`.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -205,16 +206,27 @@ class _Scanner:
     def locate(self, line_index: int, phrase: str, search_from: dict[int, int]) -> Position:
         """Where a phrase is in the source: on its line or the next ones, left to right from
         where `search_from` says the last one was found."""
-        words = phrase.split()
-        needle = (words[0] if words else phrase).lower()
+        pattern = _as_written(tuple(re.findall(r"\w+", phrase.lower())))
         for index in range(line_index, min(line_index + 30, len(self.lines))):
             if index not in self.lowered:
                 self.lowered[index] = self.lines[index].lower()
-            at = self.lowered[index].find(needle, search_from.get(index, 0))
-            if at >= 0:
-                search_from[index] = at + len(needle)
-                return Position(index + 1, at + 1)
+            found = pattern.search(self.lowered[index], search_from.get(index, 0))
+            if found is not None:
+                search_from[index] = found.end()
+                return Position(index + 1, found.start() + 1)
         return Position(line_index + 1, 1)
+
+
+@functools.cache
+def _as_written(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A phrase's words as a pattern for a line of the source, in lower case: whole words,
+    apart by white space, hyphens or entities (`&nbsp;`), and maybe cut at the line's end
+    ("very" at the end of a line, "likely" on the next). Not just the first word as a
+    substring: "high" is also in "highly", and "very" in "the very idea"."""
+    rest = r"\b"  # what follows a word: the end of the phrase, or the next words
+    for word in reversed(words[1:]):
+        rest = rf"(?:\s*$|(?:[\s-]|&[#\w]+;)+{re.escape(word)}{rest})"
+    return re.compile(r"\b" + re.escape(words[0] if words else "") + rest)
 
 
 @compact
