@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO, Site, briefing
+from tests.html_text import parse_html
 
 GOOD = briefing(
     title="Good",
@@ -183,6 +184,20 @@ def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
     result = site.brief("check")
     assert "citation of unknown id 'reuter'" in result.stderr
     assert "did you mean 'reuters'?" in result.stderr
+
+
+def test_an_id_ending_in_a_hyphen_can_be_cited(site: Site) -> None:
+    # Ids are `[a-z0-9][a-z0-9-]*`: `x-` is one, and `[@x-]` cites it, not `x`.
+    site.write(
+        "briefings/a.md",
+        briefing(extra="sources:\n  x-:\n    title: X\n", body="As reported [@x-].\n"),
+    )
+    result = site.brief("check")
+    assert result.exit_code == 0, result.stderr
+    assert "unknown id" not in result.stderr
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    assert [a.attrs["href"] for a in page.find_all("a", class_="preview-link")] == ["#src-x-"]
 
 
 def test_schema_errors_are_at_the_value(site: Site) -> None:

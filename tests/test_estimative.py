@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.analysis.estimative import sentence_bounds
+from generator.diagnostics import Position
 from generator.markdown.body import render_body
 from tests.conftest import Site, briefing
 from tests.html_text import parse_html, squash
@@ -42,6 +43,42 @@ def test_terms_are_found_however_the_paragraph_spells_them() -> None:
     assert [use.position.line for use in body.likelihood_terms][1:] == [5, 5, 7]
 
 
+def test_a_term_is_one_term_however_its_words_are_spaced() -> None:
+    for spaced in ("very\nlikely", "very  likely", "very\u00a0likely", "very&nbsp;likely", "very\t likely"):
+        body = render_body(f"Escalation is {spaced} before winter.\n")
+        assert [use.key for use in body.likelihood_terms] == ["very likely"], spaced
+        assert body.likelihood_terms[0].position == Position(1, 15), spaced
+        assert 'data-range="80–95 %"' in body.html and "55–80" not in body.html, spaced
+
+
+def test_a_term_after_a_soft_break_is_at_its_line() -> None:
+    body = render_body("Intro, then a\nterm that is highly\nprobable; and later\nlikely.\n", line_offset=4)
+    assert [(use.key, use.position) for use in body.likelihood_terms] == [
+        ("highly probable", Position(6, 14)),
+        ("likely", Position(8, 1)),
+    ]
+
+
+def test_text_around_a_soft_break_renders_as_before() -> None:
+    # A term that spans a soft break is cut from the text joined around it; the joined
+    # text renders the newline a soft break renders, and nothing else changes.
+    body = render_body("It is\nvery\nlikely, *and*\nso `on`\nit goes\nnearly certain.  \nEnd.\n")
+    assert body.html == (
+        "<p>It is\n"
+        + _term("very\nlikely", "80–95 %")
+        + ", <em>and</em>\nso <code>on</code>\nit goes\n"
+        + _term("nearly certain", "95–99 %")
+        + ".<br />\nEnd.</p>\n"
+    )
+
+
+def _term(written: str, range_text: str) -> str:
+    return (
+        f'<span class="likelihood-term" tabindex="0" data-range="{range_text}">{written}'
+        f'<span class="likelihood-range-note"> ({range_text})</span></span>'
+    )
+
+
 def test_confidence_phrases_are_found() -> None:
     body = render_body("We have High confidence in this, and low-confidence in that.\n")
     assert [use.key for use in body.confidence_phrases] == ["high", "low"]
@@ -51,6 +88,34 @@ def test_sentence_bounds() -> None:
     text = "First one. We assess with high confidence that it is very likely. Third."
     start, end = sentence_bounds(text, text.index("high"))
     assert text[start:end].strip() == "We assess with high confidence that it is very likely."
+
+
+def test_a_period_after_an_initial_or_an_abbreviation_ends_no_sentence() -> None:
+    for sentence in (
+        "We assess with high confidence that U.S. sanctions are likely to pass.",
+        "J. Smith and Mr. Jones say, with high confidence, that it is likely.",
+        "With high confidence, e.g. from Gen. Petrov, it is likely (approx. 60 days).",
+        "High confidence in Russia vs. Ukraine talks, etc. and cf. above, is likely.",
+        "Some spelling, No. 10 and i.e. with moderate confidence, is very likely.",
+    ):
+        text = f"First one. {sentence} Third? No. It ends."
+        start, end = sentence_bounds(text, text.index("confidence"))
+        assert text[start:end].strip() == sentence
+
+
+def test_a_sentence_still_ends_at_a_period_before_a_capital() -> None:
+    text = "It was signed in 2024. Paris, etc. We have high confidence. It is likely."
+    start, end = sentence_bounds(text, text.index("high"))
+    assert text[start:end].strip() == "We have high confidence."
+
+
+def test_an_abbreviation_does_not_hide_confidence_and_likelihood(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(body="We assess with high confidence that U.S. sanctions are likely to pass.\n"),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:16: warning: 'high confidence' and 'likely' in one sentence" in err, err
 
 
 def test_mixed_sets_are_warned_at_the_line(site: Site) -> None:
@@ -63,6 +128,33 @@ def test_mixed_sets_are_warned_at_the_line(site: Site) -> None:
         "briefings/a.md:8:12: warning: likelihood terms from both ICD 203 sets in one briefing: "
         "'likely' (line 6) and 'highly probable'" in result.stderr
     )
+
+
+def test_a_term_before_a_confidence_phrase_is_at_its_own_line(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(body="Probable, says one with high confidence.\n\nIt is likely, and probable.\n"),
+    )
+    result = site.brief("check")
+    assert (
+        "briefings/a.md:8:7: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'probable' (line 6) and 'likely'" in result.stderr
+    ), result.stderr
+
+
+def test_a_phrase_is_found_where_its_words_are_written(site: Site) -> None:
+    # "high" is also in "highly", and "very" in "the very idea": a phrase is found as a
+    # whole, at the start of its own words.
+    site.write(
+        "briefings/a.md",
+        briefing(body="It is highly probable, with high confidence.\n\nThe very idea is very\nlikely.\n"),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:29: warning: 'high confidence' and 'highly probable' in one sentence" in err, err
+    assert (
+        "briefings/a.md:8:18: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'highly probable' (line 6) and 'very likely'" in err
+    ), err
 
 
 def test_claims_likelihood_counts_towards_the_sets(site: Site) -> None:
@@ -92,6 +184,40 @@ def test_confidence_and_likelihood_in_one_sentence(site: Site) -> None:
     err = site.brief("check").stderr
     assert "briefings/a.md:7:16: warning: 'high confidence' and 'very likely' in one sentence" in err, err
     assert err.count("in one sentence") == 1
+
+
+def test_a_term_broken_over_lines_shows_its_own_range(site: Site) -> None:
+    site.write("briefings/a.md", briefing(body="Escalation is very\nlikely before winter.\n"))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    (term,) = page.find_all("span", class_="likelihood-term")
+    assert term.attrs["data-range"] == "80–95 %"
+    assert squash(term.text) == "very likely (80–95 %)"
+
+
+def test_terms_broken_over_lines_are_checked(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            body="There is almost no\nchance of it.\n\nA deal is probable.\n\n"
+            "We assess with high\nconfidence that it is unlikely.\n"
+        ),
+    )
+    err = site.brief("check").stderr
+    assert (
+        "briefings/a.md:9:11: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'almost no chance' (line 6) and 'probable'" in err
+    ), err
+    assert "briefings/a.md:11:16: warning: 'high confidence' and 'unlikely' in one sentence" in err, err
+
+
+def test_links_after_a_term_broken_over_lines_keep_their_place(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(body="It is very\nlikely, says javascript:x.\nSee [this](javascript:x).\n"),
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:8:12: warning: 'javascript:' links are not allowed" in err, err
 
 
 def test_prose_terms_show_their_range(site: Site) -> None:
@@ -150,6 +276,23 @@ def test_front_matter_terms_show_their_range(site: Site) -> None:
     assert squash(bluf.text).endswith(
         "We assess with high confidence that talks are likely (55–80 %) to resume."
     )
+
+
+def test_front_matter_terms_may_be_spaced_or_broken_over_lines(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        '---\ntitle: T\ndate: 2025-01-02\nsummary: "Talks are very\\u00a0likely to resume."\n'
+        "claims:\n  c1:\n    statement: |\n      A deal is nearly\n      certain, with high\n"
+        "      confidence.\n---\nBody.\n",
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:9:21: warning: 'high confidence' and 'nearly certain' in one sentence" in err, err
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("a"))
+    (bluf_term,) = page.by_id("bluf").find_all("span", class_="likelihood-term")
+    (statement_term,) = page.find_all("p", class_="statement")[0].find_all("span", class_="likelihood-term")
+    assert squash(bluf_term.text) == "very likely (80–95 %)"
+    assert squash(statement_term.text) == "nearly certain (95–99 %)"
 
 
 def test_front_matter_text_is_escaped_around_marked_terms(site: Site) -> None:

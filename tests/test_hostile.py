@@ -158,6 +158,7 @@ def test_pathological_markdown_finishes_quickly(site: Site) -> None:
         ("quotes", 'x"' * 600_000),
         ("attributes", '<a x="' * 200_000),
         ("terms", "likely " * 150_000),  # each term lowered its whole line: 50 s
+        ("broken-terms", "very\nlikely " * 50_000),  # terms across 100,000 soft line breaks
         ("confidence", "We have high confidence it is likely. " * 20_000),  # sentences × terms: 60 s
     ):
         site.write(

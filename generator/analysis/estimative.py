@@ -45,7 +45,20 @@ for _left, _right, _low, _high in _TABLE:
 
 # --- the linter ---------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)")
+#: Words written with a period that a name most often follows, so that the period ends no
+#: sentence: "Gen. Smith", "Russia vs. Ukraine". A single letter is one too ("U.S.",
+#: "J. Smith", "e.g."); and a period that a number follows ends none ("No. 10", "approx. 30").
+#: "etc." and "No." are left out: before a capital, they end a sentence more often than not.
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "St", "vs", "cf", "approx")
+_NOT_AN_ABBREVIATION = "".join(
+    rf"(?<!\b{form})" for word in _ABBREVIATIONS for form in dict.fromkeys((word, word.capitalize()))
+)
+#: A `!` or `?`; or a period that follows neither a single letter nor an abbreviation, and
+#: that no word in lower case or number follows ("etc. and", "No. 10"); then a space, a
+#: closing quote or bracket, or the end. The lookarounds are short, so this is linear.
+_SENTENCE_END = re.compile(
+    rf"(?:[!?]|(?<!\b[^\W\d_]){_NOT_AN_ABBREVIATION}\.(?![\"'”’)]*\s+[a-z0-9]))(?=[\s\"'”’)]|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +130,16 @@ def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnost
                     briefing.path,
                     phrase.position,
                     together,
-                    f"'{phrase.phrase}' and '{term.phrase}' in one sentence",
+                    f"'{_one_line(phrase.phrase)}' and '{_one_line(term.phrase)}' in one sentence",
                     "ICD 203 keeps them apart: say how likely something is, and separately how "
                     "confident you are in the judgment",
                     "estimative-confidence-and-likelihood",
                 )
             )
     return findings
+
+
+def _one_line(phrase: str) -> str:
+    """A phrase as written, each run of white space (a line break too) as one space, so
+    that a message stays on its line: "high\nconfidence" is "high confidence"."""
+    return " ".join(phrase.split())

@@ -114,8 +114,10 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     _name_the_footnotes(md)
     md.use(citation_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
-    md.use(estimative_plugin)
     md.core.ruler.push("brief_links", link_policy)
+    # After `brief_links`, which counts soft breaks to place links: a term that spans one
+    # is cut from the text joined around it, and the break goes with it.
+    md.use(estimative_plugin)
     md.core.ruler.push("brief_demote_headings", _demote_headings)
     md.core.ruler.push("brief_alignment_classes", _alignment_classes)
     md.core.ruler.at("smartquotes", _bounded_smartquotes)

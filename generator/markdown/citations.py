@@ -29,7 +29,9 @@ from generator.pickling import compact
 
 #: A citation key as Pandoc reads it, permissive so that `@Bad_Key` is reported, not ignored.
 _KEY = re.compile(r"(?<![\w@.])-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
-_TRAILING_PUNCTUATION = ":.#$%&+?<>~/-"
+#: Punctuation that ends a sentence rather than a key (`[@toi.]`), as in Pandoc; but not
+#: `-`, since an id may end in one (`x-` is a slug).
+_TRAILING_PUNCTUATION = ":.#$%&+?<>~/"
 
 #: Placeholders use NUL, which markdown-it replaces in its input (CommonMark 2.3), so
 #: content can never forge one.

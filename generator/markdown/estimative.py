@@ -2,16 +2,20 @@
 
 Terms match as whole phrases, case-insensitively, longest first ("highly probable" is not
 also "probable"); "remote" counts only in "remote chance", "remote possibility" or
-"remote prospect". Each term found inside one text token is wrapped so that a reader who
-hovers over or focuses it sees its range. What was found, with positions and the text of
+"remote prospect". Any white space may separate a term's words, a soft line break too:
+text and soft breaks are read as one text, up to the next other token (emphasis, a link,
+code). Each term found is wrapped so that a reader who hovers over or focuses it sees its
+range. What was found, with positions and the text of
 each paragraph, goes to `env` for the linter in `analysis.estimative`.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -27,22 +31,24 @@ from generator.diagnostics import Position
 from generator.pickling import compact
 
 _TERMS = sorted((t for t in LIKELIHOOD_TERMS if t != "remote"), key=len, reverse=True)
+
+
+def _spaced(term: str) -> str:
+    """A term as a pattern whose words any run of white space separates: a space, several,
+    a no-break space or a line break ("very\nlikely")."""
+    return r"\s+".join(re.escape(word) for word in term.split())
+
+
 TERM_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(t) for t in _TERMS) + r"|remote(?=\s+(?:chance|possibility|prospect)\b))\b",
+    r"\b(" + "|".join(_spaced(t) for t in _TERMS) + r"|remote(?=\s+(?:chance|possibility|prospect)\b))\b",
     re.IGNORECASE,
 )
 CONFIDENCE_PATTERN = re.compile(r"\b(low|moderate|high)[\s-]+confidence\b", re.IGNORECASE)
-#: Text the patterns match in holds one of these (the terms that hold no shorter term).
-_TELLTALES = frozenset(
-    {
-        *(
-            term
-            for term in LIKELIHOOD_TERMS
-            if not any(other in term for other in LIKELIHOOD_TERMS if other != term)
-        ),
-        "confidence",
-    }
-)
+#: Text the patterns match in holds one of these words: the last word of each term, and
+#: "confidence", less those that hold another ("unlikely" holds "likely"). Single words,
+#: since any white space may separate a term's words.
+_LAST_WORDS = {term.split()[-1] for term in LIKELIHOOD_TERMS} | {"confidence"}
+_TELLTALES = frozenset(word for word in _LAST_WORDS if not any(o in word for o in _LAST_WORDS if o != word))
 
 
 @compact
@@ -85,7 +91,7 @@ def estimative_terms(state: StateCore) -> None:
     found = estimative_env(state.env)
     if _holds_no_phrase(state.src):
         return  # most bodies: nothing to find, so no need to walk the tokens
-    _Scanner(state.src.split("\n"), found).scan(state.tokens)
+    _Scanner(state.src.split("\n"), found, not state.md.options.get("breaks")).scan(state.tokens)
 
 
 def _holds_no_phrase(text: str) -> bool:
@@ -101,10 +107,17 @@ def _holds_no_phrase(text: str) -> bool:
 class _Scanner:
     """Walks the inline tokens of one body, recording phrases and cutting out terms."""
 
-    def __init__(self, lines: list[str], found: EstimativeEnv) -> None:
+    def __init__(self, lines: list[str], found: EstimativeEnv, soft_breaks_are_newlines: bool = True) -> None:
         self.lines = lines
         self.found = found
+        #: The tokens read as one text, so that a term may span a soft line break: a soft
+        #: break renders as a newline (unless markdown-it's `breaks` option makes it `<br>`),
+        #: so the text joined around it renders the same.
+        self.joined = ("text", "softbreak") if soft_breaks_are_newlines else ("text",)
+        #: Per line, where to look for the next term, and for the next confidence phrase:
+        #: apart, since a paragraph's confidence phrases are found before its terms.
         self.search_from: dict[int, int] = {}
+        self.confidence_search_from: dict[int, int] = {}
         #: Lines in lower case, made once each: lowering a line for every term on it took
         #: time in proportion to terms times line length (50 s for a line of 150,000 terms).
         self.lowered: dict[int, str] = {}
@@ -127,21 +140,14 @@ class _Scanner:
         pieces: list[str] = []
         children: list[Token] = []
         offset = 0  # where the current token starts in the paragraph's text
-        for token in block.children or []:
-            if token.type == "text" and _holds_no_phrase(token.content):
-                children.append(token)
-                piece = token.content
-            elif token.type == "text":
-                for match in CONFIDENCE_PATTERN.finditer(token.content):
-                    position = self.locate(line_index, match.group(0))
-                    self.found.confidences.append(
-                        PhraseUse(
-                            match.group(0), match[1].lower(), position, paragraph, offset + match.start()
-                        )
-                    )
-                children.extend(self.cut_terms(token, line_index, paragraph, offset))
-                piece = token.content
+        for run in _text_runs(block.children or [], self.joined):
+            if run[0].type in self.joined:
+                text_run = _TextRun.of(run, line_index)
+                children.extend(self.scan_text(text_run, paragraph, offset))
+                line_index += len(text_run.breaks)
+                piece = text_run.text
             else:
+                (token,) = run
                 children.append(token)
                 if token.type in ("softbreak", "hardbreak"):
                     line_index += 1
@@ -162,40 +168,65 @@ class _Scanner:
             if first < len(terms) and terms[first].offset < end:
                 self.found.pairs.append((phrase, terms[first]))
 
-    def cut_terms(self, token: Token, line_index: int, paragraph: int, offset: int) -> list[Token]:
-        """The text token cut around each likelihood term, with the terms as their own tokens."""
-        text = token.content
+    def scan_text(self, run: _TextRun, paragraph: int, offset: int) -> list[Token]:
+        """Record the phrases of a run of text, which starts at `offset` in the paragraph's
+        text, and return its tokens with the terms cut out."""
+        if _holds_no_phrase(run.text):
+            return run.tokens
+        for match in CONFIDENCE_PATTERN.finditer(run.text):
+            position = self.locate(run.line_of(match.start()), match[0], self.confidence_search_from)
+            self.found.confidences.append(
+                PhraseUse(match[0], match[1].lower(), position, paragraph, offset + match.start())
+            )
+        return self.cut_terms(run, paragraph, offset)
+
+    def cut_terms(self, run: _TextRun, paragraph: int, offset: int) -> list[Token]:
+        """The run as one text token cut around each likelihood term, with the terms as
+        their own tokens; or the run's tokens as they were if it has no term."""
+        text = run.text
         result: list[Token] = []
         cursor = 0
         for match in TERM_PATTERN.finditer(text):
             key = _term_key(match[1])
-            position = self.locate(line_index, match[1])
+            position = self.locate(run.line_of(match.start()), match[1], self.search_from)
             self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + match.start()))
             if match.start() > cursor:
-                result.append(_text(token, text[cursor : match.start()]))
+                result.append(_text(run.tokens[0], text[cursor : match.start()]))
             term = Token("likelihood_term", "", 0)
             term.content = match[1]
             term.meta = {"term": key}
             result.append(term)
             cursor = match.end()
         if cursor == 0:
-            return [token]
+            return run.tokens
         if cursor < len(text):
-            result.append(_text(token, text[cursor:]))
+            result.append(_text(run.tokens[0], text[cursor:]))
         return result
 
-    def locate(self, line_index: int, phrase: str) -> Position:
-        """Where a phrase is in the source: on its line or the next ones, left to right."""
-        words = phrase.split()
-        needle = (words[0] if words else phrase).lower()
+    def locate(self, line_index: int, phrase: str, search_from: dict[int, int]) -> Position:
+        """Where a phrase is in the source: on its line or the next ones, left to right from
+        where `search_from` says the last one was found."""
+        pattern = _as_written(tuple(re.findall(r"\w+", phrase.lower())))
         for index in range(line_index, min(line_index + 30, len(self.lines))):
             if index not in self.lowered:
                 self.lowered[index] = self.lines[index].lower()
-            at = self.lowered[index].find(needle, self.search_from.get(index, 0))
-            if at >= 0:
-                self.search_from[index] = at + len(needle)
-                return Position(index + 1, at + 1)
+            found = pattern.search(self.lowered[index], search_from.get(index, 0))
+            if found is not None:
+                search_from[index] = found.end()
+                return Position(index + 1, found.start() + 1)
         return Position(line_index + 1, 1)
+
+
+@functools.cache
+def _as_written(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A phrase's words as a pattern for a line of the source, in lower case: whole words,
+    apart by white space, hyphens or entities (`&nbsp;`), and maybe cut at the line's end
+    ("very" at the end of a line, "likely" on the next). Not just the first word as a
+    substring: "high" is also in "highly", and "very" in "the very idea"."""
+    rest = r"\b"  # what follows a word: the end of the phrase, or the next words
+    for word in reversed(words[1:]):
+        rest = rf"(?:\s*$|(?:[\s-]|&[#\w]+;)+{re.escape(word)}{rest})"
+    return re.compile(r"\b" + re.escape(words[0] if words else "") + rest)
 
 
 @compact
@@ -220,15 +251,13 @@ def phrases_in_fields(fields: Sequence[tuple[str, Position]], file_text: str) ->
         if _holds_no_phrase(text):
             continue
         lines = file_text.split("\n") if lines is None else lines
-        found = [_Scanner(lines, EstimativeEnv()) for _ in range(2)]
-        for scanner in found:
-            scanner.search_from[at.line - 1] = at.col - 1
-        term_scanner, confidence_scanner = found
+        scanner = _Scanner(lines, EstimativeEnv())
+        scanner.search_from[at.line - 1] = scanner.confidence_search_from[at.line - 1] = at.col - 1
         field_terms = [
             PhraseUse(
                 match[1],
                 _term_key(match[1]),
-                term_scanner.locate(at.line - 1, match[1]),
+                scanner.locate(at.line - 1, match[1], scanner.search_from),
                 index,
                 match.start(),
             )
@@ -237,7 +266,7 @@ def phrases_in_fields(fields: Sequence[tuple[str, Position]], file_text: str) ->
         terms.extend(field_terms)
         sentences = Sentences(text)
         for match in CONFIDENCE_PATTERN.finditer(text):
-            position = confidence_scanner.locate(at.line - 1, match[0])
+            position = scanner.locate(at.line - 1, match[0], scanner.confidence_search_from)
             start, end = sentences.bounds(match.start())
             term = next((term for term in field_terms if start <= term.offset < end), None)
             if term is not None:
@@ -263,6 +292,44 @@ def mark_likelihood_terms(text: str) -> Markup:
         cursor = match.end()
     parts.append(str(escape(text[cursor:])))
     return Markup("".join(parts))
+
+
+def _text_runs(tokens: list[Token], joined: tuple[str, ...]) -> Iterator[list[Token]]:
+    """The tokens in runs: each run of tokens of the `joined` types, and each other token."""
+    for is_text, group in itertools.groupby(tokens, key=lambda token: token.type in joined):
+        if is_text:
+            yield list(group)
+        else:
+            yield from ([token] for token in group)
+
+
+@dataclass(frozen=True, slots=True)
+class _TextRun:
+    """A run of text tokens and soft breaks, read as one text (a break as a newline)."""
+
+    tokens: list[Token]
+    text: str
+    #: Where in `text` each soft break's newline is.
+    breaks: list[int]
+    #: The 0-based line of the source the run starts on.
+    first_line: int
+
+    @classmethod
+    def of(cls, tokens: list[Token], first_line: int) -> _TextRun:
+        parts: list[str] = []
+        breaks: list[int] = []
+        length = 0
+        for token in tokens:
+            if token.type == "softbreak":
+                breaks.append(length)
+            part = "\n" if token.type == "softbreak" else token.content
+            parts.append(part)
+            length += len(part)
+        return cls(tokens, "".join(parts), breaks, first_line)
+
+    def line_of(self, offset: int) -> int:
+        """The 0-based line of the source that the character at `offset` in the text is on."""
+        return self.first_line + bisect.bisect_left(self.breaks, offset)
 
 
 def _text(original: Token, content: str) -> Token:
