@@ -223,6 +223,18 @@ def check_command(site: Path, strict: bool, output_format: str, quiet: bool, ver
     fastexit.exit(result.exit_code)
 
 
+def _site_config_or_exit(site: Path) -> SiteConfig:
+    """The site's configuration; exits 2 with the diagnostic `build` gives when `site.yaml`
+    is missing (or the folder is) or broken."""
+    from generator.config import load_config
+
+    config, problems = load_config(site)
+    if config is None:
+        click.echo(format_text(problems), err=True, nl=False)
+        sys.exit(EXIT_USAGE)
+    return config
+
+
 def _site_config_or_defaults(site: Path) -> SiteConfig:
     """The site's configuration, or the defaults outside a site; exits 2 on a broken site.yaml."""
     from generator.config import DEFAULT_FINDINGS, SiteConfig, SiteConfigSpec, load_config
@@ -293,7 +305,9 @@ def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
     from generator.server import PreviewServer, describe
 
     root = site.resolve()
-    _site_config_or_defaults(root)
+    _site_config_or_exit(root)
+    if not host.strip():
+        raise click.BadParameter("give an address to listen on, such as 127.0.0.1", param_hint="'--host'")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(
             f"brief: warning: serving on {host}; anyone who can reach this machine can read drafts", err=True
@@ -315,9 +329,13 @@ def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
         f"Serving {display_path(root)} at http://{shown_host}:{preview.port}/ (Ctrl-C to stop)", err=True
     )
     try:
-        preview.watch(report)
+        preview.watch(report, rebuild=lambda: _run(preview.rebuild))
     except KeyboardInterrupt:
         pass
+    except OSError as error:  # the folder went away, or the system's limit of watches
+        reason = error.strerror or str(error).split(" (Error {")[0]  # watchfiles adds Rust's details
+        click.echo(f"brief: cannot watch {display_path(root)} for changes: {reason}", err=True)
+        sys.exit(EXIT_USAGE)
     finally:
         preview.stop()
     click.echo("Stopped.", err=True)
