@@ -277,20 +277,42 @@ def new_command(site: Path, title: str) -> None:
     from generator.scaffold import scaffold_text, slug_from_title, today
 
     root = site.resolve()
-    _site_config_or_defaults(root)
+    config = _site_config_or_exit(root)
     slug = slug_from_title(title)
     if not slug:
         click.echo(f"brief: cannot make a file name from the title {title!r}", err=True)
         sys.exit(EXIT_USAGE)
-    path = root / "briefings" / f"{slug}.md"
+    path = config.briefings_dir / f"{slug}.md"
     if path.exists() or path.is_symlink():
         click.echo(f"brief: {display_path(path)} already exists; not overwriting it", err=True)
         sys.exit(EXIT_USAGE)
+    _refuse_a_slug_in_use(config, slug, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = scaffold_text(title, slug, today())
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     click.echo(f"Created {display_path(path)} (a draft: build it with brief build --drafts)")
+
+
+def _refuse_a_slug_in_use(config: SiteConfig, slug: str, path: Path) -> None:
+    """Exit 2 when a briefing, in any subfolder, takes `slug` already: as its file name's
+    slug, its `slug:` or an alias, the new one would fail the next build."""
+    from generator.content.load import slug_from_path, slugs_in_use
+
+    use = slugs_in_use(config).get(slug.casefold())
+    if use is None:
+        return
+    taken = f"is already taken by {display_path(use.path)}"
+    if use.how == "alias":
+        taken += ", as one of its aliases:"
+    elif slug_from_path(use.path) != slug:
+        taken += f", whose front matter sets slug: {slug}"
+    click.echo(
+        f"brief: cannot create {display_path(path)}: its slug '{slug}' {taken}\n"
+        "  hint: give the new briefing another title (you can change its title: in the file afterwards)",
+        err=True,
+    )
+    sys.exit(EXIT_USAGE)
 
 
 @main.command("serve")
