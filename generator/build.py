@@ -72,7 +72,7 @@ from generator.uptodate import (
     last_result_if_unchanged,
     result_with_counts_of,
 )
-from generator.urls import briefing_path
+from generator.urls import base_url_option_message, base_url_problem, briefing_path
 from generator.views import BriefingPage, Page, SiteView, SourcesPage, TimelinePage
 
 ProgressCallback = Callable[[int, int], None]
@@ -117,8 +117,9 @@ def _analyse(
     config, problems = site_config
     if config is None:
         return BuildResult(problems, EXIT_USAGE)
-    if options.base_url is not None and not options.base_url.startswith(("http://", "https://")):
-        raise OptionValueError("--base-url", f"'{options.base_url}' is not an absolute http(s) URL")
+    problem = None if options.base_url is None else base_url_problem(options.base_url)
+    if options.base_url is not None and problem is not None:
+        raise OptionValueError("--base-url", base_url_option_message(options.base_url, problem))
     gate = options.publish_up_to
     if gate is not None and gate not in config.spec.markings:
         markings = ", ".join(config.spec.markings)

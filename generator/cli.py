@@ -24,6 +24,7 @@ from generator.diagnostics import (
 )
 from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult, OptionValueError
 from generator.uptodate import quick_check
+from generator.urls import base_url_option_message, base_url_problem
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
@@ -109,6 +110,14 @@ def _run(action: Callable[[], BuildResult]) -> BuildResult:
         sys.exit(EXIT_INTERNAL)
 
 
+def _checked_base_url(value: str | None) -> str | None:
+    """`--base-url`, refused as a usage error when it cannot prefix the site's URLs."""
+    problem = None if value is None else base_url_problem(value)
+    if value is not None and problem is not None:
+        raise click.BadParameter(base_url_option_message(value, problem))
+    return value
+
+
 @main.command("build")
 @site_option
 @click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
@@ -118,7 +127,11 @@ def _run(action: Callable[[], BuildResult]) -> BuildResult:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: site.yaml's output, _site).",
 )
-@click.option("--base-url", help="Absolute URL the site is published at (overrides site.yaml).")
+@click.option(
+    "--base-url",
+    callback=lambda _context, _param, value: _checked_base_url(value),
+    help="Absolute URL the site is published at (overrides site.yaml).",
+)
 @click.option("--clean", is_flag=True, help="Ignore the build cache: a cold build.")
 @click.option(
     "--portable", is_flag=True, help="Links name their files (…/index.html), for reading from a folder."

@@ -463,3 +463,75 @@ def test_credibility_on_a_source_and_an_update_before_the_date_are_explained(sit
     assert "briefings/a.md:4:10: warning: updated: 2025-08-01 is before the briefing's date (2025-08-12)" in (
         err
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "message", "hint"),
+    [
+        (
+            '"https://q.example/docs?lang=en"',
+            "base_url must not have a query (?…): the path of each page is appended to it",
+            "give the address the site's pages are under, such as https://q.example/docs",
+        ),
+        (
+            "https://q.example/docs/#top",
+            "base_url must not have a fragment (#…): the path of each page is appended to it",
+            "give the address the site's pages are under, such as https://q.example/docs/",
+        ),
+        (
+            '"https://q.example/our docs/"',
+            "base_url must not contain spaces",
+            "write it as https://q.example/our%20docs/",
+        ),
+        (
+            "https://q.example/böcker/",
+            "base_url has a path that must be percent-encoded",
+            "write it as https://q.example/b%C3%B6cker/",
+        ),
+        (
+            "https://user:secret@q.example/docs/",
+            "base_url must not contain a user name or password",
+            "give the public address: https://q.example/docs/",
+        ),
+        (
+            "https:///docs/",
+            "base_url has no valid host name ('')",
+            "for example https://example.org/briefings/",
+        ),
+    ],
+)
+def test_a_base_url_that_cannot_prefix_the_sites_urls_is_a_configuration_error(
+    site: Site, written: str, message: str, hint: str
+) -> None:
+    site.write("site.yaml", f"title: T\nbase_url: {written}\n")
+    site.write("briefings/good.md", GOOD)
+    for command in ("build", "check"):
+        result = site.brief(command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"site.yaml:2:11: error: {message}\n  hint: {hint}\n"
+    assert not (site.root / "_site").exists()
+
+
+def test_a_base_url_option_that_cannot_prefix_the_sites_urls_is_a_usage_error(site: Site) -> None:
+    site.write("briefings/good.md", GOOD)
+    result = site.brief("build", "--base-url", "https://other.example/a b/?q=1#x")
+    assert result.exit_code == 2
+    assert (
+        "Error: Invalid value for '--base-url': 'https://other.example/a b/?q=1#x' must not have a query (?…)"
+        in result.stderr
+    )
+    assert "  hint: give the address the site's pages are under, such as https://other.example/a%20b/" in (
+        result.stderr
+    )
+    assert not (site.root / "_site").exists()
+
+
+def test_a_percent_encoded_base_url_is_used_as_written(site: Site) -> None:
+    site.write("briefings/good.md", GOOD)
+    result = site.brief("build", "--base-url", "https://q.example/b%C3%B6cker/")
+    assert result.exit_code == 0, result.output
+    sitemap = (site.root / "_site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://q.example/b%C3%B6cker/briefings/good/</loc>" in sitemap
+    feed = (site.root / "_site" / "feed.xml").read_text(encoding="utf-8")
+    assert 'href="https://q.example/b%C3%B6cker/briefings/good/"' in feed
+    assert '<link rel="canonical" href="https://q.example/b%C3%B6cker/briefings/good/">' in site.page("good")
