@@ -171,8 +171,15 @@ def build_command(
     _print_diagnostics(result, verbose)
     if result.exit_code == EXIT_USAGE:
         fastexit.exit(EXIT_USAGE)
+    failed_on_warnings = result.exit_code != 0 and result.count(Severity.ERROR) == 0
     if not quiet:
-        if result.up_to_date and result.output is not None:
+        if failed_on_warnings:
+            # Under --strict: the output is unchanged, whether or not anything changed since
+            # the last build, and the warnings listed above are the reason.
+            since = "nothing changed since the last build; " if result.up_to_date else ""
+            unchanged = f"({since}the output folder was not changed)"
+            verb = f"Build failed under --strict, on the warnings above {unchanged}"
+        elif result.up_to_date and result.output is not None:
             verb = f"Up to date: {display_path(result.output)} (nothing changed since the last build)"
         elif result.written and result.output is not None and result.prose_changed:
             count = len(result.prose_changed)
@@ -184,7 +191,8 @@ def build_command(
             verb = f"Built {display_path(result.output)}"
         else:
             verb = "Build failed; the output folder was not changed"
-        click.echo(_summary(result, verb), err=not (result.written or result.up_to_date))
+        succeeded = (result.written or result.up_to_date) and not failed_on_warnings
+        click.echo(_summary(result, verb), err=not succeeded)
     if timings:
         for stage, seconds in result.stages:
             click.echo(f"  {stage:<18} {seconds:8.2f} s")
@@ -232,7 +240,9 @@ def check_command(site: Path, strict: bool, output_format: str, quiet: bool, ver
     else:
         _print_diagnostics(result, verbose)
         if not quiet and result.exit_code != EXIT_USAGE:
-            click.echo(_summary(result, "Checked"), err=True)
+            failed_on_warnings = result.exit_code != 0 and result.count(Severity.ERROR) == 0
+            verb = "Check failed under --strict, on the warnings above" if failed_on_warnings else "Checked"
+            click.echo(_summary(result, verb), err=True)
     fastexit.exit(result.exit_code)
 
 

@@ -175,6 +175,29 @@ def test_warnings_fail_only_under_strict(site: Site) -> None:
     assert not (site.root / "strict-out").exists()
 
 
+def test_a_strict_build_failing_on_warnings_says_so_also_when_up_to_date(site: Site) -> None:
+    site.write("briefings/a.md", briefing(summary="x", extra="claims:\n  c:\n    statement: Unsourced.\n"))
+    assert site.brief("build").exit_code == 0
+    warning = "briefings/a.md:6:3: warning: claim 'c': citation needed. No source supports this claim."
+    for up_to_date in (True, False):
+        if not up_to_date:
+            site.write("briefings/a.md", (site.root / "briefings/a.md").read_text() + "More.\n")
+        strict = site.brief("build", "--strict")
+        assert strict.exit_code == 1
+        assert strict.stdout == ""
+        assert warning in strict.stderr
+        since = "nothing changed since the last build; " if up_to_date else ""
+        assert strict.stderr.splitlines()[-1].startswith(
+            f"Build failed under --strict, on the warnings above ({since}the output folder was not changed): "
+            "1 briefing, 1 claim, 0 sources, 1 warning, 0 errors, "
+        )
+        assert "Up to date" not in strict.output
+    checked = site.brief("check", "--strict")
+    assert checked.exit_code == 1
+    assert warning in checked.stderr
+    assert "Check failed under --strict, on the warnings above: " in checked.stderr.splitlines()[-1]
+
+
 def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
     site.write(
         "briefings/a.md",
