@@ -437,12 +437,15 @@ def _build(
     config = analysed.config
     diagnostics = analysed.diagnostics
     output = _output_of(options, config)
+    # A withdrawn briefing publishes its notice, not its claims and sources.
+    live = [briefing for briefing in analysed.published if not briefing.is_withdrawn]
     result = BuildResult(
         diagnostics=[],
         exit_code=exit_code_of(diagnostics, options.strict),
-        briefings=len(analysed.published),
-        claims=sum(len(b.claims) for b in analysed.published),
-        sources=_count_sources(analysed.published),
+        briefings=len(live),
+        withdrawn=len(analysed.published) - len(live),
+        claims=sum(len(b.claims) for b in live),
+        sources=_count_sources(live),
         output=output,
         excluded=analysed.excluded,
         stages=clock.stages,
@@ -570,6 +573,7 @@ def _build_state(
         output=str(output),
         diagnostics=diagnostics_to_records(diagnostics.sorted()),
         briefings=result.briefings,
+        withdrawn=result.withdrawn,
         claims=result.claims,
         sources=result.sources,
         pages=result.pages,

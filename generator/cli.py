@@ -61,11 +61,20 @@ def run() -> None:
     main(prog_name="brief")
 
 
-def _summary(result: BuildResult, verb: str) -> str:
+def _summary(result: BuildResult, verb: str, checked_everything: bool = False) -> str:
+    """The last line of build and check. A build counts what it publishes: the briefings
+    with their claims and sources, and apart, the withdrawn ones, whose notice alone is
+    published. Check counts every briefing it checked, and says so."""
     warnings = result.count(Severity.WARNING)
     errors = result.count(Severity.ERROR)
+    briefings = f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}"
     parts = [
-        f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}",
+        briefings + (" (every one, drafts included)" if checked_everything else ""),
+        *(
+            [f"{result.withdrawn} withdrawal notice{'s' if result.withdrawn != 1 else ''}"]
+            if result.withdrawn
+            else []
+        ),
         f"{result.claims} claim{'s' if result.claims != 1 else ''}",
         f"{result.sources} source{'s' if result.sources != 1 else ''}",
         f"{warnings} warning{'s' if warnings != 1 else ''}",
@@ -242,7 +251,7 @@ def check_command(site: Path, strict: bool, output_format: str, quiet: bool, ver
         if not quiet and result.exit_code != EXIT_USAGE:
             failed_on_warnings = result.exit_code != 0 and result.count(Severity.ERROR) == 0
             verb = "Check failed under --strict, on the warnings above" if failed_on_warnings else "Checked"
-            click.echo(_summary(result, verb), err=True)
+            click.echo(_summary(result, verb, checked_everything=True), err=True)
     fastexit.exit(result.exit_code)
 
 

@@ -198,6 +198,32 @@ def test_a_strict_build_failing_on_warnings_says_so_also_when_up_to_date(site: S
     assert "Check failed under --strict, on the warnings above: " in checked.stderr.splitlines()[-1]
 
 
+def test_the_summary_counts_what_a_build_publishes_and_what_check_checked(site: Site) -> None:
+    site.write("briefings/live.md", GOOD)
+    withdrawn = """
+    status: withdrawn
+    sources:
+      s2: {title: Two, reliability: B}
+      s3: {title: Three, reliability: C}
+    claims:
+      c2: {statement: Wrong., sources: [s2, s3]}
+    """
+    site.write("briefings/gone.md", briefing(title="Gone", summary="Wrong.", extra=withdrawn))
+    site.write("briefings/draft.md", briefing(title="Draft", extra="status: draft\n"))
+    built = site.brief("build")
+    assert built.exit_code == 0, built.output
+    counts = "1 briefing, 1 withdrawal notice, 1 claim, 1 source, 0 warnings, 0 errors, "
+    assert built.stdout.startswith(f"Built _site: {counts}")
+    assert site.brief("build").stdout.startswith(
+        f"Up to date: _site (nothing changed since the last build): {counts}"
+    )
+    checked = site.brief("check")
+    assert checked.exit_code == 0
+    assert checked.stderr.startswith(
+        "Checked: 3 briefings (every one, drafts included), 2 claims, 3 sources, 0 warnings, 0 errors, "
+    )
+
+
 def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
     site.write(
         "briefings/a.md",
