@@ -73,7 +73,7 @@ from generator.uptodate import (
     last_result_if_unchanged,
     result_with_counts_of,
 )
-from generator.urls import briefing_path
+from generator.urls import base_url_option_message, base_url_problem, briefing_path
 from generator.views import BriefingPage, Page, SiteView, SourcesPage, TimelinePage
 
 ProgressCallback = Callable[[int, int], None]
@@ -121,8 +121,9 @@ def _analyse(
     config, problems = site_config
     if config is None:
         return BuildResult(problems, EXIT_USAGE)
-    if options.base_url is not None and not options.base_url.startswith(("http://", "https://")):
-        raise OptionValueError("--base-url", f"'{options.base_url}' is not an absolute http(s) URL")
+    problem = None if options.base_url is None else base_url_problem(options.base_url)
+    if options.base_url is not None and problem is not None:
+        raise OptionValueError("--base-url", base_url_option_message(options.base_url, problem))
     gate = options.publish_up_to
     if gate is not None and gate not in config.spec.markings:
         markings = ", ".join(config.spec.markings)
@@ -449,12 +450,15 @@ def _build(
     config = analysed.config
     diagnostics = analysed.diagnostics
     output = _output_of(options, config)
+    # A withdrawn briefing publishes its notice, not its claims and sources.
+    live = [briefing for briefing in analysed.published if not briefing.is_withdrawn]
     result = BuildResult(
         diagnostics=[],
         exit_code=exit_code_of(diagnostics, options.strict),
-        briefings=len(analysed.published),
-        claims=sum(len(b.claims) for b in analysed.published),
-        sources=_count_sources(analysed.published),
+        briefings=len(live),
+        withdrawn=len(analysed.published) - len(live),
+        claims=sum(len(b.claims) for b in live),
+        sources=_count_sources(live),
         output=output,
         excluded=analysed.excluded,
         stages=clock.stages,
@@ -582,6 +586,7 @@ def _build_state(
         output=str(output),
         diagnostics=diagnostics_to_records(diagnostics.sorted()),
         briefings=result.briefings,
+        withdrawn=result.withdrawn,
         claims=result.claims,
         sources=result.sources,
         pages=result.pages,

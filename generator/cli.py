@@ -24,6 +24,7 @@ from generator.diagnostics import (
 )
 from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult, OptionValueError
 from generator.uptodate import quick_check
+from generator.urls import base_url_option_message, base_url_problem
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
@@ -60,11 +61,20 @@ def run() -> None:
     main(prog_name="brief")
 
 
-def _summary(result: BuildResult, verb: str) -> str:
+def _summary(result: BuildResult, verb: str, checked_everything: bool = False) -> str:
+    """The last line of build and check. A build counts what it publishes: the briefings
+    with their claims and sources, and apart, the withdrawn ones, whose notice alone is
+    published. Check counts every briefing it checked, and says so."""
     warnings = result.count(Severity.WARNING)
     errors = result.count(Severity.ERROR)
+    briefings = f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}"
     parts = [
-        f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}",
+        briefings + (" (every one, drafts included)" if checked_everything else ""),
+        *(
+            [f"{result.withdrawn} withdrawal notice{'s' if result.withdrawn != 1 else ''}"]
+            if result.withdrawn
+            else []
+        ),
         f"{result.claims} claim{'s' if result.claims != 1 else ''}",
         f"{result.sources} source{'s' if result.sources != 1 else ''}",
         f"{warnings} warning{'s' if warnings != 1 else ''}",
@@ -109,6 +119,14 @@ def _run(action: Callable[[], BuildResult]) -> BuildResult:
         sys.exit(EXIT_INTERNAL)
 
 
+def _checked_base_url(value: str | None) -> str | None:
+    """`--base-url`, refused as a usage error when it cannot prefix the site's URLs."""
+    problem = None if value is None else base_url_problem(value)
+    if value is not None and problem is not None:
+        raise click.BadParameter(base_url_option_message(value, problem))
+    return value
+
+
 @main.command("build")
 @site_option
 @click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
@@ -118,7 +136,11 @@ def _run(action: Callable[[], BuildResult]) -> BuildResult:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: site.yaml's output, _site).",
 )
-@click.option("--base-url", help="Absolute URL the site is published at (overrides site.yaml).")
+@click.option(
+    "--base-url",
+    callback=lambda _context, _param, value: _checked_base_url(value),
+    help="Absolute URL the site is published at (overrides site.yaml).",
+)
 @click.option("--clean", is_flag=True, help="Ignore the build cache: a cold build.")
 @click.option(
     "--portable", is_flag=True, help="Links name their files (…/index.html), for reading from a folder."
@@ -158,8 +180,15 @@ def build_command(
     _print_diagnostics(result, verbose)
     if result.exit_code == EXIT_USAGE:
         fastexit.exit(EXIT_USAGE)
+    failed_on_warnings = result.exit_code != 0 and result.count(Severity.ERROR) == 0
     if not quiet:
-        if result.up_to_date and result.output is not None:
+        if failed_on_warnings:
+            # Under --strict: the output is unchanged, whether or not anything changed since
+            # the last build, and the warnings listed above are the reason.
+            since = "nothing changed since the last build; " if result.up_to_date else ""
+            unchanged = f"({since}the output folder was not changed)"
+            verb = f"Build failed under --strict, on the warnings above {unchanged}"
+        elif result.up_to_date and result.output is not None:
             verb = f"Up to date: {display_path(result.output)} (nothing changed since the last build)"
         elif result.written and result.output is not None and result.prose_changed:
             count = len(result.prose_changed)
@@ -171,7 +200,8 @@ def build_command(
             verb = f"Built {display_path(result.output)}"
         else:
             verb = "Build failed; the output folder was not changed"
-        click.echo(_summary(result, verb), err=not (result.written or result.up_to_date))
+        succeeded = (result.written or result.up_to_date) and not failed_on_warnings
+        click.echo(_summary(result, verb), err=not succeeded)
     if timings:
         for stage, seconds in result.stages:
             click.echo(f"  {stage:<18} {seconds:8.2f} s")
@@ -219,8 +249,22 @@ def check_command(site: Path, strict: bool, output_format: str, quiet: bool, ver
     else:
         _print_diagnostics(result, verbose)
         if not quiet and result.exit_code != EXIT_USAGE:
-            click.echo(_summary(result, "Checked"), err=True)
+            failed_on_warnings = result.exit_code != 0 and result.count(Severity.ERROR) == 0
+            verb = "Check failed under --strict, on the warnings above" if failed_on_warnings else "Checked"
+            click.echo(_summary(result, verb, checked_everything=True), err=True)
     fastexit.exit(result.exit_code)
+
+
+def _site_config_or_exit(site: Path) -> SiteConfig:
+    """The site's configuration; exits 2 with the diagnostic `build` gives when `site.yaml`
+    is missing (or the folder is) or broken."""
+    from generator.config import load_config
+
+    config, problems = load_config(site)
+    if config is None:
+        click.echo(format_text(problems), err=True, nl=False)
+        sys.exit(EXIT_USAGE)
+    return config
 
 
 def _site_config_or_defaults(site: Path) -> SiteConfig:
@@ -265,20 +309,42 @@ def new_command(site: Path, title: str) -> None:
     from generator.scaffold import scaffold_text, slug_from_title, today
 
     root = site.resolve()
-    _site_config_or_defaults(root)
+    config = _site_config_or_exit(root)
     slug = slug_from_title(title)
     if not slug:
         click.echo(f"brief: cannot make a file name from the title {title!r}", err=True)
         sys.exit(EXIT_USAGE)
-    path = root / "briefings" / f"{slug}.md"
+    path = config.briefings_dir / f"{slug}.md"
     if path.exists() or path.is_symlink():
         click.echo(f"brief: {display_path(path)} already exists; not overwriting it", err=True)
         sys.exit(EXIT_USAGE)
+    _refuse_a_slug_in_use(config, slug, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = scaffold_text(title, slug, today())
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     click.echo(f"Created {display_path(path)} (a draft: build it with brief build --drafts)")
+
+
+def _refuse_a_slug_in_use(config: SiteConfig, slug: str, path: Path) -> None:
+    """Exit 2 when a briefing, in any subfolder, takes `slug` already: as its file name's
+    slug, its `slug:` or an alias, the new one would fail the next build."""
+    from generator.content.load import slug_from_path, slugs_in_use
+
+    use = slugs_in_use(config).get(slug.casefold())
+    if use is None:
+        return
+    taken = f"is already taken by {display_path(use.path)}"
+    if use.how == "alias":
+        taken += ", as one of its aliases:"
+    elif slug_from_path(use.path) != slug:
+        taken += f", whose front matter sets slug: {slug}"
+    click.echo(
+        f"brief: cannot create {display_path(path)}: its slug '{slug}' {taken}\n"
+        "  hint: give the new briefing another title (you can change its title: in the file afterwards)",
+        err=True,
+    )
+    sys.exit(EXIT_USAGE)
 
 
 @main.command("serve")
@@ -293,7 +359,9 @@ def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
     from generator.server import PreviewServer, describe
 
     root = site.resolve()
-    _site_config_or_defaults(root)
+    _site_config_or_exit(root)
+    if not host.strip():
+        raise click.BadParameter("give an address to listen on, such as 127.0.0.1", param_hint="'--host'")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(
             f"brief: warning: serving on {host}; anyone who can reach this machine can read drafts", err=True
@@ -315,9 +383,13 @@ def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
         f"Serving {display_path(root)} at http://{shown_host}:{preview.port}/ (Ctrl-C to stop)", err=True
     )
     try:
-        preview.watch(report)
+        preview.watch(report, rebuild=lambda: _run(preview.rebuild))
     except KeyboardInterrupt:
         pass
+    except OSError as error:  # the folder went away, or the system's limit of watches
+        reason = error.strerror or str(error).split(" (Error {")[0]  # watchfiles adds Rust's details
+        click.echo(f"brief: cannot watch {display_path(root)} for changes: {reason}", err=True)
+        sys.exit(EXIT_USAGE)
     finally:
         preview.stop()
     click.echo("Stopped.", err=True)

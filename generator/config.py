@@ -12,6 +12,7 @@ from generator.content.validation import validate_document
 from generator.content.yamldoc import YamlDocument, load_yaml
 from generator.diagnostics import Diagnostic, Position, Severity
 from generator.fingerprint import CACHE_FOLDER
+from generator.urls import base_url_problem
 
 Strength = Literal["strong", "weak", "unknown"]
 ConfidenceLevel = Literal["low", "moderate", "high"]
@@ -230,7 +231,7 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
 
 
 def _check_written_values(document: YamlDocument) -> list[Diagnostic]:
-    """Unknown findings and a base_url that is not a web address."""
+    """Unknown findings and a base_url that cannot prefix the site's URLs (`base_url_problem`)."""
     diagnostics = []
     raw = document.value if isinstance(document.value, dict) else {}
     findings = raw.get("findings")
@@ -247,14 +248,16 @@ def _check_written_values(document: YamlDocument) -> list[Diagnostic]:
                 )
             )
     base_url = raw.get("base_url")
-    if isinstance(base_url, str) and not base_url.startswith(("http://", "https://")):
+    problem = base_url_problem(base_url) if isinstance(base_url, str) else None
+    if problem is not None:
+        reason, hint = problem
         diagnostics.append(
             Diagnostic(
                 document.path,
                 document.position_of(("base_url",)),
                 Severity.ERROR,
-                "base_url must be an absolute http(s) URL",
-                "for example https://example.org/briefings/",
+                f"base_url {reason}",
+                hint,
                 "config",
             )
         )

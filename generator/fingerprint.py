@@ -37,6 +37,9 @@ class BuildState:
     claims: int
     sources: int
     pages: int
+    #: Without a default: a record from before it was kept is not reused (its counts included
+    #: withdrawn briefings' claims and sources).
+    withdrawn: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,10 @@ class BuildOptions:
 class BuildResult:
     diagnostics: list[Diagnostic]
     exit_code: int
+    #: What the build publishes (check: every briefing it checked): a withdrawn briefing's
+    #: notice is published, not its claims and sources, so it is counted in `withdrawn` only.
     briefings: int = 0
+    withdrawn: int = 0
     claims: int = 0
     sources: int = 0
     pages: int = 0

@@ -103,6 +103,7 @@ def result_with_counts_of(
         diagnostics=diagnostics.sorted(),
         exit_code=exit_code,
         briefings=state.briefings,
+        withdrawn=state.withdrawn,
         claims=state.claims,
         sources=state.sources,
         pages=state.pages,

@@ -6,11 +6,12 @@ links name their file (`…/index.html`) so the site also works from `file://`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 
 def briefing_path(slug: str) -> str:
@@ -98,3 +99,77 @@ def absolute_url(base_url: str, path: str) -> str:
     if _PLAIN_PATH.fullmatch(path):
         return base + path  # what urljoin gives, without parsing both URLs for every link
     return urljoin(base, path)
+
+
+#: A host name as DNS writes it (with `_`, which internal names use), or an IPv4 address.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?")
+_IPV6_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\]")
+#: What a URL path may hold as written (RFC 3986 `pchar`s and `/`): anything else, a space
+#: or a letter outside ASCII, has to be percent-encoded first.
+_PATH = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*")
+_BASE_URL_EXAMPLE = "https://example.org/briefings/"
+
+
+def base_url_problem(url: str) -> tuple[str, str] | None:
+    """Why `url` cannot be a site's `base_url`, said of it ("is not …", "must not …"),
+    with a hint; None when it can be.
+
+    Every absolute URL of the site (sitemap, feed, canonical links) is `url` with a page's
+    path appended, so it must be an absolute http(s) URL with a host and nothing after its
+    path: no query (`?`) and no fragment (`#`). Characters a URL path cannot hold as
+    written (a space, a letter outside ASCII, a `%` that starts no escape) are refused, not
+    encoded, with the encoded URL as the hint: the site's URLs then read exactly as
+    `base_url` is written, wherever they appear.
+    """
+    if not url.startswith(("http://", "https://")):
+        return "is not an absolute http(s) URL", f"for example {_BASE_URL_EXAMPLE}"
+    scheme, rest = url.split("://", 1)
+    cut = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    what = {"?": "a query (?…)", "#": "a fragment (#…)"}.get(rest[cut : cut + 1])
+    authority, slash, path = rest[:cut].partition("/")
+    if "@" in authority:
+        return (
+            "must not contain a user name or password",
+            f"give the public address: {scheme}://{authority.rsplit('@', 1)[1]}{slash}{path.strip()}",
+        )
+    host, port = authority, ""
+    if re.fullmatch(r".*:[0-9]*", authority) and not authority.endswith("]"):
+        host, _, port = authority.rpartition(":")
+    if not (_HOST.fullmatch(host) or _IPV6_HOST.fullmatch(host)):
+        hint = f"for example {_BASE_URL_EXAMPLE}"
+        if host and not host.isascii():
+            with contextlib.suppress(UnicodeError):
+                hint = f"write the host name in ASCII: {scheme}://{host.encode('idna').decode('ascii')}/"
+        return f"has no valid host name ('{host}')", hint
+    if port and not 0 < int(port) < 65536:
+        return f"has an invalid port ('{port}')", "a port is a number from 1 to 65535"
+    suggested = f"{scheme}://{authority}{_encoded((slash + path).strip() or '/')}"
+    if what is not None:
+        return (
+            f"must not have {what}: the path of each page is appended to it",
+            f"give the address the site's pages are under, such as {suggested}",
+        )
+    if not _PATH.fullmatch(slash + path):
+        spaces = any(ch.isspace() for ch in path)
+        return (
+            "must not contain spaces" if spaces else "has a path that must be percent-encoded",
+            f"write it as {suggested}",
+        )
+    return None
+
+
+def _encoded(path: str) -> str:
+    """`path` with what a URL path cannot hold percent-encoded (and `%` kept where it
+    already starts an escape)."""
+    return re.sub(
+        r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9._~!$&'()*+,;=:@/%-]",
+        lambda m: quote(m.group(), safe=""),
+        path,
+    )
+
+
+def base_url_option_message(url: str, problem: tuple[str, str]) -> str:
+    """What `--base-url URL` is told, for `base_url_problem`'s answer."""
+    reason, hint = problem
+    return f"'{url}' {reason}\n  hint: {hint}"

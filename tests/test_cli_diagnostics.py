@@ -176,6 +176,55 @@ def test_warnings_fail_only_under_strict(site: Site) -> None:
     assert not (site.root / "strict-out").exists()
 
 
+def test_a_strict_build_failing_on_warnings_says_so_also_when_up_to_date(site: Site) -> None:
+    site.write("briefings/a.md", briefing(summary="x", extra="claims:\n  c:\n    statement: Unsourced.\n"))
+    assert site.brief("build").exit_code == 0
+    warning = "briefings/a.md:6:3: warning: claim 'c': citation needed. No source supports this claim."
+    for up_to_date in (True, False):
+        if not up_to_date:
+            site.write("briefings/a.md", (site.root / "briefings/a.md").read_text() + "More.\n")
+        strict = site.brief("build", "--strict")
+        assert strict.exit_code == 1
+        assert strict.stdout == ""
+        assert warning in strict.stderr
+        since = "nothing changed since the last build; " if up_to_date else ""
+        assert strict.stderr.splitlines()[-1].startswith(
+            f"Build failed under --strict, on the warnings above ({since}the output folder was not changed): "
+            "1 briefing, 1 claim, 0 sources, 1 warning, 0 errors, "
+        )
+        assert "Up to date" not in strict.output
+    checked = site.brief("check", "--strict")
+    assert checked.exit_code == 1
+    assert warning in checked.stderr
+    assert "Check failed under --strict, on the warnings above: " in checked.stderr.splitlines()[-1]
+
+
+def test_the_summary_counts_what_a_build_publishes_and_what_check_checked(site: Site) -> None:
+    site.write("briefings/live.md", GOOD)
+    withdrawn = """
+    status: withdrawn
+    sources:
+      s2: {title: Two, reliability: B}
+      s3: {title: Three, reliability: C}
+    claims:
+      c2: {statement: Wrong., sources: [s2, s3]}
+    """
+    site.write("briefings/gone.md", briefing(title="Gone", summary="Wrong.", extra=withdrawn))
+    site.write("briefings/draft.md", briefing(title="Draft", extra="status: draft\n"))
+    built = site.brief("build")
+    assert built.exit_code == 0, built.output
+    counts = "1 briefing, 1 withdrawal notice, 1 claim, 1 source, 0 warnings, 0 errors, "
+    assert built.stdout.startswith(f"Built _site: {counts}")
+    assert site.brief("build").stdout.startswith(
+        f"Up to date: _site (nothing changed since the last build): {counts}"
+    )
+    checked = site.brief("check")
+    assert checked.exit_code == 0
+    assert checked.stderr.startswith(
+        "Checked: 3 briefings (every one, drafts included), 2 claims, 3 sources, 0 warnings, 0 errors, "
+    )
+
+
 def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
     site.write(
         "briefings/a.md",
@@ -581,3 +630,75 @@ def test_credibility_on_a_source_and_an_update_before_the_date_are_explained(sit
     assert "briefings/a.md:4:10: warning: updated: 2025-08-01 is before the briefing's date (2025-08-12)" in (
         err
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "message", "hint"),
+    [
+        (
+            '"https://q.example/docs?lang=en"',
+            "base_url must not have a query (?…): the path of each page is appended to it",
+            "give the address the site's pages are under, such as https://q.example/docs",
+        ),
+        (
+            "https://q.example/docs/#top",
+            "base_url must not have a fragment (#…): the path of each page is appended to it",
+            "give the address the site's pages are under, such as https://q.example/docs/",
+        ),
+        (
+            '"https://q.example/our docs/"',
+            "base_url must not contain spaces",
+            "write it as https://q.example/our%20docs/",
+        ),
+        (
+            "https://q.example/böcker/",
+            "base_url has a path that must be percent-encoded",
+            "write it as https://q.example/b%C3%B6cker/",
+        ),
+        (
+            "https://user:secret@q.example/docs/",
+            "base_url must not contain a user name or password",
+            "give the public address: https://q.example/docs/",
+        ),
+        (
+            "https:///docs/",
+            "base_url has no valid host name ('')",
+            "for example https://example.org/briefings/",
+        ),
+    ],
+)
+def test_a_base_url_that_cannot_prefix_the_sites_urls_is_a_configuration_error(
+    site: Site, written: str, message: str, hint: str
+) -> None:
+    site.write("site.yaml", f"title: T\nbase_url: {written}\n")
+    site.write("briefings/good.md", GOOD)
+    for command in ("build", "check"):
+        result = site.brief(command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"site.yaml:2:11: error: {message}\n  hint: {hint}\n"
+    assert not (site.root / "_site").exists()
+
+
+def test_a_base_url_option_that_cannot_prefix_the_sites_urls_is_a_usage_error(site: Site) -> None:
+    site.write("briefings/good.md", GOOD)
+    result = site.brief("build", "--base-url", "https://other.example/a b/?q=1#x")
+    assert result.exit_code == 2
+    assert (
+        "Error: Invalid value for '--base-url': 'https://other.example/a b/?q=1#x' must not have a query (?…)"
+        in result.stderr
+    )
+    assert "  hint: give the address the site's pages are under, such as https://other.example/a%20b/" in (
+        result.stderr
+    )
+    assert not (site.root / "_site").exists()
+
+
+def test_a_percent_encoded_base_url_is_used_as_written(site: Site) -> None:
+    site.write("briefings/good.md", GOOD)
+    result = site.brief("build", "--base-url", "https://q.example/b%C3%B6cker/")
+    assert result.exit_code == 0, result.output
+    sitemap = (site.root / "_site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://q.example/b%C3%B6cker/briefings/good/</loc>" in sitemap
+    feed = (site.root / "_site" / "feed.xml").read_text(encoding="utf-8")
+    assert 'href="https://q.example/b%C3%B6cker/briefings/good/"' in feed
+    assert '<link rel="canonical" href="https://q.example/b%C3%B6cker/briefings/good/">' in site.page("good")

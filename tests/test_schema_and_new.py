@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator.content.frontmatter import split_front_matter
-from tests.conftest import REPO, Site
+from tests.conftest import REPO, Site, briefing
 
 
 def _as_editor_sees(value: Any) -> Any:
@@ -121,6 +121,69 @@ def test_new_refuses_to_overwrite(site: Site) -> None:
     assert again.exit_code == 2
     assert "already exists" in again.stderr
     assert path.read_text() == "precious work"
+
+
+def test_new_outside_a_site_exits_2_like_build_and_creates_nothing(site: Site, tmp_path: Path) -> None:
+    (site.root / "site.yaml").unlink()
+    (site.root / "briefings").rmdir()
+    result = site.brief("new", "Moscow talks")
+    assert result.exit_code == 2
+    assert result.stderr == site.brief("build").stderr
+    assert result.stderr.startswith(f"site.yaml:1:1: error: no site.yaml in {site.root}\n")
+    assert "hint: run brief from the site's folder, or pass --site PATH" in result.stderr
+    assert list(site.root.iterdir()) == []
+    mistyped = tmp_path / "sties" / "main"
+    result = site.brief("new", "--site", str(mistyped), "Moscow talks")
+    assert result.exit_code == 2
+    assert f"error: no site.yaml in {mistyped}" in result.stderr
+    assert not (tmp_path / "sties").exists()
+
+
+NEW_HINT = "  hint: give the new briefing another title (you can change its title: in the file afterwards)\n"
+
+
+def test_new_refuses_a_slug_a_briefing_in_a_subfolder_takes_by_its_file_name(site: Site) -> None:
+    site.write("briefings/sub/Ferry Strike Ümlaut.md", briefing(title="Ferry strike"))
+    result = site.brief("new", "Ferry Strike Umlaut")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "brief: cannot create briefings/ferry-strike-umlaut.md: its slug 'ferry-strike-umlaut' "
+        "is already taken by briefings/sub/Ferry Strike Ümlaut.md\n" + NEW_HINT
+    )
+    assert not (site.root / "briefings" / "ferry-strike-umlaut.md").exists()
+    assert site.brief("build", "--strict").exit_code == 0
+
+
+def test_new_refuses_a_slug_another_briefing_sets_or_keeps_as_an_alias(site: Site) -> None:
+    site.write("briefings/x.md", briefing(extra="slug: port-closure\naliases: [old-news]\n"))
+    by_slug = site.brief("new", "Port closure")
+    assert by_slug.exit_code == 2
+    assert by_slug.stderr == (
+        "brief: cannot create briefings/port-closure.md: its slug 'port-closure' is already taken "
+        "by briefings/x.md, whose front matter sets slug: port-closure\n" + NEW_HINT
+    )
+    by_alias = site.brief("new", "Old news")
+    assert by_alias.exit_code == 2
+    assert by_alias.stderr == (
+        "brief: cannot create briefings/old-news.md: its slug 'old-news' is already taken "
+        "by briefings/x.md, as one of its aliases:\n" + NEW_HINT
+    )
+    assert sorted(p.name for p in (site.root / "briefings").iterdir()) == ["x.md"]
+
+
+def test_new_refuses_a_slug_taken_by_a_draft_or_a_briefing_with_errors(site: Site) -> None:
+    site.write("briefings/a/Draft one.md", briefing(extra="status: draft\n"))
+    site.write("briefings/b/Broken one.md", "---\ntitle: [unclosed\n---\nBody.\n")
+    site.write("briefings/c/Invalid.md", briefing(extra="slug: kept-slug\nno_such_key: 1\n"))
+    for title, taken_by in [
+        ("Draft one", "briefings/a/Draft one.md"),
+        ("Broken one", "briefings/b/Broken one.md"),
+        ("Kept slug", "briefings/c/Invalid.md"),
+    ]:
+        result = site.brief("new", title)
+        assert result.exit_code == 2, title
+        assert f"is already taken by {taken_by}" in result.stderr
+    assert site.brief("new", "Fresh title").exit_code == 0
 
 
 def test_new_handles_titles_that_need_quoting(site: Site) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.server import PreviewServer, describe, resolve_request_path
-from tests.conftest import Site, briefing
+from tests.conftest import REPO, Site, briefing
 
 
 @pytest.fixture
@@ -174,3 +177,67 @@ def test_serves_on_an_ipv6_address(site: Site) -> None:
         connection.close()
     finally:
         server.stop()
+
+
+def _serve(cwd: Path, *args: str, command: str = "serve") -> subprocess.CompletedProcess[str]:
+    """`brief serve ARGS` in its own process; one that keeps serving fails the test."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", command, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def test_serve_without_a_site_folder_says_so_like_build_and_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "does-not-exist"
+    result = _serve(tmp_path, "--site", str(missing), "--port", "0")
+    built = _serve(tmp_path, "--site", str(missing), command="build")
+    assert result.returncode == 2, result.stderr
+    assert f"site.yaml:1:1: error: no site.yaml in {missing}" in result.stderr
+    assert "hint: run brief from the site's folder, or pass --site PATH" in result.stderr
+    assert "Traceback" not in result.stderr and "Serving" not in result.stderr
+    assert built.stderr == result.stderr
+    assert not missing.exists()
+
+
+def test_serve_in_a_folder_without_site_yaml_exits_2_instead_of_serving(tmp_path: Path) -> None:
+    result = _serve(tmp_path, "--port", "0")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"site.yaml:1:1: error: no site.yaml in {tmp_path}\n")
+    assert "Serving" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_with_a_broken_site_yaml_exits_2(site: Site) -> None:
+    site.write("site.yaml", "title: X\noutptu: out\n")
+    result = _serve(site.root, "--port", "0")
+    assert result.returncode == 2
+    assert "site.yaml:2:1: error: unknown key 'outptu'" in result.stderr
+
+
+def test_serve_options_a_user_gets_wrong_are_usage_errors(site: Site) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        in_use = _serve(site.root, "--port", str(port))
+    finally:
+        taken.close()
+    assert in_use.returncode == 2
+    assert f"brief: cannot listen on 127.0.0.1:{port}: Address already in use" in in_use.stderr
+    for args, expected in [
+        (("--port", "99999"), "Invalid value for '--port'"),
+        (("--port", "http"), "Invalid value for '--port'"),
+        (("--host", ""), "Invalid value for '--host'"),
+        (("--host", "no-such-host.invalid", "--port", "0"), "brief: cannot listen on no-such-host.invalid"),
+        (("--site", str(site.root / "site.yaml")), "Invalid value for '--site'"),
+        (("--site", str(site.root / "site.yaml" / "sub")), "error: no site.yaml in"),
+    ]:
+        result = _serve(site.root, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr, args

@@ -270,6 +270,61 @@ def slug_from_path(path: Path) -> str:
     return slug_of(path.stem)
 
 
+def briefing_slug(path: Path, declared: str | None) -> str:
+    """A briefing's slug: its front matter's `slug:`, or else its file name made into one."""
+    return declared or slug_from_path(path)
+
+
+@dataclass(frozen=True, slots=True)
+class SlugUse:
+    """A file under `briefings/` that takes a slug: as its own (`slug`) or as an old address
+    (`alias`)."""
+
+    path: Path
+    how: Literal["slug", "alias"]
+
+
+def slugs_in_use(config: SiteConfig) -> dict[str, SlugUse]:
+    """Every slug the site's briefings take, drafts included, casefolded as `check_slugs`
+    compares them: a briefing's own and its aliases. A file with errors takes its `slug:`
+    if that is text, or else its file name's, and its aliases that are text."""
+    corpus, _ = load_corpus(config)
+    loaded = {briefing.path for briefing in corpus.briefings}
+    taken = [(briefing.path, briefing.slug, briefing.aliases) for briefing in corpus.briefings]
+    for path in find_briefing_files(config.briefings_dir, DiagnosticList()):
+        if path not in loaded:
+            raw = _front_matter_as_written(path)
+            slug, aliases = raw.get("slug"), raw.get("aliases")
+            taken.append(
+                (
+                    path,
+                    briefing_slug(path, slug if isinstance(slug, str) else None),
+                    tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
+                )
+            )
+    used: dict[str, SlugUse] = {}
+    for path, slug, _ in taken:
+        used.setdefault(slug.casefold(), SlugUse(path, "slug"))
+    for path, _, aliases in taken:
+        for alias in aliases:
+            used.setdefault(alias.casefold(), SlugUse(path, "alias"))
+    return used
+
+
+def _front_matter_as_written(path: Path) -> dict[str, Any]:
+    """The YAML mapping of a file's front matter, or an empty one where there is none."""
+    try:
+        text, _ = read_text(path, path.read_bytes())
+    except OSError:
+        return {}
+    split, _ = split_front_matter(path, text) if text is not None else (None, None)
+    if split is None:
+        return {}
+    document, _ = load_yaml(split.front_matter, path, split.front_matter_offset)
+    value = document.value if document is not None else None
+    return value if isinstance(value, dict) else {}
+
+
 class _BriefingLoader:
     """Builds one Briefing from one file, adding every problem it finds to `diagnostics`."""
 
@@ -534,7 +589,7 @@ class _BriefingLoader:
                 "rename the file; its URL is made from the visible characters only",
                 "slug",
             )
-        slug = fm.slug or slug_from_path(self.path)
+        slug = briefing_slug(self.path, fm.slug)
         if slug in RESERVED_SLUGS:
             self.error(
                 document.position_of(("slug",)) if fm.slug else Position(1, 1),
