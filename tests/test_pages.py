@@ -243,6 +243,32 @@ def test_sanitise_mode_keeps_safe_html_and_drops_the_rest(site: Site) -> None:
     assert "B · Usually reliable" not in body and "F · Reliability cannot be judged" in body
 
 
+def test_sanitise_mode_warns_of_raw_links_and_images_that_escape_the_checks(site: Site) -> None:
+    # Raw <a> and <img> get none of the checks Markdown links and images get: the analyst
+    # is told at each tag, and an image left without its address is not published bare.
+    site.write("site.yaml", "title: T\nhtml: sanitise\n")
+    site.write("briefings/b.md", briefing(title="B"))
+    site.write(
+        "briefings/h.md",
+        briefing(
+            body=(
+                'See <a href="b.md">b</a>, <a href="https://ok.example">ok</a>.\n\n'
+                "<div>\n<img src='https://tracker.example/p.png'> "
+                "<a href='javascript:alert(1)'>j</a>\n</div>\n"
+            ),
+        ),
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0
+    err = result.stderr
+    assert "briefings/h.md:6:5: warning: the raw HTML link 'b.md' is kept as written, unchecked" in err, err
+    assert "briefings/h.md:9:1: warning: a raw HTML image is removed" in err
+    assert "briefings/h.md:9:43: warning: the raw HTML link 'javascript:alert(1)' is removed" in err
+    assert err.count(": warning: ") == 3, err
+    body = site.page("h").split('id="body"')[1].split('id="sources"')[0]
+    assert "<img" not in body and "https://ok.example" in body
+
+
 def test_table_alignment_uses_classes_not_inline_styles(site: Site) -> None:
     site.write("briefings/t.md", briefing(body="| a | b |\n|:-|-:|\n| x | y |\n"))
     assert site.brief("build").exit_code == 0

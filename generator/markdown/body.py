@@ -327,7 +327,11 @@ def sanitise_html(html: str) -> str:
         strip_comments=True,
         attribute_filter=_only_placeholder_images,
     )
-    return cleaned.replace(_SHIELD, "\x00")
+    # An image whose address the filter removed would stay as a bare `<img>`: drop it.
+    return _IMAGE_WITHOUT_SOURCE.sub("", cleaned).replace(_SHIELD, "\x00")
+
+
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _only_placeholder_images(tag: str, attribute: str, value: str) -> str | None:

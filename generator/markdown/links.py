@@ -84,6 +84,8 @@ def link_policy(state: StateCore) -> None:
     lines = state.src.split("\n")
     collected = link_env(state.env)
     for block in state.tokens:
+        if block.type == "html_block":
+            _raw_html_problems(block.content, lines, block.map[0] if block.map else 0, collected)
         if block.type != "inline" or not block.children:
             continue
         line_index = block.map[0] if block.map else 0
@@ -106,6 +108,8 @@ def link_policy(state: StateCore) -> None:
                     )
                 )
             previous = token
+            if token.type == "html_inline":
+                _raw_html_problems(token.content, lines, line_index, collected)
             if token.type == "link_open":
                 href = str(token.attrGet("href") or "")
                 position, searched_to = _position(lines, line_index, href, searched_to)
@@ -132,6 +136,46 @@ def link_policy(state: StateCore) -> None:
                     continue
             children.append(token)
         block.children = children
+
+
+#: A raw HTML `<a>` or `<img>` start tag, as `html: sanitise` lets one through, and the
+#: `href` in one (quoted either way, or unquoted).
+_RAW_LINK_OR_IMAGE = re.compile(r"<(a|img)\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _raw_html_problems(html: str, lines: list[str], line_index: int, collected: LinkEnv) -> None:
+    """Raw `<img>` and `<a href>` (kept by `html: sanitise`) get none of the checks of
+    Markdown's: an image is removed, and a link that is not a web address is not checked
+    or made relative. Say so, at the tag."""
+    if "<" not in html:
+        return
+    searched_to = Position(line_index + 1, 1)
+    for match in _RAW_LINK_OR_IMAGE.finditer(html):
+        position, searched_to = _position(
+            lines, line_index + html.count("\n", 0, match.start()), match[0], searched_to
+        )
+        if match[1].lower() == "img":
+            collected.problems.append(
+                LinkProblem(
+                    "a raw HTML image is removed",
+                    "write it in Markdown, from static/: ![description](/images/map.png)",
+                    position,
+                    is_error=False,
+                )
+            )
+            continue
+        found = _HREF.search(match[0])
+        href = next((group for group in found.groups() if group is not None), None) if found else None
+        if href is None or url_scheme(href) in SAFE_SCHEMES:
+            continue
+        if url_scheme(href) is not None:
+            message = f"the raw HTML link '{href}' is removed"
+            hint = "only http, https and mailto links become links"
+        else:
+            message = f"the raw HTML link '{href}' is kept as written, unchecked"
+            hint = f"write it as a Markdown link, [text]({href}), which is checked and works under any path"
+        collected.problems.append(LinkProblem(message, hint, position, is_error=False))
 
 
 def _closes_a_broken_link(previous: Token | None, token: Token) -> bool:
