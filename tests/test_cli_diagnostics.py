@@ -553,6 +553,16 @@ def test_an_id_that_yaml_reads_as_yes_is_told_to_be_quoted(site: Site) -> None:
     assert "hint: put the id in quotes, for example 'yes'" in err
 
 
+def test_an_id_read_as_yes_in_a_claims_short_list_is_told_to_be_quoted(site: Site) -> None:
+    # `sources: [yes]` is a list of ids like `[toi]`: the analyst is told of the id, not
+    # that a mapping was expected.
+    site.write("briefings/a.md", briefing(extra="claims:\n  c: {statement: S, sources: [yes, 12]}\n"))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:6:31: error: an id must be text, not a yes/no value (true)" in err, err
+    assert "briefings/a.md:6:36: error: an id must be text, not a number (12)" in err
+    assert "mapping" not in err
+
+
 def test_the_links_of_a_briefing_with_errors_are_checked_in_the_same_run(site: Site) -> None:
     body = "![x](javascript:alert(1))\n\n![y](../../secret)\n\n[z](nope.md)\n"
     site.write("briefings/a.md", briefing(body=body))

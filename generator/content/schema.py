@@ -174,7 +174,9 @@ class ClaimSourceSpec(_Strict):
 
 
 def _source_ref(value: Any) -> Any:
-    return {"id": value} if isinstance(value, str) else value
+    """`toi` is `{id: toi}`; so is any other single value, so that `yes` (which YAML reads
+    as true) is told it is not text, as an id, rather than that it is not a mapping."""
+    return value if isinstance(value, dict | list) else {"id": value}
 
 
 ClaimSourceValue = Annotated[
