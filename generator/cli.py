@@ -69,7 +69,7 @@ def _summary(result: BuildResult, verb: str, checked_everything: bool = False) -
     errors = result.count(Severity.ERROR)
     briefings = f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}"
     parts = [
-        briefings + (" (every one, drafts included)" if checked_everything else ""),
+        briefings + (" (drafts included)" if checked_everything else ""),
         *(
             [f"{result.withdrawn} withdrawal notice{'s' if result.withdrawn != 1 else ''}"]
             if result.withdrawn
