@@ -180,6 +180,17 @@ def test_long_unbroken_words_wrap_on_a_phone(
     assert tab.errors == []
 
 
+def test_a_code_block_prints_whole(open_page: Any, site_url: str) -> None:
+    # On screen its long line scrolls sideways; paper does not scroll, and the end was cut off.
+    tab = open_page()
+    tab.goto(site_url + PAGE_TYPES["briefing"])
+    code = tab.locator(".briefing-body pre").first
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth")
+    tab.emulate_media(media="print")
+    assert code.evaluate("pre => pre.scrollWidth <= pre.clientWidth")
+    assert "[@seed-report; @toi]." in code.inner_text()
+
+
 # --- without JavaScript ----------------------------------------------------------------------------
 
 
