@@ -160,6 +160,9 @@ def _environment(site_templates: Path, digest: str) -> Environment:
     )
     environment.filters["absolute_url"] = _absolute_url
     environment.filters["likelihood_terms"] = mark_likelihood_terms
+    # `{{ marking | slug }}`: a class name from any text ("OFFICIAL: Sensitive" is
+    # `official-sensitive`, "TLP:AMBER+STRICT" `tlp-amber-strict`).
+    environment.filters["slug"] = slug_of
     _last_environment = (folders, digest, environment)
     return environment
 

@@ -39,7 +39,7 @@ from generator.indexes import (
 from generator.markdown.body import render_inline
 from generator.markdown.citations import CitationItem
 from generator.planmemo import PlanMemo
-from generator.timeline import EventDate
+from generator.timeline import UNKNOWN_GROUP, EventDate, title_key
 from generator.urls import HOME_PATH, TIMELINE_PATH, briefing_path
 from generator.views import (
     Backlink,
@@ -405,10 +405,10 @@ def plan_timeline(briefing_pages: Iterable[BriefingPage]) -> TimelinePage:
             same_event.setdefault((event.date_text, event.title), []).append(event)
     merged = {key: _merged_event(events) for key, events in same_event.items()}
     years: dict[str, list[EventView]] = {}
-    ordered = sorted(merged.items(), key=lambda item: (item[1].sort_key, item[0][1], item[0][0]))
+    ordered = sorted(merged.items(), key=lambda item: (item[1].sort_key, title_key(item[0][1]), item[0][0]))
     for number, (_, event) in enumerate(ordered, start=1):
-        year = event.sort_key[0][0]
-        label = f"{1 - year} BCE" if year <= 0 else str(year)
+        unknown, (year, _, _), _ = event.sort_key
+        label = UNKNOWN_GROUP if unknown else f"{1 - year} BCE" if year <= 0 else str(year)
         years.setdefault(label, []).append(dataclasses.replace(event, anchor=f"event-{number}"))
     return TimelinePage(
         path=TIMELINE_PATH,

@@ -11,6 +11,7 @@ import calendar
 import datetime
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,13 @@ _SIMPLE = re.compile(
 )
 
 DayTuple = tuple[int, int, int]
+
+#: A date of which nothing is known, every digit unspecified: `XXXX`, `XXXX-XX`, `XXXX-XX-XX`.
+_UNKNOWN = re.compile(r"XXXX(?:-XX(?:-XX)?)?[?~%]?")
+
+#: How an unknown date reads, and the heading it is listed under on the merged timeline.
+UNKNOWN_WORDS = "date unknown"
+UNKNOWN_GROUP = "Date unknown"
 
 EXAMPLE_DATES = (
     "2025-08-06, 2025-08, 2025, 2025-07~ (about), 2025? (uncertain), 2025-08/2025-09, ../2025-12-31"
@@ -45,11 +53,17 @@ class EventDate:
     is_interval: bool
 
     @property
-    def sort_key(self) -> tuple[DayTuple, DayTuple]:
-        """Earliest possible date (an open start sorts by its end), then latest."""
+    def unknown(self) -> bool:
+        """Nothing is known of the date (`XXXX`): it sorts after every date that is known."""
+        return self.earliest is None and self.latest is None
+
+    @property
+    def sort_key(self) -> tuple[bool, DayTuple, DayTuple]:
+        """Earliest possible date (an open start sorts by its end), then latest; an unknown
+        date last."""
         start = self.earliest or self.latest or (0, 1, 1)
         end = self.latest or (9999, 12, 31)
-        return start, end
+        return self.unknown, start, end
 
     @property
     def earliest_iso(self) -> str | None:
@@ -61,8 +75,8 @@ class EventDate:
 
     @property
     def year(self) -> int:
-        """The year an event is grouped under."""
-        return self.sort_key[0][0]
+        """The year an event is grouped under (an unknown date's is meaningless)."""
+        return self.sort_key[1][0]
 
     @property
     def precise(self) -> bool:
@@ -110,6 +124,14 @@ def parse_event_date(value: Any) -> EventDate:
         bounds = _library_bounds(text)
     lower, upper = bounds
     is_interval = "/" in text
+    # The package reads `XXXX` strictly, as any day from 0000 to 9999: sorted by that, an
+    # unknown date came first, filed under "1 BCE". Nothing is known of it, so it has no
+    # bounds; an interval's unknown end is read like EDTF's empty one (unknown).
+    start, _, end = text.partition("/")
+    if _UNKNOWN.fullmatch(start):
+        lower = None
+    if _UNKNOWN.fullmatch(end) or (not is_interval and _UNKNOWN.fullmatch(start)):
+        upper = None
     return EventDate(
         text=text,
         earliest=lower,
@@ -225,6 +247,10 @@ class _Point:
     month: int | None
     day: int | None
     qualifier: str
+    #: The month is written `XX`: it is one month, not known which.
+    some_month: bool = False
+    #: The day is written `XX`.
+    some_day: bool = False
 
 
 def _parse_point(text: str) -> _Point | None:
@@ -236,9 +262,20 @@ def _parse_point(text: str) -> _Point | None:
     return _Point(
         year=match["year"],
         month=int(month) if month and "X" not in month else None,
-        day=int(day) if day and "X" not in day and month and "X" not in month else None,
+        day=int(day) if day and "X" not in day else None,
         qualifier=match["qualifier"] or "",
+        some_month=bool(month) and "X" in month,
+        some_day=bool(day) and "X" in day,
     )
+
+
+def title_key(title: str) -> tuple[str, str]:
+    """The order of events of the same dates: by title, without case or accents ("alpha
+    two" before "beta", "Ångström" beside "Angstrom"), then as written, so that titles that
+    differ only in those still have one order."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.casefold(), title
 
 
 def _year_words(year: str) -> str:
@@ -267,8 +304,16 @@ def _years_bce_words(year: str) -> str:
 
 
 def _point_words(point: _Point, with_year: bool = True) -> str:
+    if point.year == "XXXX":
+        return _qualify(UNKNOWN_WORDS, point.qualifier)
     year = _year_words(point.year)
-    if point.month is not None and 21 <= point.month <= 24:
+    if point.some_month:
+        # `2025-XX` is one month of 2025, `2025-XX-15` the 15th of one: not the same as `2025`.
+        if point.day is not None:
+            core = f"day {point.day} of some month of {year}"
+        else:
+            core = f"some {'day' if point.some_day else 'month'} of {year}"
+    elif point.month is not None and 21 <= point.month <= 24:
         core = f"{_SEASONS[point.month]} {year}"
     elif point.month is None or not 1 <= point.month <= 12:
         core = year
@@ -325,9 +370,14 @@ def describe_edtf(text: str) -> str:
     start_text, end_text = text.split("/", 1)
     start = _parse_point(start_text)
     end = _parse_point(end_text)
-    if start_text in ("", "..") and end:
+    # An unknown end (`XXXX`) reads like an open one.
+    open_start = start_text in ("", "..") or bool(_UNKNOWN.fullmatch(start_text))
+    open_end = end_text in ("", "..") or bool(_UNKNOWN.fullmatch(end_text))
+    if open_start and open_end:
+        return UNKNOWN_WORDS
+    if open_start and end:
         return f"by {_point_words(end)}"
-    if end_text in ("", "..") and start:
+    if open_end and start:
         return f"from {_point_words(start)}"
     if start and end:
         return _interval_words(start, end)

@@ -197,7 +197,8 @@ class EventView:
     datetime: str | None
     earliest_iso: str | None
     latest_iso: str | None
-    sort_key: tuple[tuple[int, int, int], tuple[int, int, int]]
+    #: Unknown (last), then the earliest and latest possible days (`EventDate.sort_key`).
+    sort_key: tuple[bool, tuple[int, int, int], tuple[int, int, int]]
     #: `exact`, `approximate`, `uncertain`, `unspecified`, `interval`, `open-start`, `open-end`.
     certainty: tuple[str, ...]
     title: str

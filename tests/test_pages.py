@@ -276,6 +276,24 @@ def test_table_alignment_uses_classes_not_inline_styles(site: Site) -> None:
     assert 'class="align-right"' in page and "style=" not in page
 
 
+@pytest.mark.parametrize("html", ["escape", "sanitise"])
+def test_code_blocks_and_tables_take_keyboard_focus(site: Site, html: str) -> None:
+    # Both scroll sideways in their own box when wider than the column; a keyboard reader
+    # scrolls them only once they have focus (axe: scrollable-region-focusable).
+    site.write("site.yaml", f"title: T\nhtml: {html}\n")
+    body = "```\nfenced\n```\n\n    indented\n\n| a | b |\n|---|---|\n| x | y |\n"
+    if html == "sanitise":
+        body += '\n<pre tabindex="3">raw</pre>\n'
+    site.write("briefings/t.md", briefing(body=body))
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("t")).by_id("body")
+    assert [(e.tag, e.attrs.get("tabindex")) for e in page.iter() if e.tag in ("pre", "table")] == [
+        ("pre", "0"),
+        ("pre", "0"),
+        ("table", "0"),
+    ] + ([("pre", None)] if html == "sanitise" else [])
+
+
 def test_scale_labels_and_colours_come_from_site_yaml(site: Site) -> None:
     site.write(
         "site.yaml",

@@ -111,6 +111,27 @@ def test_built_up_to_red_every_briefing_has_its_banners(site: Site) -> None:
         assert [b.attrs["data-where"] for b in banners] == ["top", "bottom"]
 
 
+def test_a_marking_with_a_space_gets_one_class_and_tlp_classes_stay(site: Site) -> None:
+    # Markings are free text: "OFFICIAL: Sensitive" was written as two classes,
+    # `marking-official-` and `sensitive`.
+    site.write("site.yaml", "title: T\nmarkings: [PUBLIC, 'OFFICIAL: Sensitive', 'TLP:AMBER+STRICT']\n")
+    site.write("briefings/official.md", _briefing_with_marker("official", "'OFFICIAL: Sensitive'"))
+    site.write("briefings/strict.md", _briefing_with_marker("strict", "'TLP:AMBER+STRICT'"))
+    assert site.brief("build").exit_code == 0
+    for slug, marking, css_class in (
+        ("official", "OFFICIAL: Sensitive", "marking-official-sensitive"),
+        ("strict", "TLP:AMBER+STRICT", "marking-tlp-amber-strict"),
+    ):
+        for banner in parse_html(site.page(slug)).find_all("p", class_="marking-banner"):
+            assert banner.attrs["class"].split() == ["marking-banner", css_class]
+            assert squash(banner.visible_text) == marking
+    home = parse_html((site.root / "_site" / "index.html").read_text(encoding="utf-8"))
+    assert sorted(tag.attrs["class"] for tag in home.find_all("span", class_="marking-tag")) == [
+        "marking-tag marking-official-sensitive",
+        "marking-tag marking-tlp-amber-strict",
+    ]
+
+
 def test_publish_up_to_in_site_yaml_and_unknown_markings(site: Site) -> None:
     _write_marked_site(site)
     site.write("site.yaml", "title: T\npublish_up_to: TLP:CLEAR\n")

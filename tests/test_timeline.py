@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,10 @@ from tests.html_text import parse_html, squash
         ("2025-08/2025-09", "2025-08-01", "2025-09-30"),
         ("../2025-12-31", None, "2025-12-31"),
         ("2024-03/..", "2024-03-01", None),
+        # Nothing is known of `XXXX`: no bounds, rather than 0000 to 9999.
+        ("XXXX", None, None),
+        ("XXXX-XX-XX", None, None),
+        ("XXXX/2025", None, "2025-12-31"),
     ],
 )
 def test_bounds_are_strict(text: str, earliest: str | None, latest: str | None) -> None:
@@ -74,6 +79,16 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("-1XXX", "2000–1001 BCE"),
         ("2025-08-06/2025-08-06", "6 Aug 2025"),
         ("2025/2025", "2025"),
+        # Unspecified digits say what is known, and that something is not: `2025-XX` is one
+        # month of 2025, which `2025` is not (both read "2025" before).
+        ("2025-XX", "some month of 2025"),
+        ("2025-XX-15", "day 15 of some month of 2025"),
+        ("2025-XX-XX", "some day of 2025"),
+        ("2025-XX?", "some month of 2025?"),
+        ("XXXX", "date unknown"),
+        ("XXXX-XX", "date unknown"),
+        ("XXXX/2025", "by 2025"),
+        ("2024-03/XXXX", "from Mar 2024"),
     ],
 )
 def test_wording(text: str, words: str) -> None:
@@ -84,6 +99,12 @@ def test_order_earliest_then_latest_then_title() -> None:
     texts = ["2025-08-06", "2025-07~", "../2025-12-31", "2018", "2025-08", "2024-03/..", "2025"]
     ordered = sorted(texts, key=lambda t: parse_event_date(t).sort_key)
     assert ordered == ["2018", "2024-03/..", "2025", "2025-07~", "2025-08", "2025-08-06", "../2025-12-31"]
+
+
+def test_an_unknown_date_sorts_after_every_known_one() -> None:
+    texts = ["XXXX", "9999-12-31", "2025", "../2025-12-31", "0000"]
+    ordered = sorted(texts, key=lambda t: parse_event_date(t).sort_key)
+    assert ordered == ["0000", "2025", "../2025-12-31", "9999-12-31", "XXXX"]
 
 
 def test_open_end_sorts_after_a_closed_date_with_the_same_start() -> None:
@@ -104,6 +125,60 @@ def test_events_of_the_same_dates_are_in_order_of_title(site: Site) -> None:
     merged = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
     titles = [squash(p.text) for p in merged.find_all("p", class_="event-title")]
     assert titles == ["Alpha", "Kilo", "Mike", "Zulu"]
+
+
+def test_titles_of_the_same_date_sort_without_case_or_accents(site: Site) -> None:
+    # They sorted by code point: capitals first, "Ångström" after "beta" and "zulu".
+    titles = ["beta", "Zulu", "alpha two", "Ångström", "Alpha", "Angstrom", "zulu"]
+    events = "".join(f"  - {{date: 2025-08-06, title: {title}}}\n" for title in titles)
+    site.write("briefings/a.md", briefing(extra="timeline:\n" + events))
+    assert site.brief("build").exit_code == 0
+    expected = ["Alpha", "alpha two", "Angstrom", "Ångström", "beta", "Zulu", "zulu"]
+    page = parse_html(site.page("a")).by_id("timeline")
+    assert [squash(p.text) for p in page.find_all("p", class_="event-title")] == expected
+    merged = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    assert [squash(p.text) for p in merged.find_all("p", class_="event-title")] == expected
+
+
+def test_unspecified_dates_say_what_is_known_and_an_unknown_one_comes_last(site: Site) -> None:
+    extra = (
+        "timeline:\n  - {date: XXXX, title: Unknown}\n  - {date: 2025-XX-15, title: Fifteenth}\n"
+        "  - {date: '2023-XX', title: Some month}\n  - {date: 2023, title: The year}\n"
+        "  - {date: '0000', title: Year zero}\n"
+    )
+    site.write("briefings/a.md", briefing(extra=extra))
+    assert site.brief("build").exit_code == 0
+    expected = [
+        ("1 BCE", "Year zero"),
+        ("some month of 2023", "Some month"),
+        ("2023", "The year"),
+        ("day 15 of some month of 2025", "Fifteenth"),
+        ("date unknown", "Unknown"),
+    ]
+    events = parse_html(site.page("a")).by_id("timeline").find_all("li", class_="event")
+
+    def shown(event: Any) -> tuple[str, str]:
+        date, title = (
+            event.find_all("p", class_="event-date")[0],
+            event.find_all("p", class_="event-title")[0],
+        )
+        return squash(date.text), squash(title.text)
+
+    assert [shown(e) for e in events] == expected
+    assert "is-unspecified" in events[-1].attrs["class"]
+    # On the merged timeline the unknown date has a heading of its own, last; it was filed
+    # under "1 BCE", first.
+    merged = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    groups = merged.find_all("section", class_="timeline-year")
+    assert [
+        (squash(g.find_all("h2")[0].text), [shown(e)[1] for e in g.find_all("li", class_="event")])
+        for g in groups
+    ] == [
+        ("1 BCE", ["Year zero"]),
+        ("2023", ["Some month", "The year"]),
+        ("2025", ["Fifteenth"]),
+        ("Date unknown", ["Unknown"]),
+    ]
 
 
 SHUFFLED = """

@@ -42,6 +42,7 @@ from generator.markdown.links import LinkReference
 from generator.parallel import map_shared
 from generator.pickling import compact
 from generator.scaffold import PLACEHOLDERS
+from generator.timeline import title_key
 
 REGISTRY_NAME = "_sources.yaml"
 #: Every tag page shows the card of each of its briefings, and the card names the briefing's
@@ -555,7 +556,7 @@ class _BriefingLoader:
                     location=Location(self.path, document.position_of(("timeline", index))),
                 )
             )
-        events.sort(key=lambda e: (e.date.sort_key, e.title))
+        events.sort(key=lambda e: (e.date.sort_key, title_key(e.title)))
 
         marking = fm.marking or self.config.default_marking
         self.check_marking(marking, document)

@@ -90,6 +90,37 @@ def _alignment_classes(state: StateCore) -> None:
                 token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
+def _focusable_tables(state: StateCore) -> None:
+    """A wide table scrolls sideways in its own box (brief.css), which a keyboard reader can
+    scroll only if the table takes focus (WCAG 2.1.1; axe's scrollable-region-focusable)."""
+    for token in state.tokens:
+        if token.type == "table_open":
+            token.attrSet("tabindex", "0")
+
+
+def _focusable_pre(md: MarkdownIt) -> None:
+    """Code blocks (fenced and indented) as `<pre tabindex="0">`: a line longer than the
+    column scrolls sideways, and a keyboard reader scrolls it once it has focus. The `pre`
+    keeps its plain role (a name on it would be ignored), so a screen reader reads the code."""
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    for rule in ("fence", "code_block"):
+        default = renderer.rules[rule]
+
+        def focusable(
+            self: RendererHTML,
+            tokens: Sequence[Token],
+            idx: int,
+            options: OptionsDict,
+            env: EnvType,
+            default: Any = default,
+        ) -> str:
+            html: str = default(tokens, idx, options, env)
+            return '<pre tabindex="0"' + html[4:] if html.startswith(("<pre>", "<pre ")) else html
+
+        md.add_render_rule(rule, focusable)
+
+
 def _demote_headings(state: StateCore) -> None:
     """Body headings sit under the page's title (h1), so `#` becomes h2, and so on."""
     for token in state.tokens:
@@ -120,6 +151,8 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     md.use(estimative_plugin)
     md.core.ruler.push("brief_demote_headings", _demote_headings)
     md.core.ruler.push("brief_alignment_classes", _alignment_classes)
+    md.core.ruler.push("brief_focusable_tables", _focusable_tables)
+    _focusable_pre(md)
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
     if not allow_html:
         md.inline.ruler.before("html_inline", "brief_tag_as_text", _tag_as_text)
@@ -296,6 +329,10 @@ _SANITISER_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
     "ol": {"start", "reversed"},
+    # Only tabindex="0" (`_filter_attributes`), which Markdown's code blocks and
+    # tables carry: they scroll sideways, and a keyboard reader scrolls them with focus.
+    "pre": {"tabindex"},
+    "table": {"tabindex"},
 }
 _SANITISER_CLASSES = {
     "a": {"external", "footnote-backref"},
@@ -325,7 +362,7 @@ def sanitise_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=_only_placeholder_images,
+        attribute_filter=_filter_attributes,
     )
     # An image whose address the filter removed would stay as a bare `<img>`: drop it.
     return _IMAGE_WITHOUT_SOURCE.sub("", cleaned).replace(_SHIELD, "\x00")
@@ -334,8 +371,11 @@ def sanitise_html(html: str) -> str:
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
-def _only_placeholder_images(tag: str, attribute: str, value: str) -> str | None:
+def _filter_attributes(tag: str, attribute: str, value: str) -> str | None:
+    """Images only through our placeholder; `tabindex` only as "0" (no custom tab order)."""
     if tag == "img" and attribute == "src" and not value.startswith(_SHIELD + "link:"):
+        return None
+    if attribute == "tabindex" and value != "0":
         return None
     return value
 

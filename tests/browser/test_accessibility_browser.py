@@ -3,7 +3,8 @@ any page type, in light and dark mode.
 
 axe-core comes from the PyPI package axe-playwright-python, which bundles axe.min.js, so the
 tests need no network and no npm. Pages are checked as a reader leaves them: the search page
-with results and its filters shown, a briefing also with a citation preview open.
+with results and its filters shown, a briefing also with a citation preview open and on a
+phone.
 """
 
 from __future__ import annotations
@@ -47,15 +48,19 @@ def violations(tab: Any) -> list[str]:
     ]
 
 
-STATES = [*PAGE_TYPES, "briefing with a preview open"]
+STATES = [*PAGE_TYPES, "briefing with a preview open", "briefing on a phone"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("state", STATES)
 def test_no_wcag_violations(open_page: Any, site_url: str, state: str, scheme: str) -> None:
-    tab = open_page(color_scheme=scheme)
+    tab = open_page(color_scheme=scheme, **({"width": 360, "height": 740} if "phone" in state else {}))
     name = "briefing" if state.startswith("briefing") else state
     tab.goto(site_url + PAGE_TYPES[name])
+    if name == "briefing":
+        # The example's code block has a line longer than the column: it scrolls sideways, and a
+        # keyboard reader must be able to focus it to scroll it (scrollable-region-focusable).
+        assert tab.eval_on_selector(".briefing-body pre", "pre => pre.scrollWidth > pre.clientWidth")
     if name == "search":
         open_search(tab, site_url)
         tab.fill("#search-input", "India")

@@ -8,13 +8,16 @@ page asks anything of another origin.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.serving import PAGE_TYPES
+from tests.browser.conftest import page_opener
+from tests.browser.serving import PAGE_TYPES, serve
 from tests.browser.test_search_browser import check_filter, open_search, wait_for_results
+from tests.conftest import Site
 from tests.html_text import squash
 
 PHONE = 360
@@ -95,6 +98,97 @@ def test_every_page_type_fits_a_phone(open_page: Any, site_url: str, scheme: str
         tab.keyboard.press("Escape")
     assert problems == {}
     assert tab.errors == []
+
+
+#: An unbroken string as analysts paste them: a paste's address, a hash.
+LONG = "pastebin.example.com/raw/AbCdEfGhIjKlMnOpQrStUv1234567890"
+
+LONG_TAG = "supercalifragilisticexpialidociousandthensomemore"
+
+LONG_WORDS_BRIEFING = f"""---
+title: Keys leaked at {LONG} overnight
+date: 2025-08-08
+summary: The paste at https://{LONG}?download=1 held the signing keys.
+authors: [AbcdefghijklmnopqrstuvwxyzAbcdefghijklmnopqrstuvwxyz, B. Second]
+tags: [{LONG_TAG}, leak]
+sources:
+  paste:
+    title: {LONG}
+    publisher: PublisherWithAVeryLongUnbrokenNameThatGoesOnAndOn
+    url: https://{LONG}?download=1&format=raw&expires=never
+    reliability: C
+claims:
+  keys:
+    statement: The paste {LONG} held the signing keys.
+    sources: [paste]
+timeline:
+  - date: 2025-08-06
+    title: {LONG}
+    description: Posted at {LONG} overnight.
+    sources: [paste]
+    claims: [keys]
+---
+
+The paste [@paste] was found at {LONG}, the hash `{LONG}{LONG}`.
+"""
+
+
+@pytest.fixture(scope="module")
+def long_words_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site whose title, author, tag, source, claim and event each hold a long unbroken string."""
+    site = Site(tmp_path_factory.mktemp("long-words"))
+    site.write("site.yaml", "title: Long words\nbase_url: https://example.org/brief/\n")
+    site.write("briefings/leak.md", LONG_WORDS_BRIEFING)
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    with serve(site.root / "_site", site.root / "served") as url:
+        yield url
+
+
+@pytest.fixture
+def open_long_words_page(browser: Any, long_words_url: str) -> Iterator[Any]:
+    yield from page_opener(browser, long_words_url)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_long_unbroken_words_wrap_on_a_phone(
+    open_long_words_page: Any, long_words_url: str, scheme: str
+) -> None:
+    # A long address in an event's title made the briefing and the timeline 640 px wide, and a
+    # long author name the briefing's header: grid and flex items did not shrink below it.
+    tab = open_long_words_page(width=PHONE, height=740, color_scheme=scheme)
+    problems = {}
+    for path in ("", "briefings/leak/", "timeline/", "sources/", "tags/", f"tags/{LONG_TAG}/"):
+        tab.goto(long_words_url + path)
+        assert (LONG_TAG if path == "tags/" else LONG) in tab.locator("main").inner_text()
+        if found := _fits(tab):
+            problems[path or "home"] = found
+    open_search(tab, long_words_url)
+    tab.fill("#search-input", "signing")
+    tab.locator(".search-result").first.wait_for()
+    if found := _fits(tab):
+        problems["search"] = found
+    assert problems == {}
+    # Words that fit their line are not split: the header's labels and the event's date read whole.
+    tab.goto(long_words_url + "briefings/leak/")
+    heights = tab.evaluate(
+        """() => [...document.querySelectorAll('.briefing-meta dt, .event-date')].map(el => [
+            el.textContent, el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)
+        ])"""
+    )
+    assert len(heights) >= 4 and [text for text, lines in heights if lines > 1.5] == []
+    assert tab.errors == []
+
+
+def test_a_code_block_prints_whole(open_page: Any, site_url: str) -> None:
+    # On screen its long line scrolls sideways; paper does not scroll, and the end was cut off.
+    tab = open_page()
+    tab.goto(site_url + PAGE_TYPES["briefing"])
+    code = tab.locator(".briefing-body pre").first
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth")
+    tab.emulate_media(media="print")
+    assert code.evaluate("pre => pre.scrollWidth <= pre.clientWidth")
+    assert "[@seed-report; @toi]." in code.inner_text()
 
 
 # --- without JavaScript ----------------------------------------------------------------------------
