@@ -22,7 +22,7 @@ from generator.diagnostics import (
     format_markdown_table,
     format_text,
 )
-from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult, OptionValueError
+from generator.outcome import EXIT_USAGE, BuildOptions, BuildResult, OptionValueError, counted
 from generator.uptodate import quick_check
 from generator.urls import base_url_option_message, base_url_problem
 
@@ -65,20 +65,13 @@ def _summary(result: BuildResult, verb: str, checked_everything: bool = False) -
     """The last line of build and check. A build counts what it publishes: the briefings
     with their claims and sources, and apart, the withdrawn ones, whose notice alone is
     published. Check counts every briefing it checked, and says so."""
-    warnings = result.count(Severity.WARNING)
-    errors = result.count(Severity.ERROR)
-    briefings = f"{result.briefings} briefing{'s' if result.briefings != 1 else ''}"
     parts = [
-        briefings + (" (drafts included)" if checked_everything else ""),
-        *(
-            [f"{result.withdrawn} withdrawal notice{'s' if result.withdrawn != 1 else ''}"]
-            if result.withdrawn
-            else []
-        ),
-        f"{result.claims} claim{'s' if result.claims != 1 else ''}",
-        f"{result.sources} source{'s' if result.sources != 1 else ''}",
-        f"{warnings} warning{'s' if warnings != 1 else ''}",
-        f"{errors} error{'s' if errors != 1 else ''}",
+        counted(result.briefings, "briefing") + (" (drafts included)" if checked_everything else ""),
+        *([counted(result.withdrawn, "withdrawal notice")] if result.withdrawn else []),
+        counted(result.claims, "claim"),
+        counted(result.sources, "source"),
+        counted(result.count(Severity.WARNING), "warning"),
+        counted(result.count(Severity.ERROR), "error"),
         f"{result.seconds:.2f} s",
     ]
     return f"{verb}: " + ", ".join(parts)
@@ -194,7 +187,7 @@ def build_command(
             count = len(result.prose_changed)
             verb = (
                 f"Updated {display_path(result.output)} "
-                f"(only the prose of {count} briefing{'s' if count != 1 else ''} changed)"
+                f"(only the prose of {counted(count, 'briefing')} changed)"
             )
         elif result.written and result.output is not None:
             verb = f"Built {display_path(result.output)}"

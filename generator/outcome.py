@@ -11,6 +11,12 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, DiagnosticList, Severity
 
+
+def counted(number: int, noun: str) -> str:
+    """'1 warning', '2 warnings': a count with its noun (made plural with an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_USAGE = 2

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from generator.build import BuildOptions, BuildResult, build
 from generator.diagnostics import Severity, display_path
 from generator.fingerprint import CACHE_FOLDER
+from generator.outcome import counted
 
 CONTROL_PREFIX = "/__brief__/"
 RELOAD_SCRIPT = """// Brief preview: reload this page when a new build is ready.
@@ -289,5 +290,5 @@ def describe(result: BuildResult) -> str:
     if result.up_to_date:
         return f"[{stamp}] up to date: nothing the site is built from has changed"
     if result.written:
-        return f"[{stamp}] rebuilt in {result.seconds:.2f} s ({warnings} warnings)"
-    return f"[{stamp}] build failed: {errors} errors; the browser shows them"
+        return f"[{stamp}] rebuilt in {result.seconds:.2f} s ({counted(warnings, 'warning')})"
+    return f"[{stamp}] build failed: {counted(errors, 'error')}; the browser shows them"

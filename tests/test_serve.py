@@ -241,3 +241,21 @@ def test_serve_options_a_user_gets_wrong_are_usage_errors(site: Site) -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert expected in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr, args
+
+
+def test_the_rebuild_lines_count_in_words_a_person_would_write() -> None:
+    from pathlib import Path
+
+    from generator.diagnostics import Diagnostic, Position, Severity
+    from generator.outcome import BuildResult
+    from generator.server import describe
+
+    def found(severity: Severity) -> Diagnostic:
+        return Diagnostic(Path("briefings/a.md"), Position(1, 1), severity, "m", None, "x")
+
+    one_warning = BuildResult([found(Severity.WARNING)], 0, written=True, seconds=0.5)
+    assert describe(one_warning).endswith("rebuilt in 0.50 s (1 warning)")
+    two_errors = BuildResult([found(Severity.ERROR), found(Severity.ERROR)], 1)
+    assert describe(two_errors).endswith("build failed: 2 errors; the browser shows them")
+    one_error = BuildResult([found(Severity.ERROR)], 1)
+    assert describe(one_error).endswith("build failed: 1 error; the browser shows them")
