@@ -191,6 +191,26 @@ def test_a_code_block_prints_whole(open_page: Any, site_url: str) -> None:
     assert "[@seed-report; @toi]." in code.inner_text()
 
 
+def test_only_blocks_that_scroll_are_tab_stops(open_page: Any, site_url: str) -> None:
+    # A code block or table that fits its column has nothing for a keyboard to scroll, so
+    # Tab passes it by; narrowing the window to a phone makes the table scroll, and a stop.
+    tab = open_page(width=1280)
+    tab.goto(site_url + PAGE_TYPES["briefing"])
+    stops = """() => [...document.querySelectorAll('.briefing-body pre, .briefing-body table')].map(
+        el => [el.tagName, el.scrollWidth > el.clientWidth, el.tabIndex])"""
+    wide = tab.evaluate(stops)
+    assert {tag for tag, _, _ in wide} == {"PRE", "TABLE"}
+    assert all(index == (0 if scrolls else -1) for _, scrolls, index in wide), wide
+    assert ["TABLE", False, -1] in wide and ["PRE", True, 0] in wide
+    tab.set_viewport_size({"width": PHONE, "height": 740})
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('.briefing-body table')].some(t => t.tabIndex === 0)"
+    )
+    narrow = tab.evaluate(stops)
+    assert all(index == (0 if scrolls else -1) for _, scrolls, index in narrow), narrow
+    assert tab.errors == []
+
+
 # --- without JavaScript ----------------------------------------------------------------------------
 
 

@@ -21,4 +21,22 @@
     if (event.relatedTarget && item.contains(event.relatedTarget)) return;
     preview.hidePopover();
   });
+  // Code blocks and tables are tab stops so that a keyboard can scroll them sideways (they
+  // are written with tabindex="0"); one that fits its column has nothing to scroll, so it
+  // leaves the tab order until the window narrows.
+  var pending = false;
+  function fitTabStops() {
+    pending = false;
+    var blocks = document.querySelectorAll(".briefing-body pre[tabindex], .briefing-body table[tabindex]");
+    for (var i = 0; i < blocks.length; i++) {
+      blocks[i].setAttribute("tabindex", blocks[i].scrollWidth > blocks[i].clientWidth ? "0" : "-1");
+    }
+  }
+  fitTabStops();
+  window.addEventListener("resize", function () {
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(fitTabStops);
+    }
+  });
 })();
