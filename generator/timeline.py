@@ -289,6 +289,8 @@ def _year_words(year: str) -> str:
         return f"{digits}0s"
     if year.count("X") == 2 and "X" not in digits:
         return f"{digits}00s"
+    if year.count("X") == 3 and "X" not in digits and digits != "0":
+        return f"{digits}000–{digits}999"  # a millennium: "2XXX" is 2000–2999
     return year
 
 

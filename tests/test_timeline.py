@@ -69,6 +69,8 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("2024-03/..", "from Mar 2024"),
         ("202X", "2020s"),
         ("19XX", "1900s"),
+        ("2XXX", "2000–2999"),
+        ("1XXX", "1000–1999"),
         ("2025-21", "Spring 2025"),
         ("[2025,2026]", "2025 or 2026"),
         # Astronomical years: year 0 is 1 BCE, -0044 is 45 BCE.
@@ -179,6 +181,13 @@ def test_unspecified_dates_say_what_is_known_and_an_unknown_one_comes_last(site:
         ("2025", ["Fifteenth"]),
         ("Date unknown", ["Unknown"]),
     ]
+    assert [g.find_all("h2")[0].attrs["id"] for g in groups] == [
+        "year-1-bce",
+        "year-2023",
+        "year-2025",
+        "year-date-unknown",
+    ]
+    assert [g.attrs["aria-labelledby"] for g in groups] == [g.find_all("h2")[0].attrs["id"] for g in groups]
 
 
 SHUFFLED = """
