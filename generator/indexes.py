@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
@@ -172,11 +172,17 @@ def plan_sources_page(pages: Sequence[BriefingPage], briefings: Mapping[str, Bri
 def plan_tag_pages(summaries: Sequence[BriefingSummary]) -> list[TagsPage | TagPage]:
     """/tags/ with counts and one page per tag, listing its briefings newest first."""
     by_slug: dict[str, list[BriefingSummary]] = defaultdict(list)
-    names: dict[str, TagView] = {}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for summary in summaries:
         for tag in summary.tags:
-            names.setdefault(tag.slug, tag)
+            spellings[tag.slug][tag.name] += 1
             by_slug[tag.slug].append(summary)
+    # A tag is named as most briefings write it (of equals, the first in code point order),
+    # as the search page names its filter.
+    names = {
+        slug: TagView(min(counted, key=lambda name: (-counted[name], name)), slug)
+        for slug, counted in spellings.items()
+    }
     ordered = sorted(by_slug, key=lambda slug: (names[slug].name.casefold(), slug))
     pages: list[TagsPage | TagPage] = [
         TagsPage(
