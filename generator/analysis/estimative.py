@@ -45,20 +45,34 @@ for _left, _right, _low, _high in _TABLE:
 
 # --- the linter ---------------------------------------------------------------------------
 
+#: Where a sentence may end: `.`, `!` or `?`, then a space, a closing quote or bracket, or
+#: the end. A period ends none after an abbreviation or a single letter, nor before a word
+#: in lower case or a number (`_ends_sentence`).
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)")
 #: Words written with a period that a name most often follows, so that the period ends no
 #: sentence: "Gen. Smith", "Russia vs. Ukraine". A single letter is one too ("U.S.",
 #: "J. Smith", "e.g."); and a period that a number follows ends none ("No. 10", "approx. 30").
 #: "etc." and "No." are left out: before a capital, they end a sentence more often than not.
-_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "St", "vs", "cf", "approx")
-_NOT_AN_ABBREVIATION = "".join(
-    rf"(?<!\b{form})" for word in _ABBREVIATIONS for form in dict.fromkeys((word, word.capitalize()))
+_ABBREVIATIONS = frozenset(
+    form
+    for word in ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "St", "vs", "cf", "approx")
+    for form in (word, word.capitalize())
 )
-#: A `!` or `?`; or a period that follows neither a single letter nor an abbreviation, and
-#: that no word in lower case or number follows ("etc. and", "No. 10"); then a space, a
-#: closing quote or bracket, or the end. The lookarounds are short, so this is linear.
-_SENTENCE_END = re.compile(
-    rf"(?:[!?]|(?<!\b[^\W\d_]){_NOT_AN_ABBREVIATION}\.(?![\"'”’)]*\s+[a-z0-9]))(?=[\s\"'”’)]|$)"
-)
+_WORD_BEFORE = re.compile(r"\w+$")
+_LOWER_CASE_AFTER = re.compile(r"[\"'”’)]*\s+[a-z0-9]")
+
+
+def _ends_sentence(text: str, mark: int) -> bool:
+    """Whether the `.`, `!` or `?` at `mark` ends a sentence (see `_SENTENCE_END`). Only
+    each candidate's few neighbours are looked at, so finding a text's sentences is linear."""
+    if text[mark] != ".":
+        return True
+    before = _WORD_BEFORE.search(text, max(0, mark - 8), mark)
+    if before is not None:
+        word = before[0]
+        if (len(word) == 1 and word.isalpha()) or word in _ABBREVIATIONS:
+            return False
+    return _LOWER_CASE_AFTER.match(text, mark + 1) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +88,24 @@ class Sentences:
     sentence of each of many phrases costs a binary search, not a scan of the text."""
 
     def __init__(self, text: str) -> None:
-        self.length = len(text)
-        self.ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+        self.text = text
+        self._ends: list[int] | None = None
+
+    @property
+    def ends(self) -> list[int]:
+        """Where each sentence ends; found when first asked, since most paragraphs with a
+        likelihood term hold no confidence phrase, and are never asked."""
+        if self._ends is None:
+            text = self.text
+            self._ends = [m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
+        return self._ends
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """The start and end of the sentence around `offset`."""
-        index = bisect.bisect_right(self.ends, offset)
-        start = self.ends[index - 1] if index else 0
-        return start, self.ends[index] if index < len(self.ends) else self.length
+        ends = self.ends
+        index = bisect.bisect_right(ends, offset)
+        start = ends[index - 1] if index else 0
+        return start, ends[index] if index < len(ends) else len(self.text)
 
 
 def sentence_bounds(text: str, offset: int) -> tuple[int, int]:

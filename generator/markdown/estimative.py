@@ -44,11 +44,23 @@ TERM_PATTERN = re.compile(
     re.IGNORECASE,
 )
 CONFIDENCE_PATTERN = re.compile(r"\b(low|moderate|high)[\s-]+confidence\b", re.IGNORECASE)
-#: Text the patterns match in holds one of these words: the last word of each term, and
-#: "confidence", less those that hold another ("unlikely" holds "likely"). Single words,
-#: since any white space may separate a term's words.
-_LAST_WORDS = {term.split()[-1] for term in LIKELIHOOD_TERMS} | {"confidence"}
-_TELLTALES = frozenset(word for word in _LAST_WORDS if not any(o in word for o in _LAST_WORDS if o != word))
+
+
+def _telltales() -> tuple[tuple[str, ...], ...]:
+    """Text the patterns match in holds every word of one of these: the words of each term
+    (apart, since any white space may separate them), and "confidence"; less those that
+    another makes redundant ("very unlikely" holds "likely"). Each word, not only the last:
+    "certain" alone is in every "uncertain", which would make most texts worth a scan."""
+    phrases = [tuple(term.split()) for term in LIKELIHOOD_TERMS] + [("confidence",)]
+
+    def covers(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
+        return all(any(word in other for other in longer) for word in shorter)
+
+    redundant = {long for long in phrases for short in phrases if short != long and covers(short, long)}
+    return tuple(phrase for phrase in phrases if phrase not in redundant)
+
+
+_TELLTALES = _telltales()
 
 
 @compact
@@ -101,7 +113,7 @@ def _holds_no_phrase(text: str) -> bool:
     if not text.isascii():
         return not TERM_PATTERN.search(text) and not CONFIDENCE_PATTERN.search(text)
     lowered = text.lower()
-    return not any(telltale in lowered for telltale in _TELLTALES)
+    return not any(all(word in lowered for word in words) for words in _TELLTALES)
 
 
 class _Scanner:
