@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from generator import identity
-from generator.output import link_or_copy, replace_file
+from generator.output import link_or_copy, replace_file, write_new_file
 from generator.pagefindbin import pagefind_executable
 from generator.parallel import worker_count
 
@@ -96,8 +96,8 @@ class SearchRecords:
     which the page's fingerprint covers. `known` maps fingerprints to the SHA-256 of their
     pages' records, as the last build left them (`load_record_digests`): a page whose
     fingerprint is known keeps its record, if the file still holds those bytes (a build that
-    failed may have written another since). Safe to share with forked workers: a record is
-    written whole under a temporary name, then renamed.
+    failed, or was cut short, may have written another since). Safe to share with forked
+    workers: each writes the records of its own pages.
     """
 
     def __init__(self, cache_dir: Path, known: Mapping[str, str] | None = None) -> None:
@@ -114,7 +114,9 @@ class SearchRecords:
         if known is not None and self.holds(slug, known):
             return known
         data = render().encode("utf-8")
-        replace_file(self.path(slug), data)
+        # Not through a temporary file: builds of one site never overlap (`sitelock`), and
+        # a record cut short by a crash no longer matches its digest, so it is made again.
+        write_new_file(self.path(slug), data)
         return hashlib.sha256(data).hexdigest()
 
     def holds(self, slug: str, digest: str) -> bool:
