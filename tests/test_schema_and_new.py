@@ -71,6 +71,23 @@ def test_schema_rejects_a_bad_grade_and_an_unknown_key(example: Site) -> None:
     assert not validator.is_valid({**good, "claims": {"c": {"statement": "S", "credibility": 9}}})
 
 
+def test_schema_accepts_confidence_and_likelihood_in_any_case_as_the_build_does(example: Site) -> None:
+    # The build reads "High" and "Very  likely"; an editor must not flag what builds.
+    validator = jsonschema.Draft202012Validator(_schema(example))
+    good = {"title": "T", "date": "2025-08-08", "claims": {"c": {"statement": "S"}}}
+
+    def claim(**keys: object) -> dict[str, object]:
+        return {**good, "claims": {"c": {"statement": "S", **keys}}}
+
+    for spelling in ("high", "High", "HIGH", " moderate "):
+        assert validator.is_valid(claim(confidence=spelling)), spelling
+    for spelling in ("very likely", "Very likely", "very  likely", "Almost Certain", "remote"):
+        assert validator.is_valid(claim(likelihood=spelling)), spelling
+    assert validator.is_valid(claim(confidence=None, likelihood=None))
+    for bad in ("highish", "certain", "very likely indeed"):
+        assert not validator.is_valid(claim(confidence=bad)) and not validator.is_valid(claim(likelihood=bad))
+
+
 def test_sources_schema_accepts_the_example_registry(example: Site) -> None:
     schema = _schema(example, "--for", "sources")
     registry = _as_editor_sees(yaml.safe_load((REPO / "briefings" / "_sources.yaml").read_text()))

@@ -9,7 +9,8 @@ checked later, in `content.load`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -201,6 +202,22 @@ ClaimSourceValue = Annotated[
 ]
 
 
+def _any_case(values: Sequence[str], description: str, nullable: bool = False) -> dict[str, Any]:
+    """The JSON Schema of text that is one of `values` in any case and spacing, as the
+    loader reads it ("High", "Very  likely"): the values to offer in an editor, and a
+    pattern for the other spellings (JSON Schema's patterns have no flag for case)."""
+
+    def any_case(value: str) -> str:
+        return r"\s+".join(
+            "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+            for word in value.split()
+        )
+
+    pattern = r"^\s*(?:" + "|".join(any_case(value) for value in values) + r")\s*$"
+    spellings: list[dict[str, Any]] = [{"enum": list(values)}, {"type": "string", "pattern": pattern}]
+    return {"description": description, "anyOf": [*spellings, *([{"type": "null"}] if nullable else [])]}
+
+
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -218,7 +235,7 @@ def _likelihood(value: Any) -> str:
 LikelihoodTerm = Annotated[
     str,
     PlainValidator(_checked(_likelihood)),
-    WithJsonSchema({"enum": list(LIKELIHOOD_TERMS), "description": "An ICD 203 likelihood term"}),
+    WithJsonSchema(_any_case(list(LIKELIHOOD_TERMS), "An ICD 203 likelihood term")),
 ]
 
 
@@ -228,9 +245,17 @@ class ClaimSpec(_Strict):
     statement: Text
     sources: _list_of(ClaimSourceValue) = Field(default_factory=list)  # type: ignore[valid-type]
     credibility: Grade | None = Field(None, description="A grade of the credibility scale (default 1–6)")
-    confidence: Annotated[Literal["low", "moderate", "high"] | None, BeforeValidator(_lower)] = Field(
-        None, description="Assessed analytic confidence; derived from the sources when absent"
-    )
+    confidence: Annotated[
+        Literal["low", "moderate", "high"] | None,
+        BeforeValidator(_lower),
+        WithJsonSchema(
+            _any_case(
+                ["low", "moderate", "high"],
+                "Assessed analytic confidence; derived from the sources when absent",
+                nullable=True,
+            )
+        ),
+    ] = Field(None, description="Assessed analytic confidence; derived from the sources when absent")
     likelihood: LikelihoodTerm | None = Field(None, description="An ICD 203 likelihood term")
     note: Text | None = Field(None, description="Shown to readers")
 
