@@ -587,7 +587,7 @@ def plan_site(
     plan.pages.append(plan_timeline(briefing_pages))
     plan.pages.append(plan_sources_page(briefing_pages, by_slug))
     plan.pages.extend(plan_tag_pages(summaries))
-    plan.pages.append(SearchPage(SEARCH_PATH, _all_tags(summaries)))
+    plan.pages.append(_search_page(summaries, _Badges(config), config))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
     per_briefing = [
         (page, _briefing_json(by_slug[page.summary.slug], page, assessments[page.summary.slug], config, memo))
@@ -610,6 +610,17 @@ def plan_site(
         dated = {page.path: last_change(by_slug[page.summary.slug]) for page in briefing_pages}
         plan.pages.append(plan_sitemap([(path, dated.get(path)) for path, _ in listed], base_url))
     return plan
+
+
+def _search_page(summaries: Iterable[BriefingSummary], badges: _Badges, config: SiteConfig) -> SearchPage:
+    """The search page, with its filters' values in the order of their scales (the values
+    are the badges' words, as each briefing's search record gives them)."""
+    return SearchPage(
+        SEARCH_PATH,
+        _all_tags(summaries),
+        confidence_order=tuple(badges.confidence(level).label for level in ("high", "moderate", "low")),
+        reliability_order=tuple(badges.reliability(grade).text for grade in config.spec.scales.reliability),
+    )
 
 
 def _all_tags(summaries: Iterable[BriefingSummary]) -> tuple[TagView, ...]:

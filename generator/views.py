@@ -438,6 +438,10 @@ class RedirectPage:
 class SearchPage:
     path: str
     tags: tuple[TagView, ...]
+    #: The confidence and reliability filters' values in the order of their scales,
+    #: strongest first, as the search page lists them (not in the alphabet's order).
+    confidence_order: tuple[str, ...] = ()
+    reliability_order: tuple[str, ...] = ()
     template: str = "search.html"
 
 

@@ -28,8 +28,9 @@ function folded(value) {
   return value.normalize("NFKC").toLowerCase().replaceAll("ß", "ss").replaceAll("ς", "σ");
 }
 
-// One option per folded value, named as most briefings write it, counted together.
-function filterOptions(counts) {
+// One option per folded value, named as most briefings write it, counted together; in
+// the order `order` gives (a scale's, strongest first), else alphabetically.
+function filterOptions(counts, order) {
   const groups = new Map();
   for (const [value, count] of Object.entries(counts)) {
     const key = folded(value);
@@ -42,16 +43,24 @@ function filterOptions(counts) {
     }
     groups.set(key, group);
   }
+  const rank = (group) => {
+    const at = order.indexOf(group.name);
+    return at < 0 ? order.length : at;
+  };
   return [...groups.values()].sort(
-    (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || (a.name < b.name ? -1 : 1),
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) ||
+      (a.name < b.name ? -1 : 1),
   );
 }
 
 function buildFilters(available) {
   let any = false;
   for (const name of FILTER_NAMES) {
-    const box = document.querySelector(`#filter-${name} .filter-options`);
-    const options = filterOptions(available[name] || {});
+    const fieldset = document.getElementById(`filter-${name}`);
+    const box = fieldset.querySelector(".filter-options");
+    const options = filterOptions(available[name] || {}, JSON.parse(fieldset.dataset.order || "[]"));
     box.textContent = "";
     options.forEach((option, index) => {
       const id = `filter-${name}-${index}`;
@@ -76,7 +85,7 @@ function buildFilters(available) {
       box.append(wrapper);
       any = true;
     });
-    document.getElementById(`filter-${name}`).hidden = options.length === 0;
+    fieldset.hidden = options.length === 0;
   }
   filtersBox.hidden = !any;
 }

@@ -125,6 +125,13 @@ def test_each_filter_narrows_the_results(page: Any, site_url: str, example_site:
         "boxes => boxes.map(b => b.value)"
     )
     assert sorted(offered) == sorted(values)
+    # Grades in the order of their scale, strongest first; tags alphabetically.
+    scale_order = {
+        "confidence": ["High confidence", "Moderate confidence", "Low confidence"],
+        "reliability": sorted(values),  # "A · …" to "F · …" is the scale's order
+        "tag": sorted(values, key=str.casefold),
+    }[facet]
+    assert offered == [value for value in scale_order if value in values]
     labels = page.locator(f"#filter-{facet} label").all_inner_texts()
     assert sorted(labels) == sorted(f"{v} ({len(titles)})" for v, titles in values.items())
     page.fill("#search-input", COMMON_WORD)
