@@ -8,8 +8,10 @@ what is valid and computes the strict bounds. The wording ("c. 2018", "Aug–Sep
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime
 import functools
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -214,8 +216,11 @@ def _library_bounds(text: str) -> tuple[DayTuple | None, DayTuple | None]:
     from edtf.parser.edtf_exceptions import EDTFParseException
 
     try:
-        parsed = edtf.parse_edtf(text)
-        return _bounds(parsed)
+        # The package prints to standard output when a form fails it ("trying to
+        # PartialUnspecified.__init__…"): that would break `brief check --format json`.
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = edtf.parse_edtf(text)
+            return _bounds(parsed)
     except (EDTFParseException, ValueError, TypeError, AttributeError, OverflowError):
         raise _invalid(text) from None
 

@@ -101,6 +101,16 @@ def test_check_json_is_a_stable_list(site: Site) -> None:
     assert any(f["path"] == "briefings/bad-citation.md" and f["line"] == 12 for f in findings)
 
 
+def test_check_json_stays_json_when_a_date_library_talks(site: Site) -> None:
+    # The EDTF package prints "trying to PartialUnspecified.__init__(...)" for some forms;
+    # in its own process (as CI runs it), stdout must hold the JSON alone.
+    site.write("briefings/a.md", briefing(extra="timeline:\n  - {date: 2025-1X, title: t}\n"))
+    result = _run_brief(site, "check", "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert [f["message"] for f in findings] == ["'2025-1X' is not a valid EDTF date"]
+
+
 def test_check_github_annotations(site: Site) -> None:
     _write_broken_site(site)
     result = site.brief("check", "--format", "github")
