@@ -153,9 +153,11 @@ def _analyse(
             [Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "git")], EXIT_USAGE
         )
     published_as_loaded = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
-    # Among what is published only: a draft's or a gated briefing's retraction (and its
-    # reason) must not reach a published page.
-    published, notes = spread_retractions(published_as_loaded, config.severity_of("retracted"))
+    published, notes = spread_retractions(
+        published_as_loaded,
+        config.severity_of("retracted"),
+        gives=lambda b: not b.is_withdrawn and _is_published(b, config, options),
+    )
     diagnostics.extend(notes)
     marked_by_url = frozenset(
         new.path for new, old in zip(published, published_as_loaded, strict=True) if new is not old

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from generator.analysis.confidence import ancestry, assess_claim, group_origins
 from generator.config import DEFAULT_FINDINGS, ConfidenceLevelConfig, ScalesConfig, SiteConfig, SiteConfigSpec
 from generator.content.model import Claim, ClaimSource, Location, Source
@@ -193,10 +195,16 @@ def test_a_retraction_spreads_to_every_briefing_citing_the_same_url(site: Site) 
     assert "Fabricated quotes" in squash(page.by_id("src-alpha").visible_text)
 
 
-def test_a_drafts_retraction_does_not_reach_a_published_page(site: Site) -> None:
-    _two_briefings_citing_one_url(site, second_status="draft")
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_an_unpublished_briefings_retraction_reaches_no_page_and_no_check(site: Site, status: str) -> None:
+    # A draft's or a withdrawn briefing's sources are not published, nor the reasons given
+    # there; and check spreads only what build would, so that check --strict agrees.
+    _two_briefings_citing_one_url(site, second_status=status)
     result = site.brief("build")
     assert result.exit_code == 0, result.output
     assert "retracted" not in result.stderr
     html = site.page("one")
     assert "Fabricated quotes" not in html and "Retracted" not in html
+    checked = site.brief("check", "--strict")
+    assert "has the URL of 'beta'" not in checked.stderr
+    assert "briefings/one.md" not in checked.stderr

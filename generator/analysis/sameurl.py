@@ -9,7 +9,7 @@ every page, as a shared source's would be.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,14 +35,20 @@ class _Marked:
 
 
 def spread_retractions(
-    briefings: Sequence[Briefing], severity: Severity | None
+    briefings: Sequence[Briefing], severity: Severity | None, gives: Callable[[Briefing], bool]
 ) -> tuple[list[Briefing], list[Diagnostic]]:
-    """The briefings, with each source marked retracted or disputed where another source
-    with its URL is so marked (a reason given wins over none; of two reasons, the first
-    briefing's), and a diagnostic of `severity` at each source so marked (none if None).
-    Briefings with nothing to mark are returned as they are."""
+    """The briefings, with each source marked retracted or disputed where a source with its
+    URL in a briefing that `gives` is so marked (a reason given wins over none; of two
+    reasons, the first briefing's), and a diagnostic of `severity` at each source so marked
+    (none if None). Briefings with nothing to mark are returned as they are.
+
+    `gives` says which briefings' marks count: those published, and not withdrawn (a draft's,
+    a gated briefing's or a withdrawn one's sources, and the reasons given there, must not
+    reach a published page; and `check` must spread only what `build` would)."""
     marks: dict[str, _Marked] = {}
     for briefing in briefings:
+        if not gives(briefing):
+            continue
         for source in briefing.sources.values():
             if source.url and (source.is_retracted or source.is_disputed):
                 key = normalised_url(source.url)
