@@ -315,7 +315,8 @@ def _check(options: BuildOptions) -> BuildResult:
     return BuildResult(
         diagnostics=analysed.diagnostics.sorted(),
         exit_code=exit_code_of(analysed.diagnostics, options.strict),
-        briefings=len(analysed.published),
+        # Every file checked, those with errors too; the claims and sources of those that loaded.
+        briefings=analysed.corpus.files,
         claims=sum(len(b.claims) for b in analysed.published),
         sources=_count_sources(analysed.published),
         seconds=time.perf_counter() - started,

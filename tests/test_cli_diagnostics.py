@@ -233,6 +233,13 @@ def test_the_summary_counts_what_a_build_publishes_and_what_check_checked(site: 
     assert checked.stderr.startswith(
         "Checked: 3 briefings (drafts included), 2 claims, 3 sources, 0 warnings, 0 errors, "
     )
+    # A file with errors was checked too, and is counted.
+    site.write("briefings/broken.md", briefing(title="Broken", body="Cites [@nowhere].\n"))
+    checked = site.brief("check")
+    assert checked.exit_code == 1
+    assert (
+        "Checked: 4 briefings (drafts included), 2 claims, 3 sources, 0 warnings, 1 error, " in checked.stderr
+    )
 
 
 def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:

@@ -1392,7 +1392,7 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     cache.remember(by_key)
     briefings = check_slugs(briefings, diagnostics)
     check_tags(briefings, diagnostics)
-    corpus = Corpus(tuple(briefings), registry.sources, declared, outlines, failed_bodies)
+    corpus = Corpus(tuple(briefings), registry.sources, declared, outlines, failed_bodies, len(paths))
     return corpus, diagnostics
 
 

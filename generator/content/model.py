@@ -178,3 +178,5 @@ class Corpus:
     outlines: Mapping[Path, str] = field(default_factory=dict)
     #: The bodies of the files that gave no briefing (they have errors), for their links.
     failed_bodies: Mapping[Path, RenderedBody] = field(default_factory=dict)
+    #: How many briefing files were read, those with errors included.
+    files: int = 0
