@@ -315,3 +315,14 @@ def test_the_quick_test_skips_texts_that_only_share_a_word_with_a_term() -> None
     assert not _holds_no_phrase("It is almost\ncertain.")
     assert not _holds_no_phrase("Roughly  even odds.")
     assert not _holds_no_phrase("With HIGH confidence.")
+
+
+def test_a_term_in_a_links_text_takes_no_focus_of_its_own() -> None:
+    # HTML allows no focusable element inside a link: the term is marked, not a tab stop.
+    html = render_body("See [very likely](https://example.org/) and likely.\n").html
+    page = parse_html(html)
+    (link,) = page.find_all("a")
+    (inside,) = link.find_all("span", class_="likelihood-term")
+    assert "tabindex" not in inside.attrs and squash(inside.text) == "very likely (80–95 %)"
+    outside = [t for t in page.find_all("span", class_="likelihood-term") if t is not inside]
+    assert [t.attrs.get("tabindex") for t in outside] == ["0"]

@@ -152,15 +152,17 @@ class _Scanner:
         pieces: list[str] = []
         children: list[Token] = []
         offset = 0  # where the current token starts in the paragraph's text
+        links = 0  # how many links the current token is in
         for run in _text_runs(block.children or [], self.joined):
             if run[0].type in self.joined:
                 text_run = _TextRun.of(run, line_index)
-                children.extend(self.scan_text(text_run, paragraph, offset))
+                children.extend(self.scan_text(text_run, paragraph, offset, in_link=links > 0))
                 line_index += len(text_run.breaks)
                 piece = text_run.text
             else:
                 (token,) = run
                 children.append(token)
+                links += {"link_open": 1, "link_close": -1}.get(token.type, 0)
                 if token.type in ("softbreak", "hardbreak"):
                     line_index += 1
                     piece = " "
@@ -180,9 +182,9 @@ class _Scanner:
             if first < len(terms) and terms[first].offset < end:
                 self.found.pairs.append((phrase, terms[first]))
 
-    def scan_text(self, run: _TextRun, paragraph: int, offset: int) -> list[Token]:
+    def scan_text(self, run: _TextRun, paragraph: int, offset: int, in_link: bool = False) -> list[Token]:
         """Record the phrases of a run of text, which starts at `offset` in the paragraph's
-        text, and return its tokens with the terms cut out."""
+        text, and return its tokens with the terms cut out (`in_link`: the text of a link)."""
         if _holds_no_phrase(run.text):
             return run.tokens
         for match in CONFIDENCE_PATTERN.finditer(run.text):
@@ -190,9 +192,9 @@ class _Scanner:
             self.found.confidences.append(
                 PhraseUse(match[0], match[1].lower(), position, paragraph, offset + match.start())
             )
-        return self.cut_terms(run, paragraph, offset)
+        return self.cut_terms(run, paragraph, offset, in_link)
 
-    def cut_terms(self, run: _TextRun, paragraph: int, offset: int) -> list[Token]:
+    def cut_terms(self, run: _TextRun, paragraph: int, offset: int, in_link: bool = False) -> list[Token]:
         """The run as one text token cut around each likelihood term, with the terms as
         their own tokens; or the run's tokens as they were if it has no term."""
         text = run.text
@@ -206,7 +208,7 @@ class _Scanner:
                 result.append(_text(run.tokens[0], text[cursor : match.start()]))
             term = Token("likelihood_term", "", 0)
             term.content = match[1]
-            term.meta = {"term": key}
+            term.meta = {"term": key, "in_link": in_link}
             result.append(term)
             cursor = match.end()
         if cursor == 0:
@@ -355,14 +357,17 @@ def render_likelihood_term(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    return likelihood_term_html(token.content, token.meta["term"])
+    return likelihood_term_html(token.content, token.meta["term"], focusable=not token.meta.get("in_link"))
 
 
-def likelihood_term_html(phrase: str, key: str) -> str:
-    """A likelihood term as written (`phrase`), marked with the range of its term (`key`)."""
+def likelihood_term_html(phrase: str, key: str, focusable: bool = True) -> str:
+    """A likelihood term as written (`phrase`), marked with the range of its term (`key`).
+    A term that can take focus shows its range to a keyboard; one in a link's text cannot
+    (HTML allows no focusable element inside a link, which takes the focus itself)."""
     term = LIKELIHOOD_TERMS[key]
+    tabindex = ' tabindex="0"' if focusable else ""
     return (
-        f'<span class="likelihood-term" tabindex="0" data-range="{term.range_text}">'
+        f'<span class="likelihood-term"{tabindex} data-range="{term.range_text}">'
         f"{escapeHtml(phrase)}"
         f'<span class="likelihood-range-note"> ({term.range_text})</span></span>'
     )
