@@ -28,8 +28,9 @@ _SIMPLE = re.compile(
 
 DayTuple = tuple[int, int, int]
 
-#: A date of which nothing is known, every digit unspecified: `XXXX`, `XXXX-XX`, `XXXX-XX-XX`.
-_UNKNOWN = re.compile(r"XXXX(?:-XX(?:-XX)?)?[?~%]?")
+#: A date whose year is unknown: `XXXX`, `XXXX-XX`, `XXXX-XX-XX`, and `XXXX-08` (some
+#: August) or `XXXX-08-15`, which cannot be placed among dates either.
+_UNKNOWN = re.compile(r"XXXX(?:-[0-9X]{2}(?:-[0-9X]{2})?)?[?~%]?")
 
 #: How an unknown date reads, and the heading it is listed under on the merged timeline.
 UNKNOWN_WORDS = "date unknown"
@@ -294,8 +295,6 @@ def _year_words(year: str) -> str:
         return f"{digits}0s"
     if year.count("X") == 2 and "X" not in digits:
         return f"{digits}00s"
-    if year.count("X") == 3 and "X" not in digits and digits != "0":
-        return f"{digits}000–{digits}999"  # a millennium: "2XXX" is 2000–2999
     return year
 
 
@@ -312,6 +311,10 @@ def _years_bce_words(year: str) -> str:
 
 def _point_words(point: _Point, with_year: bool = True) -> str:
     if point.year == "XXXX":
+        if point.month is not None and 1 <= point.month <= 12 and not point.some_month:
+            # What is known of it: "Aug, year unknown", "15 Aug, year unknown".
+            day = f"{point.day} " if point.day is not None and not point.some_day else ""
+            return _qualify(f"{day}{_MONTHS[point.month - 1]}, year unknown", point.qualifier)
         return _qualify(UNKNOWN_WORDS, point.qualifier)
     year = _year_words(point.year)
     if point.some_month:

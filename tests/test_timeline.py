@@ -69,8 +69,13 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("2024-03/..", "from Mar 2024"),
         ("202X", "2020s"),
         ("19XX", "1900s"),
-        ("2XXX", "2000–2999"),
-        ("1XXX", "1000–1999"),
+        # A millennium stays as written: "2000–2999" would read "2000–2999–2025" in an interval.
+        ("2XXX", "2XXX"),
+        ("2XXX/2025", "2XXX–2025"),
+        # A known month of an unknown year says what is known, and is listed with unknown dates.
+        ("XXXX-08", "Aug, year unknown"),
+        ("XXXX-08-15", "15 Aug, year unknown"),
+        ("XXXX-XX-15", "date unknown"),
         ("2025-21", "Spring 2025"),
         ("[2025,2026]", "2025 or 2026"),
         # Astronomical years: year 0 is 1 BCE, -0044 is 45 BCE.
@@ -145,6 +150,7 @@ def test_titles_of_the_same_date_sort_without_case_or_accents(site: Site) -> Non
 def test_unspecified_dates_say_what_is_known_and_an_unknown_one_comes_last(site: Site) -> None:
     extra = (
         "timeline:\n  - {date: XXXX, title: Unknown}\n  - {date: 2025-XX-15, title: Fifteenth}\n"
+        "  - {date: XXXX-08, title: Some August}\n"
         "  - {date: '2023-XX', title: Some month}\n  - {date: 2023, title: The year}\n"
         "  - {date: '0000', title: Year zero}\n"
     )
@@ -155,6 +161,7 @@ def test_unspecified_dates_say_what_is_known_and_an_unknown_one_comes_last(site:
         ("some month of 2023", "Some month"),
         ("2023", "The year"),
         ("day 15 of some month of 2025", "Fifteenth"),
+        ("Aug, year unknown", "Some August"),
         ("date unknown", "Unknown"),
     ]
     events = parse_html(site.page("a")).by_id("timeline").find_all("li", class_="event")
@@ -179,7 +186,7 @@ def test_unspecified_dates_say_what_is_known_and_an_unknown_one_comes_last(site:
         ("1 BCE", ["Year zero"]),
         ("2023", ["Some month", "The year"]),
         ("2025", ["Fifteenth"]),
-        ("Date unknown", ["Unknown"]),
+        ("Date unknown", ["Some August", "Unknown"]),
     ]
     assert [g.find_all("h2")[0].attrs["id"] for g in groups] == [
         "year-1-bce",
