@@ -420,7 +420,7 @@ def test_marking_tags_and_grades_are_checked_even_when_the_front_matter_has_sche
         "briefings/a.md",
         "---\ntitle: A\ndate: 2025-01-01\nmarking: TLP:BLUE\ntags: [x, '+++']\n"
         "sources:\n  a: {title: A, reliability: G, kind: rumour}\n"
-        "claims:\n  c: {statement: S, credibility: 9, confidence: sure}\n"
+        "claims:\n  c: {statement: S, credibility: 9, confidence: sure, sources: [{id: a, credibility: 0}]}\n"
         "---\nText [@a].\n",
     )
     err = site.brief("check").stderr
@@ -430,7 +430,8 @@ def test_marking_tags_and_grades_are_checked_even_when_the_front_matter_has_sche
     assert "briefings/a.md:7:39: error: 'rumour' is not a valid 'kind' of source 'a'" in err
     assert "briefings/a.md:9:34: error: '9' is not a credibility grade" in err
     assert "briefings/a.md:9:49: error: 'sure' is not a valid 'confidence' of claim 'c'" in err
-    assert err.count(": error: ") == 6, err
+    assert "briefings/a.md:9:86: error: '0' is not a credibility grade" in err
+    assert err.count(": error: ") == 7, err
 
 
 def test_duplicate_slugs(site: Site) -> None:

@@ -455,9 +455,18 @@ class _BriefingLoader:
         for claim_id, entry in claims.items() if isinstance(claims, dict) else ():
             if claim_id in valid_claims or not isinstance(entry, dict):
                 continue
-            grade = entry.get("credibility")
-            if isinstance(grade, str | int) and not isinstance(grade, bool):  # grades 1-6 may be numbers
-                self.check_grade(str(grade), document.position_of(("claims", claim_id, "credibility")))
+            written: list[tuple[YamlPath, Any]] = [
+                (("claims", claim_id, "credibility"), entry.get("credibility"))
+            ]
+            refs = entry.get("sources")
+            for index, ref in enumerate(refs if isinstance(refs, list) else ()):
+                if isinstance(ref, dict):
+                    written.append(
+                        (("claims", claim_id, "sources", index, "credibility"), ref.get("credibility"))
+                    )
+            for path, grade in written:
+                if isinstance(grade, str | int) and not isinstance(grade, bool):  # grades 1-6 may be numbers
+                    self.check_grade(str(grade), document.position_of(path))
 
     def check_sources_and_claims(
         self,
