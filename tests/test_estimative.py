@@ -242,7 +242,8 @@ def _front_matter_prose() -> str:
         "sources:\n  s1: {title: One, reliability: B}\n"
         "claims:\n  c1:\n    statement: A deal is probable before June.\n    sources: [s1]\n"
         "    note: >\n      Officials called it\n      a remote chance at first.\n"
-        "timeline:\n  - {date: 2025-01, title: Talks very likely resumed, sources: [s1]}\n"
+        "timeline:\n  - {date: 2025-01, title: Talks very likely resumed, sources: [s1],"
+        " description: A deal is *almost certain*.}\n"
         "---\nBody without estimative terms [@s1].\n"
     )
 
@@ -276,6 +277,17 @@ def test_front_matter_terms_show_their_range(site: Site) -> None:
     assert squash(bluf.text).endswith(
         "We assess with high confidence that talks are likely (55–80 %) to resume."
     )
+    # An event's title and description too, on the briefing's timeline and the merged one.
+    merged = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    for timeline in (page.by_id("timeline"), merged):
+        (title,) = timeline.find_all("p", class_="event-title")
+        (description,) = timeline.find_all("p", class_="event-description")
+        terms = [*title.find_all("span", class_="likelihood-term")]
+        terms += description.find_all("span", class_="likelihood-term")
+        assert [squash(t.text) for t in terms] == [
+            "very likely (80–95 %)",
+            "almost certain (95–99 %)",
+        ]
 
 
 def test_front_matter_terms_may_be_spaced_or_broken_over_lines(site: Site) -> None:

@@ -232,12 +232,16 @@ def _render_tag_as_text(
 
 @functools.cache
 def inline_markdown() -> MarkdownIt:
-    """For short fields such as an event's description: inline Markdown, no citations."""
+    """For short fields such as an event's description: inline Markdown, no citations;
+    likelihood terms are marked."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["strikethrough", "replacements", "smartquotes"])
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.core.ruler.push("brief_links", external_links_only)
+    # Its likelihood terms show their range, as the body's do (after the links: a term in
+    # a link's text takes no focus of its own).
+    md.use(estimative_plugin)
     return md
 
 
