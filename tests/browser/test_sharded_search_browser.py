@@ -114,3 +114,30 @@ def test_an_address_names_a_tag_in_any_case(page: Any, sharded_site: str) -> Non
     assert page.locator('#filter-tag input[value="Even"]').is_checked()
     assert page.url.endswith("?tag=Even")
     assert page.errors == []
+
+
+def test_every_result_can_be_shown_thirty_at_a_time(page: Any, sharded_site: str) -> None:
+    # 210 briefings found: 30 are listed, and "Show more results" adds 30 at a time, with
+    # the keyboard taken to the first new one, until all are listed and the button goes.
+    open_search(page, sharded_site)
+    page.fill("#search-input", "tankers")
+    page.locator("#search-status").filter(has_text=f"{BRIEFINGS} briefings found.").wait_for()
+    results = page.locator("#search-results .search-result")
+    more = page.locator("#search-more")
+    assert results.count() == 30 and more.inner_text() == f"Show more results (30 of {BRIEFINGS} shown)"
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('#search-results .search-result').length === 60")
+    assert page.evaluate("document.activeElement === document.querySelectorAll('#search-results a')[30]")
+    while more.is_visible():
+        shown = results.count()
+        more.press("Enter")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#search-results .search-result').length > {shown}"
+        )
+    titles = page.locator("#search-results .search-result h2 a").all_inner_texts()
+    assert sorted(titles) == [f"Item {number:03d}" for number in range(BRIEFINGS)]
+    # A new search starts again at 30.
+    page.fill("#search-input", "pipelines")
+    page.wait_for_function("() => document.querySelectorAll('#search-results .search-result').length === 30")
+    assert more.is_visible()
+    assert page.errors == []

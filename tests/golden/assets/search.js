@@ -5,6 +5,9 @@ const input = document.getElementById("search-input");
 const statusLine = document.getElementById("search-status");
 const resultsList = document.getElementById("search-results");
 const filtersBox = document.getElementById("search-filters");
+const moreButton = document.getElementById("search-more");
+// Results are shown this many at a time; "Show more results" adds as many again.
+const PAGE = 30;
 const FILTER_NAMES = ["tag", "confidence", "reliability"];
 
 function say(text) {
@@ -136,21 +139,31 @@ function markedText(excerpt) {
   });
 }
 
+function resultItem(result) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = result.url;
+  link.textContent = (result.meta && result.meta.title) || result.url;
+  heading.append(link);
+  const excerpt = document.createElement("p");
+  excerpt.append(...markedText(result.excerpt));
+  item.append(heading, excerpt);
+  return item;
+}
+
+// Add these results to the list; the button offers the rest while there are more.
+function appendResults(results, total) {
+  resultsList.append(...results.map(resultItem));
+  const shown = resultsList.children.length;
+  moreButton.hidden = shown >= total;
+  moreButton.textContent = `Show more results (${shown} of ${total} shown)`;
+}
+
 function showResults(results, total) {
   resultsList.textContent = "";
-  for (const result of results) {
-    const item = document.createElement("li");
-    item.className = "search-result";
-    const heading = document.createElement("h2");
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = (result.meta && result.meta.title) || result.url;
-    heading.append(link);
-    const excerpt = document.createElement("p");
-    excerpt.append(...markedText(result.excerpt));
-    item.append(heading, excerpt);
-    resultsList.append(item);
-  }
+  appendResults(results, total);
   say(total === 0 ? "No briefings match." : `${total} briefing${total === 1 ? "" : "s"} found.`);
 }
 
@@ -182,12 +195,15 @@ async function main() {
   buildFilters(await pagefind.filters());
 
   let latest = 0;
+  let current = null; // the results of the search shown
   async function run() {
     const query = input.value.trim();
     const filters = selectedFilters();
     const ticket = ++latest;
     if (!query && Object.keys(filters).length === 0) {
       resultsList.textContent = "";
+      moreButton.hidden = true;
+      current = null;
       say("");
       showCounts({});
       history.replaceState(null, "", location.pathname);
@@ -195,9 +211,10 @@ async function main() {
     }
     const search = await pagefind.search(query || null, { filters });
     if (ticket !== latest || !search) return;
-    const data = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
+    const data = await Promise.all(search.results.slice(0, PAGE).map((result) => result.data()));
     const counts = await countsFor(query, filters, search);
     if (ticket !== latest) return;
+    current = search.results;
     showResults(data, search.results.length);
     showCounts(counts);
     // The address keeps the query and the ticked filters, so a search can be reloaded or shared.
@@ -224,6 +241,16 @@ async function main() {
     return counts;
   }
 
+  moreButton.addEventListener("click", async () => {
+    const results = current;
+    const shown = resultsList.children.length;
+    if (!results || shown >= results.length) return;
+    const data = await Promise.all(results.slice(shown, shown + PAGE).map((result) => result.data()));
+    if (results !== current) return; // another search has started meanwhile
+    appendResults(data, results.length);
+    // The keyboard goes on from the first new result, not from the top of the list.
+    resultsList.children[shown].querySelector("a").focus();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run();
