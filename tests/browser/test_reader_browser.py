@@ -180,6 +180,23 @@ def test_long_unbroken_words_wrap_on_a_phone(
     assert tab.errors == []
 
 
+@pytest.mark.parametrize("width", [PHONE, 390, 412])
+def test_a_judgment_count_stays_with_its_badge_on_a_phone(open_page: Any, site_url: str, width: int) -> None:
+    # "2 ×" at the end of a line and its badge on the next read as the previous badge's.
+    tab = open_page(width=width, height=800)
+    tab.goto(site_url + PAGE_TYPES["home"])
+    apart = tab.evaluate(
+        """() => [...document.querySelectorAll('.confidence-count')].filter(pair => {
+            const count = pair.querySelector('.count').getBoundingClientRect();
+            const badge = pair.querySelector('.badge').getBoundingClientRect();
+            const apart = count.bottom <= badge.top || badge.bottom <= count.top;
+            return apart || count.height > badge.height * 1.6;
+        }).map(pair => pair.innerText)"""
+    )
+    assert tab.evaluate("document.querySelectorAll('.confidence-count').length") >= 4
+    assert apart == []
+
+
 def test_a_code_block_prints_whole(open_page: Any, site_url: str) -> None:
     # On screen its long line scrolls sideways; paper does not scroll, and the end was cut off.
     tab = open_page()
