@@ -197,6 +197,28 @@ def test_a_judgment_count_stays_with_its_badge_on_a_phone(open_page: Any, site_u
     assert apart == []
 
 
+def test_a_dark_screen_prints_dark_ink_on_white_with_the_timelines_drawing(
+    open_page: Any, site_url: str
+) -> None:
+    # Printing from a device in dark mode put its pale text colours on white paper; and the
+    # timeline's axis and markers, being backgrounds, were left off the page.
+    tab = open_page(color_scheme="dark")
+    tab.goto(site_url + PAGE_TYPES["briefing"])
+    tab.emulate_media(media="print", color_scheme="dark")
+    colours = tab.evaluate(
+        """() => ['body', '.bluf h2', '.judgments > li'].map(
+            selector => getComputedStyle(document.querySelector(selector)).color)"""
+    )
+    for colour in colours:
+        red, green, blue = (int(part) for part in colour[colour.index("(") + 1 : -1].split(",")[:3])
+        assert max(red, green, blue) < 160, colours  # dark ink, not the dark theme's pale colours
+    adjust = tab.evaluate(
+        """() => [getComputedStyle(document.querySelector('.timeline'), '::before').printColorAdjust,
+                  getComputedStyle(document.querySelector('.event-marker')).printColorAdjust]"""
+    )
+    assert adjust == ["exact", "exact"]
+
+
 def test_a_code_block_prints_whole(open_page: Any, site_url: str) -> None:
     # On screen its long line scrolls sideways; paper does not scroll, and the end was cut off.
     tab = open_page()
