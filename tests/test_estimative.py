@@ -338,3 +338,18 @@ def test_a_term_in_a_links_text_takes_no_focus_of_its_own() -> None:
     assert "tabindex" not in inside.attrs and squash(inside.text) == "very likely (80–95 %)"
     outside = [t for t in page.find_all("span", class_="likelihood-term") if t is not inside]
     assert [t.attrs.get("tabindex") for t in outside] == ["0"]
+
+
+def test_a_phrase_is_placed_at_its_prose_not_at_code_or_an_address_before_it(site: Site) -> None:
+    # The same word earlier on the line, in a code span, a link's address, an image's
+    # description or an autolink, is not where the phrase is.
+    body = (
+        "It is probable.\n\n"
+        "`likely` and then likely again.\n\n"
+        "See [here](https://example.org/likely) for likely cause.\n\n"
+        "Flag `high confidence` here. We have high confidence it is likely.\n"
+    )
+    site.write("briefings/a.md", briefing(body=body))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:8:19: warning: likelihood terms from both ICD 203 sets" in err, err
+    assert "briefings/a.md:12:38: warning: 'high confidence' and 'likely' in one sentence" in err, err

@@ -223,12 +223,34 @@ class _Scanner:
         pattern = _as_written(tuple(re.findall(r"\w+", phrase.lower())))
         for index in range(line_index, min(line_index + 30, len(self.lines))):
             if index not in self.lowered:
-                self.lowered[index] = self.lines[index].lower()
+                self.lowered[index] = _prose_only(self.lines[index].lower())
             found = pattern.search(self.lowered[index], search_from.get(index, 0))
             if found is not None:
                 search_from[index] = found.end()
                 return Position(index + 1, found.start() + 1)
         return Position(line_index + 1, 1)
+
+
+#: What a source line holds that is not prose, where a phrase is never looked for: code
+#: spans, link destinations, autolinks and images' descriptions (none are scanned).
+_NOT_PROSE = re.compile(
+    "|".join(
+        (
+            r"(`+)[^`]*?\1",  # a code span
+            r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)",  # a link's destination, and its title
+            r"<[a-z][a-z0-9+.-]*:[^>\s]*>",  # an autolink
+            r"!\[[^\]]*\]",  # an image's description
+        )
+    )
+)
+
+
+def _prose_only(line: str) -> str:
+    """The line with what is not prose blanked out, each character by a space, so that
+    columns stay as written."""
+    if "`" not in line and "](" not in line and "<" not in line and "![" not in line:
+        return line
+    return _NOT_PROSE.sub(lambda match: " " * len(match[0]), line)
 
 
 @functools.cache
