@@ -140,7 +140,7 @@ def link_policy(state: StateCore) -> None:
 
 #: A raw HTML `<a>` or `<img>` start tag, as `html: sanitise` lets one through, and the
 #: `href` in one (quoted either way, or unquoted).
-_RAW_LINK_OR_IMAGE = re.compile(r"<(a|img)\b[^>]*>", re.IGNORECASE)
+_RAW_LINK_OR_IMAGE = re.compile(r"<(a|img)\b[^<>]*>", re.IGNORECASE)
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
