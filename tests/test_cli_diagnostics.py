@@ -441,6 +441,18 @@ def test_duplicate_slugs(site: Site) -> None:
     assert "briefings/sub/a.md:1:1: error: the slug 'a' is already used by" in err
 
 
+def test_a_file_with_errors_still_has_its_slug_checked_in_the_same_run(site: Site) -> None:
+    # A slug clash came only once the file's other errors were fixed: one more run.
+    site.write("briefings/a.md", briefing())
+    site.write("briefings/b.md", briefing(extra="slug: a\nkind: bogus\n", body="Cites [@nope].\n"))
+    site.write("briefings/sub/a.md", briefing(date="bad"))
+    err = site.brief("check").stderr
+    assert "briefings/b.md:5:7: error: the slug 'a' is already used by briefings/a.md" in err, err
+    assert "briefings/b.md:6:1: error: unknown key 'kind'" in err
+    assert "briefings/sub/a.md:1:1: error: the slug 'a' is already used by briefings/a.md" in err
+    assert "briefings/sub/a.md:3:7: error: expected a date (YYYY-MM-DD), not 'bad'" in err
+
+
 def test_a_slug_set_in_the_front_matter_is_the_one_reported_at_its_line(site: Site) -> None:
     # a.md sets slug: b, which b.md has from its file name: a.md is told, at its slug: line.
     site.write("briefings/a.md", briefing(extra="slug: b\n"))

@@ -397,9 +397,12 @@ class _BriefingLoader:
         self.diagnostics.extend(document.problems)
         if isinstance(document.value, dict):
             status, marking = document.value.get("status"), document.value.get("marking")
+            slug = document.value.get("slug")
             self.declared = Declared(
                 status if isinstance(status, str) else "published",
                 marking if isinstance(marking, str) else None,
+                slug if isinstance(slug, str) else None,
+                document.position_of(("slug",)) if isinstance(slug, str) else None,
             )
         front_matter, problems = validate_document(FrontMatter, document, "the front matter")
         self.diagnostics.extend(problems)
@@ -958,6 +961,28 @@ def check_tags(briefings: Iterable[Briefing], diagnostics: DiagnosticList) -> No
             )
 
 
+def check_slugs_of_failed_files(
+    briefings: list[Briefing], failed: Mapping[Path, Declared], diagnostics: DiagnosticList
+) -> None:
+    """A file with errors still takes its slug (its `slug:`, or its name's): a clash with
+    another file is reported in the same run as its other errors, at the file with errors.
+    `failed` holds what each file that gave no briefing declares."""
+    owners = {briefing.slug.casefold(): briefing.path for briefing in briefings}
+    for path, found in sorted(failed.items()):
+        slug = briefing_slug(path, found.slug)
+        if not slug:
+            continue
+        other = owners.setdefault(slug.casefold(), path)
+        if other != path:
+            diagnostics.error(
+                path,
+                found.slug_position or Position(1, 1),
+                f"the slug '{slug}' is already used by {_relative(other)}",
+                "set a different slug: in the front matter, or rename the file",
+                code="duplicate-slug",
+            )
+
+
 def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[Briefing]:
     """Refuse two briefings (or an alias and a briefing) with one slug. Returns the survivors."""
     owners: dict[str, Briefing] = {}
@@ -1399,7 +1424,10 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     next(loaded_in_workers, None)  # past the last result: the workers are closed
     writer.finish(keep_only_used=True)
     cache.remember(by_key)
+    loaded_paths = {briefing.path for briefing in briefings}
+    failed = {path: found for path, found in declared.items() if path not in loaded_paths}
     briefings = check_slugs(briefings, diagnostics)
+    check_slugs_of_failed_files(briefings, failed, diagnostics)
     check_tags(briefings, diagnostics)
     corpus = Corpus(tuple(briefings), registry.sources, declared, outlines, failed_bodies, len(paths))
     return corpus, diagnostics

@@ -160,11 +160,15 @@ class Briefing:
 @compact
 @dataclass(frozen=True, slots=True)
 class Declared:
-    """The `status` and `marking` a file declares, read even when the file has errors,
-    so that a build can leave out the errors of briefings it would not publish."""
+    """The `status`, `marking` and `slug` a file declares, read even when the file has
+    errors, so that a build can leave out the errors of briefings it would not publish, and
+    report a slug that clashes with another file's in the same run."""
 
     status: str
     marking: str | None
+    #: The `slug:` it sets, if that is text, and where: a file with errors still takes a slug.
+    slug: str | None = None
+    slug_position: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
