@@ -262,17 +262,13 @@ def _site_config_or_exit(site: Path) -> SiteConfig:
 
 def _site_config_or_defaults(site: Path) -> SiteConfig:
     """The site's configuration, or the defaults outside a site; exits 2 on a broken site.yaml."""
-    from generator.config import DEFAULT_FINDINGS, SiteConfig, SiteConfigSpec, load_config
+    from generator.config import DEFAULT_FINDINGS, SiteConfig, SiteConfigSpec
 
     if not (site / "site.yaml").is_file():
         return SiteConfig(
             root=site, path=site / "site.yaml", spec=SiteConfigSpec(), findings=dict(DEFAULT_FINDINGS)
         )
-    config, problems = load_config(site)
-    if config is None:
-        click.echo(format_text(problems), err=True, nl=False)
-        sys.exit(EXIT_USAGE)
-    return config
+    return _site_config_or_exit(site)
 
 
 @main.command("schema")
