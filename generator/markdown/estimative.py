@@ -173,14 +173,13 @@ class _Scanner:
             pieces.append(piece)
             offset += len(piece)
         block.children = children
-        sentences = Sentences("".join(pieces))
-        terms = self.found.terms[first_term:]  # in order of their offsets
-        term_offsets = [term.offset for term in terms]
-        for phrase in self.found.confidences[first_confidence:]:
-            start, end = sentences.bounds(phrase.offset)
-            first = bisect.bisect_left(term_offsets, start)
-            if first < len(terms) and terms[first].offset < end:
-                self.found.pairs.append((phrase, terms[first]))
+        self.found.pairs.extend(
+            _in_one_sentence(
+                Sentences("".join(pieces)),
+                self.found.confidences[first_confidence:],
+                self.found.terms[first_term:],
+            )
+        )
 
     def scan_text(self, run: _TextRun, paragraph: int, offset: int, in_link: bool = False) -> list[Token]:
         """Record the phrases of a run of text, which starts at `offset` in the paragraph's
@@ -302,14 +301,34 @@ def phrases_in_fields(fields: Sequence[tuple[str, Position]], file_text: str) ->
             for match in TERM_PATTERN.finditer(text)
         ]
         terms.extend(field_terms)
-        sentences = Sentences(text)
-        for match in CONFIDENCE_PATTERN.finditer(text):
-            position = scanner.locate(at.line - 1, match[0], scanner.confidence_search_from)
-            start, end = sentences.bounds(match.start())
-            term = next((term for term in field_terms if start <= term.offset < end), None)
-            if term is not None:
-                pairs.append((PhraseUse(match[0], match[1].lower(), position, index, match.start()), term))
+        confidences = [
+            PhraseUse(
+                match[0],
+                match[1].lower(),
+                scanner.locate(at.line - 1, match[0], scanner.confidence_search_from),
+                index,
+                match.start(),
+            )
+            for match in CONFIDENCE_PATTERN.finditer(text)
+        ]
+        pairs.extend(_in_one_sentence(Sentences(text), confidences, field_terms))
     return FieldPhrases(tuple(terms), tuple(pairs))
+
+
+def _in_one_sentence(
+    sentences: Sentences, confidences: Sequence[PhraseUse], terms: Sequence[PhraseUse]
+) -> list[tuple[PhraseUse, PhraseUse]]:
+    """Each confidence phrase with the first likelihood term of its sentence, where it has
+    one: for a paragraph of the body and for a front-matter text alike. `terms` are in the
+    order of their offsets, so each lookup is a binary search."""
+    offsets = [term.offset for term in terms]
+    pairs = []
+    for phrase in confidences:
+        start, end = sentences.bounds(phrase.offset)
+        first = bisect.bisect_left(offsets, start)
+        if first < len(terms) and terms[first].offset < end:
+            pairs.append((phrase, terms[first]))
+    return pairs
 
 
 def _term_key(phrase: str) -> str:
