@@ -189,6 +189,21 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegi
     return SharedRegistry(sources, broken)
 
 
+def check_reliability(
+    grade: str, document: YamlDocument, yaml_path: YamlPath, config: SiteConfig, diagnostics: DiagnosticList
+) -> None:
+    """An error at `yaml_path` unless `grade` is one of the site's reliability grades."""
+    scale = config.spec.scales.reliability
+    if grade not in scale:
+        diagnostics.error(
+            document.path,
+            document.position_of(yaml_path),
+            f"'{grade}' is not a reliability grade",
+            "use one of: " + ", ".join(scale),
+            code="schema",
+        )
+
+
 def _build_source(
     source_id: str,
     spec: SourceSpec,
@@ -198,16 +213,8 @@ def _build_source(
     shared: bool,
     diagnostics: DiagnosticList,
 ) -> Source:
-    scale = config.spec.scales.reliability
     reliability = spec.reliability if spec.reliability is not None else config.default_reliability
-    if reliability not in scale:
-        diagnostics.error(
-            document.path,
-            document.position_of((*yaml_path, "reliability")),
-            f"'{reliability}' is not a reliability grade",
-            "use one of: " + ", ".join(scale),
-            code="schema",
-        )
+    check_reliability(reliability, document, (*yaml_path, "reliability"), config, diagnostics)
     return Source(
         id=source_id,
         title=spec.title,
@@ -441,19 +448,14 @@ class _BriefingLoader:
     ) -> None:
         """The grades of the sources and claims whose entries have errors of their own
         (`check_sources_and_claims` checks the valid ones), as written."""
-        reliability = self.config.spec.scales.reliability
         sources = raw.get("sources")
         for source_id, entry in sources.items() if isinstance(sources, dict) else ():
             if source_id in valid_sources or not isinstance(entry, dict):
                 continue
             grade = entry.get("reliability")
-            if isinstance(grade, str) and grade not in reliability:
-                self.error(
-                    document.position_of(("sources", source_id, "reliability")),
-                    f"'{grade}' is not a reliability grade",
-                    "use one of: " + ", ".join(reliability),
-                    "schema",
-                )
+            if isinstance(grade, str):
+                where = ("sources", source_id, "reliability")
+                check_reliability(grade, document, where, self.config, self.diagnostics)
         claims = raw.get("claims")
         for claim_id, entry in claims.items() if isinstance(claims, dict) else ():
             if claim_id in valid_claims or not isinstance(entry, dict):
