@@ -159,12 +159,21 @@ class LoadCache:
                 found[key] = (recent, entries)
             elif recent is None:
                 to_read.append(key)
+        for start in range(0, len(to_read), _KEYS_PER_QUERY):
+            found.update(self._read_files(to_read[start : start + _KEYS_PER_QUERY]))
+        return found
+
+    def _read_files(self, keys: list[str]) -> dict[str, tuple[LoadedFile, CacheEntries]]:
+        """The entries of these file keys that the database holds, with their bodies. Called
+        a batch at a time: the raw entries of 10,000 briefings, held all at once, raised the
+        peak memory of a rebuild by about 200 MB."""
         decoded: dict[str, tuple[bytes, LoadedFile]] = {}
-        for key, raw in self._read_many(to_read).items():
+        for key, raw in self._read_many(keys).items():
             entry = self._decode_file(raw)
             if entry is not None:
                 decoded[key] = entry
         bodies = self._read_many([loaded.body_key for _, loaded in decoded.values() if loaded.body_key])
+        found: dict[str, tuple[LoadedFile, CacheEntries]] = {}
         for key, (head, loaded) in decoded.items():
             entries = CacheEntries()
             with_body = self._with_body(key, head, loaded, bodies.get(loaded.body_key or ""), entries)
