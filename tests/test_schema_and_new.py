@@ -203,6 +203,16 @@ def test_new_refuses_a_slug_taken_by_a_draft_or_a_briefing_with_errors(site: Sit
     assert site.brief("new", "Fresh title").exit_code == 0
 
 
+def test_new_reads_slugs_and_aliases_however_the_yaml_writes_them(site: Site) -> None:
+    site.write("briefings/one.md", briefing(extra='"slug": quoted-key\naliases: [Flow-Alias]\n'))
+    site.write("briefings/two.md", briefing(extra="aliases:\n  - block-alias\n  - 7\n"))
+    for title in ["Quoted key", "Flow alias", "Block alias"]:
+        result = site.brief("new", title)
+        assert result.exit_code == 2, title
+        assert "is already taken by briefings/" in result.stderr
+    assert site.brief("new", "Seven").exit_code == 0
+
+
 def test_new_handles_titles_that_need_quoting(site: Site) -> None:
     assert site.brief("new", 'Talks: "day one" & #2').exit_code == 0
     assert site.brief("check").exit_code == 0

@@ -294,22 +294,14 @@ class SlugUse:
 
 def slugs_in_use(config: SiteConfig) -> dict[str, SlugUse]:
     """Every slug the site's briefings take, drafts included, casefolded as `check_slugs`
-    compares them: a briefing's own and its aliases. A file with errors takes its `slug:`
-    if that is text, or else its file name's, and its aliases that are text."""
-    corpus, _ = load_corpus(config)
-    loaded = {briefing.path for briefing in corpus.briefings}
-    taken = [(briefing.path, briefing.slug, briefing.aliases) for briefing in corpus.briefings]
-    for path in find_briefing_files(config.briefings_dir, DiagnosticList()):
-        if path not in loaded:
-            raw = _front_matter_as_written(path)
-            slug, aliases = raw.get("slug"), raw.get("aliases")
-            taken.append(
-                (
-                    path,
-                    briefing_slug(path, slug if isinstance(slug, str) else None),
-                    tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
-                )
-            )
+    compares them: a briefing's own (its `slug:` if that is text, else its file name's) and
+    its aliases that are text.
+
+    Read from the front matter as written, without loading the briefings: `brief new`
+    answers at once on a site of 10,000 briefings, where loading them took half a minute
+    on a cold cache. A file that does not hold the words `slug` or `aliases` is not even
+    parsed."""
+    taken = [_slug_and_aliases(path) for path in find_briefing_files(config.briefings_dir, DiagnosticList())]
     used: dict[str, SlugUse] = {}
     for path, slug, _ in taken:
         used.setdefault(slug.casefold(), SlugUse(path, "slug"))
@@ -319,12 +311,26 @@ def slugs_in_use(config: SiteConfig) -> dict[str, SlugUse]:
     return used
 
 
-def _front_matter_as_written(path: Path) -> dict[str, Any]:
-    """The YAML mapping of a file's front matter, or an empty one where there is none."""
+def _slug_and_aliases(path: Path) -> tuple[Path, str, tuple[str, ...]]:
+    """The slug and aliases a briefing file takes, as `slugs_in_use` reads them."""
     try:
-        text, _ = read_text(path, path.read_bytes())
+        data = path.read_bytes()
     except OSError:
-        return {}
+        data = b""
+    if b"slug" not in data and b"aliases" not in data:
+        return path, slug_from_path(path), ()
+    raw = _front_matter_as_written(path, data)
+    slug, aliases = raw.get("slug"), raw.get("aliases")
+    return (
+        path,
+        briefing_slug(path, slug if isinstance(slug, str) else None),
+        tuple(alias for alias in aliases if isinstance(alias, str)) if isinstance(aliases, list) else (),
+    )
+
+
+def _front_matter_as_written(path: Path, data: bytes) -> dict[str, Any]:
+    """The YAML mapping of a file's front matter, or an empty one where there is none."""
+    text, _ = read_text(path, data)
     split, _ = split_front_matter(path, text) if text is not None else (None, None)
     if split is None:
         return {}
