@@ -18,6 +18,7 @@ from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.analysis.sameurl import normalised_url
 from generator.config import SiteConfig
 from generator.content.model import Briefing, Source
+from generator.markdown.body import inline_as_shown
 from generator.urls import absolute_url, tag_path
 from generator.views import (
     Badge,
@@ -354,7 +355,7 @@ def briefing_data(
                 "earliest": event.date.earliest_iso,
                 "latest": event.date.latest_iso,
                 "title": event.title,
-                "description": event.description,
+                "description": inline_as_shown(event.description) if event.description else None,
                 "claims": list(event.claims),
                 "sources": list(event.sources),
             }

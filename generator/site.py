@@ -624,8 +624,7 @@ def _search_page(summaries: Iterable[BriefingSummary], badges: _Badges, config: 
 
 
 def _all_tags(summaries: Iterable[BriefingSummary]) -> tuple[TagView, ...]:
-    tags: dict[str, TagView] = {}
-    for summary in summaries:
-        for tag in summary.tags:
-            tags.setdefault(tag.slug, tag)
-    return tuple(sorted(tags.values(), key=lambda tag: tag.name.casefold()))
+    """Every spelling of every tag, with its slug: the search page groups its tag filter's
+    values by slug, as the tag pages do."""
+    tags = {(tag.name, tag.slug): tag for summary in summaries for tag in summary.tags}
+    return tuple(sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.name, tag.slug)))

@@ -437,12 +437,17 @@ class RedirectPage:
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     path: str
+    #: Every spelling of every tag: the tag filter offers one option per slug.
     tags: tuple[TagView, ...]
     #: The confidence and reliability filters' values in the order of their scales,
     #: strongest first, as the search page lists them (not in the alphabet's order).
     confidence_order: tuple[str, ...] = ()
     reliability_order: tuple[str, ...] = ()
     template: str = "search.html"
+
+    @property
+    def tag_slugs(self) -> dict[str, str]:
+        return {tag.name: tag.slug for tag in self.tags}
 
 
 Page = (

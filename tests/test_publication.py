@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 from pathlib import Path
 
 from tests.conftest import Site
@@ -213,6 +214,30 @@ def test_links_to_unpublished_briefings_become_text(site: Site) -> None:
     page = site.page("live")
     assert "See the draft for more." in squash(parse_html(page).by_id("body").visible_text)
     assert "briefings/draft" not in page and "../draft/" not in page
+
+
+def test_an_event_description_names_no_unpublished_briefing_in_the_data(site: Site) -> None:
+    """The page shows a description's link to a file as its text; the JSON does the same, so
+    that the file and heading of a briefing that is not published appear in no output."""
+    site.write(
+        "briefings/secret/draftyplans.md", _briefing_with_marker("draftyword", "TLP:CLEAR", status="draft")
+    )
+    site.write(
+        "briefings/live.md",
+        "---\ntitle: Live\ndate: 2025-08-08\nsummary: S.\ntimeline:\n  - date: 2025-08-06\n"
+        "    title: Talks\n    description: See *the* [plans](secret/draftyplans.md#draftyheading),"
+        " ![a map](/maps/draftymap.png) and [the wire](https://example.org/wire).\n---\nBody.\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    everything = _every_output_byte(site.root / "_site").lower()
+    assert b"the wire" in everything
+    for word in (b"draftyplans", b"draftyheading", b"draftymap"):
+        assert word not in everything
+    data = json.loads((site.root / "_site/briefings/live/index.json").read_text(encoding="utf-8"))
+    assert data["events"][0]["description"] == (
+        "See *the* plans, a map and [the wire](https://example.org/wire)."
+    )
 
 
 def test_each_link_to_an_unpublished_briefing_is_reported_at_its_own_place(site: Site) -> None:

@@ -15,7 +15,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import process_inlines
-from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import StateInline, image, link
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
@@ -25,7 +25,15 @@ from slugify import slugify
 from generator.diagnostics import Position
 from generator.markdown.citations import Citation, citation_env, citation_plugin
 from generator.markdown.estimative import PhraseUse, estimative_env, estimative_plugin
-from generator.markdown.links import LinkProblem, LinkReference, external_links_only, link_env, link_policy
+from generator.markdown.links import (
+    SAFE_SCHEMES,
+    LinkProblem,
+    LinkReference,
+    external_links_only,
+    link_env,
+    link_policy,
+    url_scheme,
+)
 from generator.pickling import compact
 
 #: Ids the page itself uses, and names that would clobber globals of the page's script.
@@ -493,3 +501,54 @@ def render_inline(text: str) -> str:
     md = inline_markdown()
     env: dict[str, object] = {}
     return str(md.renderInline(text, env))
+
+
+#: A link or image that a short field shows as text: its span, and its label's span.
+_Span = tuple[int, int, int, int]
+
+
+def inline_as_shown(text: str) -> str:
+    """A short field's inline Markdown with each link and image that its page shows as text
+    (see `external_links_only`) written as its label, for the site's data: the target of such
+    a link, a briefing's file that may not be published, is in no output."""
+    if "[" not in text:
+        return text
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = _accept_every_url  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "brief_unlinked", _unlinked_span)
+    env: dict[str, Any] = {"unlinked_in": text, "unlinked": []}
+    md.parseInline(text, env)
+    return _write_labels(text, sorted(env["unlinked"]), 0, len(text))
+
+
+def _unlinked_span(state: StateInline, silent: bool) -> bool:
+    """Inline rule: parse a link or an image as usual, and note the span of one shown as text."""
+    start = state.pos
+    is_image = state.src.startswith("![", start)
+    if silent or not (is_image or state.src.startswith("[", start)):
+        return False
+    first = len(state.tokens)
+    if not (image(state, False) if is_image else link(state, False)):
+        return False
+    # The first token pushed may be the text before it, which the parser held back.
+    opened = next(token for token in state.tokens[first:] if token.type in ("image", "link_open"))
+    target = str(opened.attrGet("src" if is_image else "href") or "")
+    if state.src == state.env["unlinked_in"] and (is_image or url_scheme(target) not in SAFE_SCHEMES):
+        label = start + 2 if is_image else start + 1
+        label_end = state.md.helpers.parseLinkLabel(state, label - 1, not is_image)
+        state.env["unlinked"].append((start, state.pos, label, label_end))
+    return True
+
+
+def _write_labels(text: str, spans: list[_Span], start: int, end: int) -> str:
+    """`text[start:end]` with each span (sorted) replaced by its label, spans inside it too."""
+    parts = []
+    position = start
+    for span_start, span_end, label, label_end in spans:
+        if span_start < position or span_end > end:  # inside an earlier span, or after `end`
+            continue
+        inner = [span for span in spans if label <= span[0] and span[1] <= label_end]
+        parts += [text[position:span_start], _write_labels(text, inner, label, label_end)]
+        position = span_end
+    parts.append(text[position:end])
+    return "".join(parts)

@@ -31,12 +31,13 @@ function folded(value) {
   return value.normalize("NFKC").toLowerCase().replaceAll("ß", "ss").replaceAll("ς", "σ");
 }
 
-// One option per folded value, named as most briefings write it, counted together; in
-// the order `order` gives (a scale's, strongest first), else alphabetically.
-function filterOptions(counts, order) {
+// One option per folded value, or per value of `groupOf` (a tag's slug: spellings that
+// share a tag page share an option), named as most briefings write it, counted together;
+// in the order `order` gives (a scale's, strongest first), else alphabetically.
+function filterOptions(counts, order, groupOf) {
   const groups = new Map();
   for (const [value, count] of Object.entries(counts)) {
-    const key = folded(value);
+    const key = Object.hasOwn(groupOf, value) ? groupOf[value] : folded(value);
     const group = groups.get(key) || { values: [], count: 0, name: value, nameCount: -1 };
     group.values.push(value);
     group.count += count;
@@ -63,7 +64,11 @@ function buildFilters(available) {
   for (const name of FILTER_NAMES) {
     const fieldset = document.getElementById(`filter-${name}`);
     const box = fieldset.querySelector(".filter-options");
-    const options = filterOptions(available[name] || {}, JSON.parse(fieldset.dataset.order || "[]"));
+    const options = filterOptions(
+      available[name] || {},
+      JSON.parse(fieldset.dataset.order || "[]"),
+      JSON.parse(fieldset.dataset.groups || "{}"),
+    );
     box.textContent = "";
     options.forEach((option, index) => {
       const id = `filter-${name}-${index}`;
