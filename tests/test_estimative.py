@@ -51,6 +51,33 @@ def test_a_term_is_one_term_however_its_words_are_spaced() -> None:
         assert 'data-range="80–95 %"' in body.html and "55–80" not in body.html, spaced
 
 
+def test_a_term_with_its_first_words_emphasised_is_the_whole_term() -> None:
+    body = render_body(
+        "It is **very** likely; *almost* certain; very *unlikely*; __highly__ probable.\n"
+        "But ~~very~~ likely, and [very](https://example.org/) likely, are struck or linked.\n"
+    )
+    assert [(use.key, use.position) for use in body.likelihood_terms] == [
+        ("very likely", Position(1, 16)),
+        ("almost certain", Position(1, 33)),
+        ("very unlikely", Position(1, 48)),
+        ("highly probable", Position(1, 70)),
+        ("likely", Position(2, 14)),
+        ("likely", Position(2, 55)),
+    ]
+    assert body.html.startswith(
+        "<p>It is <strong>very</strong> "
+        + _term("likely", "80–95 %")
+        + "; <em>almost</em> "
+        + _term("certain", "95–99 %")
+        + "; very <em>"
+        + _term("unlikely", "5–20 %")
+        + "</em>; <strong>highly</strong> "
+        + _term("probable", "80–95 %")
+        + ".\nBut <s>very</s> "
+        + _term("likely", "55–80 %")
+    )
+
+
 def test_a_term_after_a_soft_break_is_at_its_line() -> None:
     body = render_body("Intro, then a\nterm that is highly\nprobable; and later\nlikely.\n", line_offset=4)
     assert [(use.key, use.position) for use in body.likelihood_terms] == [

@@ -4,7 +4,9 @@ Terms match as whole phrases, case-insensitively, longest first ("highly probabl
 also "probable"); "remote" counts only in "remote chance", "remote possibility" or
 "remote prospect". Any white space may separate a term's words, a soft line break too:
 text and soft breaks are read as one text, up to the next other token (emphasis, a link,
-code). Each term found is wrapped so that a reader who hovers over or focuses it sees its
+code). A term whose first words are emphasised apart ("**very** likely") is the whole term,
+not its last word: it is marked on the words after the emphasis, with the whole term's
+range. Each term found is wrapped so that a reader who hovers over or focuses it sees its
 range. What was found, with positions and the text of
 each paragraph, goes to `env` for the linter in `analysis.estimative`.
 """
@@ -61,6 +63,12 @@ def _telltales() -> tuple[tuple[str, ...], ...]:
 
 
 _TELLTALES = _telltales()
+
+#: Tokens that a term may span ("**very** likely" is "very likely"): emphasis, not a link,
+#: code or a strike-through ("~~very~~ likely" reads "likely").
+_SPANNED = frozenset({"em_open", "em_close", "strong_open", "strong_close"})
+#: How much of the text before a run a term may start in: more than the longest term.
+_TAIL = max(len(term) for term in _TERMS) + 8
 
 
 @compact
@@ -153,15 +161,19 @@ class _Scanner:
         children: list[Token] = []
         offset = 0  # where the current token starts in the paragraph's text
         links = 0  # how many links the current token is in
+        tail = ""  # the text before the current token, since the last token no term spans
         for run in _text_runs(block.children or [], self.joined):
             if run[0].type in self.joined:
                 text_run = _TextRun.of(run, line_index)
-                children.extend(self.scan_text(text_run, paragraph, offset, in_link=links > 0))
+                children.extend(self.scan_text(text_run, paragraph, offset, tail, in_link=links > 0))
                 line_index += len(text_run.breaks)
                 piece = text_run.text
+                tail = (tail + piece)[-_TAIL:]
             else:
                 (token,) = run
                 children.append(token)
+                if token.type not in _SPANNED:
+                    tail = ""
                 links += {"link_open": 1, "link_close": -1}.get(token.type, 0)
                 if token.type in ("softbreak", "hardbreak"):
                     line_index += 1
@@ -181,35 +193,47 @@ class _Scanner:
             )
         )
 
-    def scan_text(self, run: _TextRun, paragraph: int, offset: int, in_link: bool = False) -> list[Token]:
+    def scan_text(
+        self, run: _TextRun, paragraph: int, offset: int, tail: str = "", in_link: bool = False
+    ) -> list[Token]:
         """Record the phrases of a run of text, which starts at `offset` in the paragraph's
-        text, and return its tokens with the terms cut out (`in_link`: the text of a link)."""
-        if _holds_no_phrase(run.text):
+        text, and return its tokens with the terms cut out. `tail` is the text just before
+        the run, apart only by emphasis, where a term may start; `in_link`: the run is the
+        text of a link."""
+        if _holds_no_phrase(tail + run.text):
             return run.tokens
         for match in CONFIDENCE_PATTERN.finditer(run.text):
             position = self.locate(run.line_of(match.start()), match[0], self.confidence_search_from)
             self.found.confidences.append(
                 PhraseUse(match[0], match[1].lower(), position, paragraph, offset + match.start())
             )
-        return self.cut_terms(run, paragraph, offset, in_link)
+        return self.cut_terms(run, paragraph, offset, tail, in_link)
 
-    def cut_terms(self, run: _TextRun, paragraph: int, offset: int, in_link: bool = False) -> list[Token]:
+    def cut_terms(
+        self, run: _TextRun, paragraph: int, offset: int, tail: str = "", in_link: bool = False
+    ) -> list[Token]:
         """The run as one text token cut around each likelihood term, with the terms as
-        their own tokens; or the run's tokens as they were if it has no term."""
+        their own tokens; or the run's tokens as they were if it has no term. A term that
+        starts in `tail` is cut from the run where the run's part of it starts."""
         text = run.text
         result: list[Token] = []
         cursor = 0
-        for match in TERM_PATTERN.finditer(text):
+        for match in TERM_PATTERN.finditer(tail + text):
+            if match.end() <= len(tail):
+                continue  # the text before the run had it
             key = _term_key(match[1])
-            position = self.locate(run.line_of(match.start()), match[1], self.search_from)
-            self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + match.start()))
-            if match.start() > cursor:
-                result.append(_text(run.tokens[0], text[cursor : match.start()]))
+            start = max(match.start(), len(tail)) - len(tail)
+            start += len(text[start:]) - len(text[start:].lstrip())  # "**very** likely"
+            end = match.end() - len(tail)
+            position = self.locate(run.line_of(start), text[start:end], self.search_from)
+            self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + start))
+            if start > cursor:
+                result.append(_text(run.tokens[0], text[cursor:start]))
             term = Token("likelihood_term", "", 0)
-            term.content = match[1]
+            term.content = text[start:end]
             term.meta = {"term": key, "in_link": in_link}
             result.append(term)
-            cursor = match.end()
+            cursor = end
         if cursor == 0:
             return run.tokens
         if cursor < len(text):
