@@ -412,18 +412,24 @@ _PAGE_SIZE = 65536
 
 
 def _open_for_writing(database: Path) -> sqlite3.Connection:
-    """The durability of a cache is not worth an fsync."""
+    """The durability of a cache is not worth an fsync. A connection that fails to set up
+    (a damaged file) is closed before the error goes on, not left to the garbage collector
+    (which Python 3.13 warns of)."""
     database.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(database, timeout=10)
-    if connection.execute("PRAGMA user_version").fetchone()[0] != _LAYOUT:
+    try:
+        if connection.execute("PRAGMA user_version").fetchone()[0] != _LAYOUT:
+            connection.close()
+            _remove_database(database)
+            connection = sqlite3.connect(database, timeout=10)
+            connection.execute(f"PRAGMA page_size = {_PAGE_SIZE}")  # only before the first table
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
+        connection.execute(f"PRAGMA user_version = {_LAYOUT}")
+    except BaseException:
         connection.close()
-        _remove_database(database)
-        connection = sqlite3.connect(database, timeout=10)
-        connection.execute(f"PRAGMA page_size = {_PAGE_SIZE}")  # only before the first table
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = OFF")
-    connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
-    connection.execute(f"PRAGMA user_version = {_LAYOUT}")
+        raise
     return connection
 
 
