@@ -513,12 +513,19 @@ def inline_as_shown(text: str) -> str:
     a link, a briefing's file that may not be published, is in no output."""
     if "[" not in text:
         return text
+    env: dict[str, Any] = {"unlinked_in": text, "unlinked": []}
+    _span_finder().parseInline(text, env)
+    return _write_labels(text, sorted(env["unlinked"]), 0, len(text))
+
+
+@functools.cache
+def _span_finder() -> MarkdownIt:
+    """The parser `inline_as_shown` notes links and images with (made once: making one
+    took longer than parsing a description)."""
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.inline.ruler.before("link", "brief_unlinked", _unlinked_span)
-    env: dict[str, Any] = {"unlinked_in": text, "unlinked": []}
-    md.parseInline(text, env)
-    return _write_labels(text, sorted(env["unlinked"]), 0, len(text))
+    return md
 
 
 def _unlinked_span(state: StateInline, silent: bool) -> bool:
