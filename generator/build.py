@@ -20,15 +20,8 @@ from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.analysis.sameurl import spread_retractions
 from generator.config import SiteConfig, load_config
-from generator.content.load import (
-    LinkIndex,
-    LinkTarget,
-    LoadedFile,
-    check_links_of_failed_files,
-    load_corpus,
-    load_files,
-    resolve_links,
-)
+from generator.content.linking import LinkIndex, LinkTarget, check_links_of_failed_files, resolve_links
+from generator.content.load import LoadedFile, load_corpus, load_files
 from generator.content.model import Briefing, Corpus
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.fingerprint import (
@@ -719,7 +712,7 @@ def _partial_build(
     return result
 
 
-#: The codes of findings made across files (`content.load.check_tags`, `check_slugs`).
+#: The codes of findings made across files (`content.names.check_tags`, `check_slugs`).
 _ACROSS_FILES = frozenset({"tag", "duplicate-slug"})
 
 

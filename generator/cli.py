@@ -318,7 +318,7 @@ def new_command(site: Path, title: str) -> None:
 def _refuse_a_slug_in_use(config: SiteConfig, slug: str, path: Path) -> None:
     """Exit 2 when a briefing, in any subfolder, takes `slug` already: as its file name's
     slug, its `slug:` or an alias, the new one would fail the next build."""
-    from generator.content.load import slug_from_path, slugs_in_use
+    from generator.content.names import slug_from_path, slugs_in_use
 
     use = slugs_in_use(config).get(slug.casefold())
     if use is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import cachecodec
-from generator.content.load import LinkIndex, briefing_file_key
+from generator.content.linking import LinkIndex, briefing_file_key
 from generator.output import replace_file
 
 STATE_FILE = "partial.json"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from generator.analysis.confidence import ClaimAssessment
 from generator.config import SiteConfig
-from generator.content.load import LinkTarget
+from generator.content.linking import LinkTarget
 from generator.content.model import Briefing
 from generator.diagnostics import Diagnostic, DiagnosticList
 from generator.views import BriefingPage

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from generator import identity
 from generator.config import SiteConfig
-from generator.content.load import LinkTarget
+from generator.content.linking import LinkTarget
 from generator.content.values import slug_of
 from generator.markdown.citations import PLACEHOLDER_PATTERN
 from generator.markdown.estimative import mark_likelihood_terms

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from generator.analysis.confidence import CONFIDENCE_ORDER, ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.config import GradeConfig, SiteConfig
-from generator.content.load import LinkTarget
+from generator.content.linking import LinkTarget
 from generator.content.model import Briefing, Claim, Event, Source
 from generator.content.values import tag_slug
 from generator.indexes import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from generator.content.load import LinkTarget
+from generator.content.linking import LinkTarget
 from generator.content.values import slug_of
 
 

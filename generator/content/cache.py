@@ -30,8 +30,9 @@ from generator import cachecodec, identity
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
-    from generator.content.load import LoadedFile, SharedRegistry
+    from generator.content.load import LoadedFile
     from generator.content.model import Briefing
+    from generator.content.registry import SharedRegistry
     from generator.markdown.body import RenderedBody
 
 DATABASE = "load.sqlite3"

@@ -1,22 +1,24 @@
-"""Find the briefing files, build the content model and collect every diagnostic on the way.
+"""Load the site's content: every briefing file (`files`) into the content model, with the
+shared registry (`registry`), and collect every diagnostic on the way.
 
-Every file is read before anything is rendered, so cross-references (ids, links between
-briefings, slugs) can be checked across the whole site, and every problem of every file
-is reported in one run.
+A file is loaded by `_BriefingLoader` (its front matter validated, its body rendered, its
+ids and citations checked), on every core, or taken from the load cache (`cache`). Every
+file is read before anything is rendered, so that what spans files (slugs and tags:
+`names`; links between briefings: `linking`) can be checked across the whole site, and
+every problem of every file is reported in one run.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from generator import cachecodec
 from generator.config import SiteConfig
 from generator.content.cache import CacheEntries, LoadCache
+from generator.content.files import find_briefing_files
 from generator.content.frontmatter import read_text, split_front_matter
 from generator.content.model import (
     Briefing,
@@ -29,221 +31,30 @@ from generator.content.model import (
     Location,
     Source,
 )
+from generator.content.names import briefing_slug, check_slugs, check_slugs_of_failed_files, check_tags
 from generator.content.outline import outline_digest, without_body
-from generator.content.paths import is_skipped_name
-from generator.content.schema import ClaimSpec, FrontMatter, SourceRegistry, SourceSpec
+from generator.content.registry import (
+    REGISTRY_NAME,
+    SharedRegistry,
+    build_source,
+    check_reliability,
+    load_registry,
+)
+from generator.content.schema import ClaimSpec, FrontMatter, SourceSpec
 from generator.content.validation import valid_entries, validate_document
-from generator.content.values import RESERVED_SLUGS, has_invisible_characters, slug_of, tag_slug
+from generator.content.values import RESERVED_SLUGS, has_invisible_characters, id_suggestion, tag_slug
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, citations_in_text, inline_field_problems, render_body
 from generator.markdown.estimative import phrases_in_fields
-from generator.markdown.links import LinkReference
 from generator.parallel import map_shared
 from generator.pickling import compact
 from generator.scaffold import PLACEHOLDERS
 from generator.timeline import title_key
 
-REGISTRY_NAME = "_sources.yaml"
 #: Every tag page shows the card of each of its briefings, and the card names the briefing's
 #: tags: pages grow with the square of one briefing's tags (4,000 took 110 s to build).
 MAX_TAGS = 100
-
-
-@compact
-@dataclass(frozen=True, slots=True)
-class LinkTarget:
-    """Where a relative link or image of a body points, once resolved."""
-
-    #: `briefing` or `static`.
-    kind: str
-    #: The target briefing's slug, or the file's path inside `static/` (POSIX).
-    target: str
-    fragment: str = ""
-
-
-# --- finding files -----------------------------------------------------------------------
-
-
-def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> list[Path]:
-    """Every `*.md` under `briefings/`, skipping `_` and `.` names, refusing symbolic links
-    (`briefings/` itself among them)."""
-    if briefings_dir.is_symlink():
-        _refuse_symlink(briefings_dir, diagnostics)
-        return []
-    if not briefings_dir.is_dir():
-        return []
-    found: list[Path] = []
-    for folder, subfolders, files in os.walk(briefings_dir, followlinks=False):
-        base = Path(folder)
-        kept = []
-        for name in sorted(subfolders):
-            if is_skipped_name(name):
-                continue
-            if (base / name).is_symlink():
-                _refuse_symlink(base / name, diagnostics)
-                continue
-            kept.append(name)
-        subfolders[:] = kept
-        for name in sorted(files):
-            path = base / name
-            if is_skipped_name(name):
-                continue
-            if path.is_symlink():
-                if name.endswith(".md"):
-                    _refuse_symlink(path, diagnostics)
-                continue
-            if name.endswith(".md"):
-                found.append(path)
-            elif path.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES:
-                diagnostics.add(
-                    Diagnostic(
-                        path,
-                        Position(1, 1),
-                        Severity.WARNING,
-                        "this file is not read: briefings are the files whose names end in .md",
-                        f"rename it to {path.stem}.md",
-                        "not-read",
-                    )
-                )
-    return sorted(found, key=lambda p: p.relative_to(briefings_dir).as_posix())
-
-
-#: Suffixes of Markdown files that are not `.md` (`.MD` among them, lowered): such a file
-#: was meant as a briefing.
-_OTHER_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"})
-
-
-def _refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
-    diagnostics.error(
-        path,
-        Position(1, 1),
-        "symbolic links are not allowed in a site's folders",
-        "copy the file instead, so the build never reads outside the site",
-        code="symlink",
-    )
-
-
-# --- the shared source registry ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SharedRegistry:
-    """`briefings/_sources.yaml`: its valid sources, and the ids of the entries with errors
-    (reported there; a briefing that uses one is told so, not that the id is unknown)."""
-
-    sources: dict[str, Source] = field(default_factory=dict)
-    broken: frozenset[str] = frozenset()
-    #: The file is there but could not be read as a registry at all (not text, not YAML, not
-    #: a mapping): any id may be one of its, so none is reported as unknown meanwhile.
-    unreadable: bool = False
-
-
-def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegistry:
-    """The shared registry; an entry with errors leaves the others usable."""
-    path = config.briefings_dir / REGISTRY_NAME
-    if path.is_symlink():
-        _refuse_symlink(path, diagnostics)
-        return SharedRegistry()
-    if not path.is_file():
-        return SharedRegistry()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        diagnostics.error(path, Position(1, 1), f"cannot read the file: {error.strerror}", code="io")
-        return SharedRegistry(unreadable=True)
-    text, problem = read_text(path, data)
-    if problem:
-        diagnostics.add(problem)
-        return SharedRegistry(unreadable=True)
-    assert text is not None
-    document, problem = load_yaml(text, path)
-    if problem:
-        diagnostics.add(problem)
-        return SharedRegistry(unreadable=True)
-    assert document is not None
-    diagnostics.extend(document.problems)
-    if document.value is None:
-        return SharedRegistry()
-    registry, problems = validate_document(SourceRegistry, document, REGISTRY_NAME)
-    diagnostics.extend(problems)
-    if registry is None and not isinstance(document.value, dict):
-        return SharedRegistry(unreadable=True)
-    specs = registry.root if registry is not None else valid_entries(SourceSpec, document.value)
-    assert isinstance(document.value, dict)
-    broken = frozenset(str(key) for key in document.value) - specs.keys()
-    sources = {
-        source_id: _build_source(source_id, spec, document, (source_id,), config, True, diagnostics)
-        for source_id, spec in specs.items()
-    }
-    for source in sources.values():
-        for index, parent in enumerate(source.derived_from):
-            if parent not in sources and parent not in broken:
-                diagnostics.error(
-                    path,
-                    document.position_of((source.id, "derived_from", index)),
-                    f"source '{source.id}' derives from unknown source '{parent}'",
-                    _suggest(parent, sources),
-                    code="unknown-id",
-                )
-    return SharedRegistry(sources, broken)
-
-
-def check_reliability(
-    grade: str, document: YamlDocument, yaml_path: YamlPath, config: SiteConfig, diagnostics: DiagnosticList
-) -> None:
-    """An error at `yaml_path` unless `grade` is one of the site's reliability grades."""
-    scale = config.spec.scales.reliability
-    if grade not in scale:
-        diagnostics.error(
-            document.path,
-            document.position_of(yaml_path),
-            f"'{grade}' is not a reliability grade",
-            "use one of: " + ", ".join(scale),
-            code="schema",
-        )
-
-
-def _build_source(
-    source_id: str,
-    spec: SourceSpec,
-    document: YamlDocument,
-    yaml_path: YamlPath,
-    config: SiteConfig,
-    shared: bool,
-    diagnostics: DiagnosticList,
-) -> Source:
-    reliability = spec.reliability if spec.reliability is not None else config.default_reliability
-    check_reliability(reliability, document, (*yaml_path, "reliability"), config, diagnostics)
-    return Source(
-        id=source_id,
-        title=spec.title,
-        publisher=spec.publisher,
-        author=spec.author,
-        url=spec.url,
-        published=spec.published,
-        accessed=spec.accessed,
-        kind=spec.kind,
-        reliability=reliability,
-        derived_from=tuple(spec.derived_from),
-        retracted=spec.retracted,
-        disputed=spec.disputed,
-        note=spec.note,
-        location=Location(document.path, document.key_position_of(yaml_path)),
-        shared=shared,
-    )
-
-
-# --- one briefing -------------------------------------------------------------------------
-
-
-def _suggest(unknown: str, known: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(unknown, list(known), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    if unknown != unknown.lower() and unknown.lower() in set(known):
-        return f"ids are lowercase: '{unknown.lower()}'"
-    return None
 
 
 V = TypeVar("V")
@@ -271,72 +82,6 @@ class _Chained(Mapping[str, V]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-
-def slug_from_path(path: Path) -> str:
-    """The URL slug of a file name: transliterated to `[a-z0-9-]`."""
-    return slug_of(path.stem)
-
-
-def briefing_slug(path: Path, declared: str | None) -> str:
-    """A briefing's slug: its front matter's `slug:`, or else its file name made into one."""
-    return declared or slug_from_path(path)
-
-
-@dataclass(frozen=True, slots=True)
-class SlugUse:
-    """A file under `briefings/` that takes a slug: as its own (`slug`) or as an old address
-    (`alias`)."""
-
-    path: Path
-    how: Literal["slug", "alias"]
-
-
-def slugs_in_use(config: SiteConfig) -> dict[str, SlugUse]:
-    """Every slug the site's briefings take, drafts included, casefolded as `check_slugs`
-    compares them: a briefing's own (its `slug:` if that is text, else its file name's) and
-    its aliases that are text.
-
-    Read from the front matter as written, without loading the briefings: `brief new`
-    answers at once on a site of 10,000 briefings, where loading them took half a minute
-    on a cold cache. A file that does not hold the words `slug` or `aliases` is not even
-    parsed."""
-    taken = [_slug_and_aliases(path) for path in find_briefing_files(config.briefings_dir, DiagnosticList())]
-    used: dict[str, SlugUse] = {}
-    for path, slug, _ in taken:
-        used.setdefault(slug.casefold(), SlugUse(path, "slug"))
-    for path, _, aliases in taken:
-        for alias in aliases:
-            used.setdefault(alias.casefold(), SlugUse(path, "alias"))
-    return used
-
-
-def _slug_and_aliases(path: Path) -> tuple[Path, str, tuple[str, ...]]:
-    """The slug and aliases a briefing file takes, as `slugs_in_use` reads them."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
-    if b"slug" not in data and b"aliases" not in data:
-        return path, slug_from_path(path), ()
-    raw = _front_matter_as_written(path, data)
-    slug, aliases = raw.get("slug"), raw.get("aliases")
-    return (
-        path,
-        briefing_slug(path, slug if isinstance(slug, str) else None),
-        tuple(alias for alias in aliases if isinstance(alias, str)) if isinstance(aliases, list) else (),
-    )
-
-
-def _front_matter_as_written(path: Path, data: bytes) -> dict[str, Any]:
-    """The YAML mapping of a file's front matter, or an empty one where there is none."""
-    text, _ = read_text(path, data)
-    split, _ = split_front_matter(path, text) if text is not None else (None, None)
-    if split is None:
-        return {}
-    document, _ = load_yaml(split.front_matter, path, split.front_matter_offset)
-    value = document.value if document is not None else None
-    return value if isinstance(value, dict) else {}
 
 
 class _BriefingLoader:
@@ -490,7 +235,7 @@ class _BriefingLoader:
         id declared twice. `sources` and `claims` are the valid entries, in order; `declared`,
         every id as written (`_declared_ids`)."""
         local_sources = {
-            source_id: _build_source(
+            source_id: build_source(
                 source_id, spec, document, ("sources", source_id), self.config, False, self.diagnostics
             )
             for source_id, spec in sources.items()
@@ -724,7 +469,7 @@ class _BriefingLoader:
                 self.error(
                     position,
                     f"{reference.what} unknown claim '{reference.target}'",
-                    _suggest(reference.target, claim_ids),
+                    id_suggestion(reference.target, claim_ids),
                     "unknown-id",
                 )
 
@@ -752,7 +497,7 @@ class _BriefingLoader:
         self.error(
             position,
             f"{what} unknown source '{source_id}'",
-            _suggest(source_id, available) or _declare_hint(source_id),
+            id_suggestion(source_id, available) or _declare_hint(source_id),
             "unknown-id",
         )
 
@@ -822,7 +567,7 @@ class _BriefingLoader:
                     self.error(
                         found.item_position(index),
                         f"citation of unknown id '{item.id}'",
-                        _suggest(item.id, known) or _declare_hint(item.id),
+                        id_suggestion(item.id, known) or _declare_hint(item.id),
                         "unknown-id",
                     )
 
@@ -939,362 +684,6 @@ def _sources_in_order_of_use(
             if parent in available and parent not in used:
                 used[parent] = available[parent]
     return used
-
-
-# --- across files -------------------------------------------------------------------------
-
-
-def check_tags(briefings: Iterable[Briefing], diagnostics: DiagnosticList) -> None:
-    """Warn where two tags that are not one word spelled in other cases get one page (`C`
-    and `C++` both make tags/c/): the site shows them as one tag."""
-    first_spelling: dict[str, tuple[str, Briefing]] = {}
-    warned: set[tuple[str, str]] = set()
-    for briefing in briefings:
-        for tag, position in zip(briefing.tags, briefing.tag_positions, strict=True):
-            page = tag_slug(tag)
-            first, owner = first_spelling.setdefault(page, (tag, briefing))
-            if first.casefold() == tag.casefold() or (page, tag.casefold()) in warned:
-                continue
-            warned.add((page, tag.casefold()))
-            diagnostics.add(
-                Diagnostic(
-                    briefing.path,
-                    position,
-                    Severity.WARNING,
-                    f"the tag '{tag}' shares the page tags/{page}/ with the tag '{first}' of "
-                    f"{_relative(owner.path)}: the site shows them as one tag",
-                    "spell them alike if they are one tag; otherwise make them differ in letters or digits",
-                    "tag",
-                )
-            )
-
-
-def check_slugs_of_failed_files(
-    briefings: list[Briefing], failed: Mapping[Path, Declared], diagnostics: DiagnosticList
-) -> None:
-    """A file with errors still takes its slug (its `slug:`, or its name's): a clash with
-    another file is reported in the same run as its other errors, at the file with errors.
-    `failed` holds what each file that gave no briefing declares."""
-    owners = {briefing.slug.casefold(): briefing.path for briefing in briefings}
-    for path, found in sorted(failed.items()):
-        slug = briefing_slug(path, found.slug)
-        if not slug:
-            continue
-        other = owners.setdefault(slug.casefold(), path)
-        if other != path:
-            diagnostics.error(
-                path,
-                found.slug_position or Position(1, 1),
-                f"the slug '{slug}' is already used by {_relative(other)}",
-                "set a different slug: in the front matter, or rename the file",
-                code="duplicate-slug",
-            )
-
-
-def check_slugs(briefings: list[Briefing], diagnostics: DiagnosticList) -> list[Briefing]:
-    """Refuse two briefings (or an alias and a briefing) with one slug. Returns the survivors."""
-    owners: dict[str, Briefing] = {}
-    survivors = []
-    for briefing in briefings:
-        folded = briefing.slug.casefold()
-        if folded in owners:
-            other = owners[folded]
-            # Reported where a slug: sets it, in the file that does, if one of the two does.
-            at, of = (
-                (other, briefing)
-                if briefing.slug_position is None and other.slug_position
-                else (briefing, other)
-            )
-            diagnostics.error(
-                at.path,
-                at.slug_position or Position(1, 1),
-                f"the slug '{at.slug}' is already used by {_relative(of.path)}",
-                "set a different slug: in the front matter, or rename the file",
-                code="duplicate-slug",
-            )
-            continue
-        owners[folded] = briefing
-        survivors.append(briefing)
-    alias_owners: dict[str, Briefing] = {}
-    for briefing in survivors:
-        for alias, position in zip(briefing.aliases, briefing.alias_positions, strict=True):
-            folded = alias.casefold()
-            if folded in RESERVED_SLUGS:
-                diagnostics.error(
-                    briefing.path,
-                    position,
-                    f"'{alias}' cannot be an alias: it is a reserved file name on Windows",
-                    None,
-                    "duplicate-slug",
-                )
-            elif folded in owners:
-                owner = owners[folded]
-                where = (
-                    "this briefing's own slug"
-                    if owner is briefing
-                    else f"the slug of {_relative(owner.path)}"
-                )
-                diagnostics.error(
-                    briefing.path,
-                    position,
-                    f"the alias '{alias}' is {where}",
-                    "an alias must be an old slug that no briefing uses now",
-                    code="duplicate-slug",
-                )
-            elif folded in alias_owners and alias_owners[folded] is not briefing:
-                diagnostics.error(
-                    briefing.path,
-                    position,
-                    f"the alias '{alias}' is also an alias of {_relative(alias_owners[folded].path)}",
-                    "an old address can redirect to one briefing only",
-                    code="duplicate-slug",
-                )
-            elif folded in alias_owners:
-                diagnostics.add(
-                    Diagnostic(
-                        briefing.path,
-                        position,
-                        Severity.WARNING,
-                        f"the alias '{alias}' is listed twice",
-                        "delete one of them",
-                        "duplicate-slug",
-                    )
-                )
-            alias_owners.setdefault(folded, briefing)
-    return survivors
-
-
-def _relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path).replace(os.sep, "/")
-    except ValueError:
-        return path.as_posix()
-
-
-def page_ids(briefing: Briefing) -> set[str]:
-    """Every id a briefing page carries, for checking `#fragment` links."""
-    ids = {"body", "main"}
-    sections = {
-        "revisions": briefing.revisions,
-        "bluf": briefing.summary,
-        "key-judgments": briefing.claims,
-        "timeline": briefing.timeline,
-        "sources": briefing.sources,
-        "corrections": briefing.corrections,
-    }
-    ids.update(section for section, content in sections.items() if content)
-    ids.update(briefing.body.heading_ids)
-    ids.update(f"claim-{claim_id}" for claim_id in briefing.claims)
-    ids.update(f"src-{source_id}" for source_id in briefing.sources)
-    ids.update(found.anchor for found in briefing.body.citations)
-    return ids
-
-
-@dataclass(frozen=True, slots=True)
-class LinkIndex:
-    """What links between briefings are checked against: each briefing's file, slug and ids."""
-
-    #: Normalised absolute path of a briefing file → its slug.
-    slug_by_file: Mapping[str, str]
-    #: Slug → every id its page carries.
-    ids_by_slug: Mapping[str, frozenset[str]]
-    #: The slugs published in this build.
-    published: frozenset[str]
-    #: Normalised absolute path of a briefing file that did not load (it has errors) →
-    #: whether this build would publish it (if so, its own errors fail the build).
-    failed: Mapping[str, bool] = field(default_factory=dict)
-
-    @classmethod
-    def of(
-        cls,
-        every_briefing: Iterable[Briefing],
-        published: Iterable[Briefing],
-        failed: Mapping[Path, bool] | None = None,
-    ) -> LinkIndex:
-        known = list(every_briefing)
-        folders: dict[str, str] = {}
-        return cls(
-            {briefing_file_key(b.path, folders): b.slug for b in known},
-            {b.slug: frozenset(page_ids(b)) for b in known},
-            frozenset(b.slug for b in published),
-            {briefing_file_key(path, folders): publish for path, publish in (failed or {}).items()},
-        )
-
-
-def briefing_file_key(path: Path, resolved_folders: dict[str, str]) -> str:
-    """How a link target names a briefing file: its normalised absolute path.
-
-    Only the folder is resolved, once per folder (remembered in `resolved_folders`): a
-    briefing file is never a symbolic link, the loader refuses those."""
-    folder, name = os.path.split(os.path.abspath(path))
-    if folder not in resolved_folders:
-        resolved_folders[folder] = os.path.realpath(folder)
-    return os.path.join(resolved_folders[folder], name)
-
-
-def resolve_links(
-    briefings: list[Briefing],
-    config: SiteConfig,
-    diagnostics: DiagnosticList,
-    index: LinkIndex | None = None,
-) -> dict[str, dict[int, LinkTarget]]:
-    """Resolve every relative link and image of `briefings`; report the broken ones.
-
-    Links may point at any briefing of `index` (default: `briefings`); a link to one that
-    is not published (a draft, or one above the marking gate) is shown as plain text, so
-    that it leaves no trace. Keyed by slug.
-    """
-    if index is None:
-        index = LinkIndex.of(briefings, briefings)
-    resolver = _LinkResolver(config, index, diagnostics)
-    resolved: dict[str, dict[int, LinkTarget]] = {}
-    for briefing in briefings:
-        own_ids = page_ids(briefing)
-        for fragment, position in briefing.body.fragments:
-            if fragment not in own_ids:
-                diagnostics.add(
-                    Diagnostic(
-                        briefing.path,
-                        position,
-                        Severity.WARNING,
-                        f"link to '#{fragment}', which is not on this page",
-                        _suggest(fragment, own_ids),
-                        "link",
-                    )
-                )
-        published = briefing.slug in index.published
-        resolved[briefing.slug] = resolver.targets(briefing.path, briefing.body.references, published)
-    return resolved
-
-
-def check_links_of_failed_files(
-    bodies: Mapping[Path, RenderedBody], config: SiteConfig, diagnostics: DiagnosticList, index: LinkIndex
-) -> None:
-    """Report the broken relative links and images of files that have errors of their own,
-    so that one run reports them too. (Links within the page are not checked: a file with
-    errors has no page.)"""
-    resolver = _LinkResolver(config, index, diagnostics)
-    for path, body in bodies.items():
-        resolver.targets(path, body.references, published=False)
-
-
-class _LinkResolver:
-    """Resolves a file's relative links and images against the site: its briefings (by
-    `index`) and static/."""
-
-    def __init__(self, config: SiteConfig, index: LinkIndex, diagnostics: DiagnosticList) -> None:
-        self.index = index
-        self.diagnostics = diagnostics
-        self.static_root = config.static_dir.resolve()
-        self.briefings_root = config.briefings_dir.resolve()
-        #: Resolved folders of briefing files (`briefing_file_key`).
-        self.folders: dict[str, str] = {}
-
-    def targets(
-        self, path_from: Path, references: Iterable[LinkReference], published: bool = True
-    ) -> dict[int, LinkTarget]:
-        """What each reference of the file at `path_from` leads to, by its number; the
-        broken ones are reported and left out. Links to briefings this build does not
-        publish are warned of when the file itself is `published` (as a build would)."""
-        targets: dict[int, LinkTarget] = {}
-        for reference in references:
-            position = reference.position
-            path = reference.path
-            if has_invisible_characters(path) or "\\" in path:
-                self.diagnostics.error(
-                    path_from,
-                    position,
-                    f"the link '{path}' contains backslashes, invisible or control characters",
-                    None,
-                    "link",
-                )
-                continue
-            folder = Path(briefing_file_key(path_from, self.folders)).parent
-            if not reference.is_image and path.endswith(".md"):
-                base = self.briefings_root if path.startswith("/") else folder
-                target_file = os.path.normpath(base / path.lstrip("/"))
-                target = self.index.slug_by_file.get(target_file)
-                if target is None and target_file in self.index.failed:
-                    # A file with errors: they are reported if it is published; if it is left
-                    # out, the link is to a briefing this build does not publish.
-                    if published and not self.index.failed[target_file]:
-                        self.diagnostics.add(_link_to_unpublished(path_from, position, path))
-                    targets[reference.number] = LinkTarget("unpublished", "")
-                    continue
-                if target is None:
-                    self.diagnostics.error(
-                        path_from,
-                        position,
-                        f"link to '{path}', which is not a briefing of this site",
-                        None,
-                        "link",
-                    )
-                    continue
-                if target not in self.index.published:
-                    if published:
-                        self.diagnostics.add(_link_to_unpublished(path_from, position, path))
-                    targets[reference.number] = LinkTarget("unpublished", target)
-                    continue
-                if reference.fragment and reference.fragment not in self.index.ids_by_slug[target]:
-                    self.diagnostics.add(
-                        Diagnostic(
-                            path_from,
-                            position,
-                            Severity.WARNING,
-                            f"link to '{path}#{reference.fragment}': that briefing has no such anchor",
-                            _suggest(reference.fragment, self.index.ids_by_slug[target]),
-                            "link",
-                        )
-                    )
-                targets[reference.number] = LinkTarget("briefing", target, reference.fragment)
-                continue
-            if path.startswith("/"):
-                target_path = Path(os.path.normpath(self.static_root / path.lstrip("/")))
-            else:
-                target_path = Path(os.path.normpath(folder / path))
-            what = "image" if reference.is_image else "link"
-            try:
-                inside = target_path.relative_to(self.static_root)
-            except ValueError:
-                self.diagnostics.error(
-                    path_from,
-                    position,
-                    f"the {what} '{path}' points outside static/",
-                    "put the file in static/ and write its path from there, for example /maps/area.png",
-                    "link",
-                )
-                continue
-            if not target_path.is_file() or _has_symlink(self.static_root, inside):
-                self.diagnostics.error(
-                    path_from,
-                    position,
-                    f"the {what} '{path}' names no file in static/",
-                    f"expected static/{inside.as_posix()}",
-                    "link",
-                )
-                continue
-            targets[reference.number] = LinkTarget("static", inside.as_posix(), reference.fragment)
-        return targets
-
-
-def _link_to_unpublished(path: Path, position: Position, link: str) -> Diagnostic:
-    return Diagnostic(
-        path,
-        position,
-        Severity.WARNING,
-        f"link to '{link}', which is not published in this build",
-        "the link is shown as plain text",
-        "link",
-    )
-
-
-def _has_symlink(root: Path, inside: Path) -> bool:
-    current = root
-    for part in inside.parts:
-        current = current / part
-        if current.is_symlink():
-            return True
-    return False
 
 
 @compact

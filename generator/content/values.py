@@ -7,9 +7,11 @@ value or raises `ValueProblem`, whose message and hint reach the analyst as they
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,3 +183,13 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return describe_type(value)
+
+
+def id_suggestion(unknown: str, known: Iterable[str]) -> str | None:
+    """A hint for an unknown id or name: "did you mean 'x'?" if one of `known` is close to it."""
+    close = difflib.get_close_matches(unknown, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if unknown != unknown.lower() and unknown.lower() in set(known):
+        return f"ids are lowercase: '{unknown.lower()}'"
+    return None

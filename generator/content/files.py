@@ -1,0 +1,68 @@
+"""Finding the briefing files under `briefings/`: every `*.md`, never through a symbolic link."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.content.paths import is_skipped_name
+from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
+
+
+def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> list[Path]:
+    """Every `*.md` under `briefings/`, skipping `_` and `.` names, refusing symbolic links
+    (`briefings/` itself among them)."""
+    if briefings_dir.is_symlink():
+        refuse_symlink(briefings_dir, diagnostics)
+        return []
+    if not briefings_dir.is_dir():
+        return []
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(briefings_dir, followlinks=False):
+        base = Path(folder)
+        kept = []
+        for name in sorted(subfolders):
+            if is_skipped_name(name):
+                continue
+            if (base / name).is_symlink():
+                refuse_symlink(base / name, diagnostics)
+                continue
+            kept.append(name)
+        subfolders[:] = kept
+        for name in sorted(files):
+            path = base / name
+            if is_skipped_name(name):
+                continue
+            if path.is_symlink():
+                if name.endswith(".md"):
+                    refuse_symlink(path, diagnostics)
+                continue
+            if name.endswith(".md"):
+                found.append(path)
+            elif path.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES:
+                diagnostics.add(
+                    Diagnostic(
+                        path,
+                        Position(1, 1),
+                        Severity.WARNING,
+                        "this file is not read: briefings are the files whose names end in .md",
+                        f"rename it to {path.stem}.md",
+                        "not-read",
+                    )
+                )
+    return sorted(found, key=lambda p: p.relative_to(briefings_dir).as_posix())
+
+
+#: Suffixes of Markdown files that are not `.md` (`.MD` among them, lowered): such a file
+#: was meant as a briefing.
+_OTHER_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"})
+
+
+def refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
+    diagnostics.error(
+        path,
+        Position(1, 1),
+        "symbolic links are not allowed in a site's folders",
+        "copy the file instead, so the build never reads outside the site",
+        code="symlink",
+    )
