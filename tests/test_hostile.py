@@ -144,13 +144,16 @@ def test_every_id_the_templates_write_is_reserved_from_headings() -> None:
 
 
 def test_pathological_markdown_finishes_quickly(site: Site) -> None:
+    """Each build's CPU time, not its wall time: the limit is there to catch work that grows
+    with the square of the input (minutes, at these sizes), not a busy machine (a run of the
+    whole suite at a load of 10 on 2 cores once took 20.2 s of wall time here)."""
     import time
 
     for case in ("deeply-nested-quotes", "deeply-nested-brackets", "deeply-nested-lists", "very-long-line"):
-        started = time.monotonic()
+        started = time.process_time()
         code, _ = _build(site, case)
         assert code == 0
-        assert time.monotonic() - started < 20, case
+        assert time.process_time() - started < 20, case
     # Paragraphs that took time in proportion to the square of their size: 600,000 quotes
     # (smart quotes: over a minute), 200,000 unclosed HTML attributes shown as text, and
     # many estimative phrases.
@@ -167,10 +170,10 @@ def test_pathological_markdown_finishes_quickly(site: Site) -> None:
         site.write(
             f"briefings/{name}.md", f"---\ntitle: {name}\ndate: 2025-08-08\nsummary: S.\n---\n{body}\n"
         )
-        started = time.monotonic()
+        started = time.process_time()
         code, _ = _run_build(site)
         assert code == 0
-        assert time.monotonic() - started < 20, name
+        assert time.process_time() - started < 20, name
 
 
 def test_an_oversized_file_is_refused_with_a_clear_error(site: Site) -> None:
