@@ -30,9 +30,14 @@ def _start_build(site: Path) -> subprocess.Popen[bytes]:
 def test_builds_killed_at_ten_random_moments_leave_the_previous_site(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path, 150)
     site = corpus.brief_site
-    started = time.monotonic()
-    assert _start_build(site).wait(timeout=300) == 0
-    duration = time.monotonic() - started
+    # The shorter of two builds: on a busy machine the first one can take far longer than
+    # those that follow, which then finish before the moment they were to be killed at.
+    durations = []
+    for _ in range(2):
+        started = time.monotonic()
+        assert _start_build(site).wait(timeout=300) == 0
+        durations.append(time.monotonic() - started)
+    duration = min(durations)
     before = tree_digest(site / "_site")
     # Change the input, so that a build that got as far as the swap would show.
     first = sorted((site / "briefings").rglob("briefing-*.md"))[0]
