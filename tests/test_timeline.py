@@ -308,6 +308,19 @@ def test_a_part_of_a_year_is_not_shown_or_merged_as_the_whole_year(site: Site) -
     assert dates == ["first half of 2025", "2025"]  # the same start; the half ends first
 
 
+def test_the_briefings_of_a_shared_event_are_in_order_of_title_without_case_or_accents(
+    site: Site,
+) -> None:
+    # They sorted by code point, as events' titles did before: "Zed" before "alpha".
+    for slug, title in [("z", "Zed"), ("a", "alpha"), ("e", "Émile"), ("b", "beta")]:
+        extra = "timeline:\n  - {date: 2025-08-06, title: The summit}\n"
+        site.write(f"briefings/{slug}.md", briefing(title=title, extra=extra))
+    assert site.brief("build").exit_code == 0
+    page = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    shared = page.find_all("li", class_="event")[0].find_all("p", class_="event-briefings")[0]
+    assert squash(shared.text) == "Briefings: alpha; beta; Émile; Zed"
+
+
 def test_an_event_listed_twice_by_one_briefing_is_a_warning_and_names_it_once(site: Site) -> None:
     extra = (
         "timeline:\n  - date: 2025-08-06\n    title: Dup\n  - date: 2025-08-06\n    title: Dup\n"
