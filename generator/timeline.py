@@ -352,7 +352,8 @@ def _point_words(point: _Point, with_year: bool = True) -> str:
     elif point.month is None or not 1 <= point.month <= 12:
         core = year
     elif point.day is None:
-        core = f"{_MONTHS[point.month - 1]} {year}" if with_year else _MONTHS[point.month - 1]
+        month = f"{_MONTHS[point.month - 1]} {year}" if with_year else _MONTHS[point.month - 1]
+        core = f"some day of {month}" if point.some_day else month  # `2025-08-XX`
     else:
         month = _MONTHS[point.month - 1]
         core = f"{point.day} {month} {year}" if with_year else f"{point.day} {month}"

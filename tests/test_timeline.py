@@ -102,6 +102,7 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("2025-XX", "some month of 2025"),
         ("2025-XX-15", "day 15 of some month of 2025"),
         ("2025-XX-XX", "some day of 2025"),
+        ("2025-08-XX", "some day of Aug 2025"),
         ("2025-XX?", "some month of 2025?"),
         ("XXXX", "date unknown"),
         ("XXXX-XX", "date unknown"),
