@@ -576,6 +576,15 @@ def test_every_error_of_site_yaml_is_reported_at_once_in_order_of_lines(site: Si
     assert "site.yaml:4:3: error: unknown finding 'no-such'" in result.stderr
 
 
+def test_a_misspelt_finding_in_site_yaml_gets_a_did_you_mean(site: Site) -> None:
+    site.write("site.yaml", "title: T\nfindings:\n  singel-source: warning\n")
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert (
+        "site.yaml:3:3: error: unknown finding 'singel-source'\n  hint: did you mean 'single-source'?\n"
+    ) in result.stderr
+
+
 def test_an_id_that_yaml_reads_as_yes_is_told_to_be_quoted(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="claims:\n  c: {statement: S, sources: [{id: yes}]}\n"))
     err = site.brief("check").stderr
