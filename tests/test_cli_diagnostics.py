@@ -651,6 +651,17 @@ def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> Non
     assert 'hint: curly quotes are not YAML quotes: use straight ones, as title: "Talks: day one"' in err
 
 
+def test_an_unclosed_quote_or_bracket_is_named_where_it_opens(site: Site) -> None:
+    # YAML notices only at the end of the front matter; the analyst must fix the line above.
+    site.write("briefings/q.md", '---\ntitle: Q\ndate: 2025-01-01\nsummary: "never closed\n---\nB.\n')
+    site.write("briefings/b.md", "---\ntitle: B\ntags: [india, russia\ndate: 2025-01-01\n---\nB.\n")
+    err = site.brief("check").stderr
+    assert "briefings/q.md:5:1: error: invalid YAML: found unexpected end of stream" in err
+    assert "  hint: the quote at line 4, column 10 is not closed" in err
+    assert "briefings/b.md:4:5: error: invalid YAML" in err
+    assert "  hint: the '[' at line 3, column 7 is not closed" in err
+
+
 def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_use(site: Site) -> None:
     site.write("briefings/_sources.yaml", "reuters: [unclosed\n")
     body = "As [@reuters] and [@reuters] said.\n"
