@@ -639,6 +639,15 @@ def test_a_javascript_link_written_with_entities_is_reported_at_its_address(site
     assert "briefings/a.md:6:7: warning: 'javascript:' links are not allowed" in err
 
 
+def test_a_refused_reference_link_is_reported_at_its_definition_wherever_it_is(site: Site) -> None:
+    # A definition more than two lines below its use was reported at column 1 of the
+    # paragraph, a place with nothing to fix.
+    body = "Intro.\nSee [the note][note] here.\n\nMore.\n\nAnd more.\n\n[note]: data:text/html,x\n"
+    site.write("briefings/a.md", briefing(body=body))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:13:9: warning: 'data:' links are not allowed" in err, err
+
+
 def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> None:
     tab = "---\ntitle: A\ndate: 2025-01-01\nclaims:\n  c:\n\tstatement: x\n---\nB.\n"
     curly = "---\ntitle: \u201cOutlook: a Putin visit\u201d\ndate: 2025-01-01\n---\nB.\n"
