@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -237,13 +238,16 @@ def _check_written_values(document: YamlDocument) -> list[Diagnostic]:
     findings = raw.get("findings")
     for kind in findings if isinstance(findings, dict) else ():
         if kind not in DEFAULT_FINDINGS:
+            close = difflib.get_close_matches(str(kind), list(DEFAULT_FINDINGS), n=1, cutoff=0.6)
             diagnostics.append(
                 Diagnostic(
                     document.path,
                     document.key_position_of(("findings", kind)),
                     Severity.ERROR,
                     f"unknown finding '{kind}'",
-                    "known findings: " + ", ".join(DEFAULT_FINDINGS),
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "known findings: " + ", ".join(DEFAULT_FINDINGS),
                     "config",
                 )
             )

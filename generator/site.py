@@ -433,7 +433,8 @@ def _merged_event(events: list[EventView]) -> EventView:
         # A briefing that lists the same event twice is named once.
         briefings=tuple(
             sorted(
-                dict.fromkeys(ref for event in events for ref in event.briefings), key=lambda ref: ref.title
+                dict.fromkeys(ref for event in events for ref in event.briefings),
+                key=lambda ref: title_key(ref.title),
             )
         ),
         description_html=next((event.description_html for event in events if event.description_html), None),

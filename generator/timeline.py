@@ -21,7 +21,31 @@ from generator.content.values import ValueProblem
 from generator.pickling import compact
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+#: EDTF's sub-year groupings (months 21 to 41), as "{year}" templates: seasons, then the
+#: same by hemisphere, quarters, four-month parts and halves of a year.
+_SUB_YEARS = {
+    21: "Spring {year}",
+    22: "Summer {year}",
+    23: "Autumn {year}",
+    24: "Winter {year}",
+    25: "northern spring {year}",
+    26: "northern summer {year}",
+    27: "northern autumn {year}",
+    28: "northern winter {year}",
+    29: "southern spring {year}",
+    30: "southern summer {year}",
+    31: "southern autumn {year}",
+    32: "southern winter {year}",
+    33: "Q1 {year}",
+    34: "Q2 {year}",
+    35: "Q3 {year}",
+    36: "Q4 {year}",
+    37: "Jan–Apr {year}",
+    38: "May–Aug {year}",
+    39: "Sep–Dec {year}",
+    40: "first half of {year}",
+    41: "second half of {year}",
+}
 _SIMPLE = re.compile(
     r"(?P<year>-?[0-9X]{4})(?:-(?P<month>[0-9X]{2}))?(?:-(?P<day>[0-9X]{2}))?(?P<qualifier>[?~%])?"
 )
@@ -323,12 +347,13 @@ def _point_words(point: _Point, with_year: bool = True) -> str:
             core = f"day {point.day} of some month of {year}"
         else:
             core = f"some {'day' if point.some_day else 'month'} of {year}"
-    elif point.month is not None and 21 <= point.month <= 24:
-        core = f"{_SEASONS[point.month]} {year}"
+    elif point.month in _SUB_YEARS:
+        core = _SUB_YEARS[point.month].format(year=year)
     elif point.month is None or not 1 <= point.month <= 12:
         core = year
     elif point.day is None:
-        core = f"{_MONTHS[point.month - 1]} {year}" if with_year else _MONTHS[point.month - 1]
+        month = f"{_MONTHS[point.month - 1]} {year}" if with_year else _MONTHS[point.month - 1]
+        core = f"some day of {month}" if point.some_day else month  # `2025-08-XX`
     else:
         month = _MONTHS[point.month - 1]
         core = f"{point.day} {month} {year}" if with_year else f"{point.day} {month}"

@@ -576,6 +576,15 @@ def test_every_error_of_site_yaml_is_reported_at_once_in_order_of_lines(site: Si
     assert "site.yaml:4:3: error: unknown finding 'no-such'" in result.stderr
 
 
+def test_a_misspelt_finding_in_site_yaml_gets_a_did_you_mean(site: Site) -> None:
+    site.write("site.yaml", "title: T\nfindings:\n  singel-source: warning\n")
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert (
+        "site.yaml:3:3: error: unknown finding 'singel-source'\n  hint: did you mean 'single-source'?\n"
+    ) in result.stderr
+
+
 def test_an_id_that_yaml_reads_as_yes_is_told_to_be_quoted(site: Site) -> None:
     site.write("briefings/a.md", briefing(extra="claims:\n  c: {statement: S, sources: [{id: yes}]}\n"))
     err = site.brief("check").stderr
@@ -630,6 +639,15 @@ def test_a_javascript_link_written_with_entities_is_reported_at_its_address(site
     assert "briefings/a.md:6:7: warning: 'javascript:' links are not allowed" in err
 
 
+def test_a_refused_reference_link_is_reported_at_its_definition_wherever_it_is(site: Site) -> None:
+    # A definition more than two lines below its use was reported at column 1 of the
+    # paragraph, a place with nothing to fix.
+    body = "Intro.\nSee [the note][note] here.\n\nMore.\n\nAnd more.\n\n[note]: data:text/html,x\n"
+    site.write("briefings/a.md", briefing(body=body))
+    err = site.brief("check").stderr
+    assert "briefings/a.md:13:9: warning: 'data:' links are not allowed" in err, err
+
+
 def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> None:
     tab = "---\ntitle: A\ndate: 2025-01-01\nclaims:\n  c:\n\tstatement: x\n---\nB.\n"
     curly = "---\ntitle: \u201cOutlook: a Putin visit\u201d\ndate: 2025-01-01\n---\nB.\n"
@@ -640,6 +658,17 @@ def test_yaml_errors_of_tabs_and_curly_quotes_get_their_hints(site: Site) -> Non
     assert "hint: YAML does not allow tabs for indentation; use spaces" in err
     assert "briefings/curly.md:2:16: error: invalid YAML: mapping values are not allowed" in err
     assert 'hint: curly quotes are not YAML quotes: use straight ones, as title: "Talks: day one"' in err
+
+
+def test_an_unclosed_quote_or_bracket_is_named_where_it_opens(site: Site) -> None:
+    # YAML notices only at the end of the front matter; the analyst must fix the line above.
+    site.write("briefings/q.md", '---\ntitle: Q\ndate: 2025-01-01\nsummary: "never closed\n---\nB.\n')
+    site.write("briefings/b.md", "---\ntitle: B\ntags: [india, russia\ndate: 2025-01-01\n---\nB.\n")
+    err = site.brief("check").stderr
+    assert "briefings/q.md:5:1: error: invalid YAML: found unexpected end of stream" in err
+    assert "  hint: the quote at line 4, column 10 is not closed" in err
+    assert "briefings/b.md:4:5: error: invalid YAML" in err
+    assert "  hint: the '[' at line 3, column 7 is not closed" in err
 
 
 def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_use(site: Site) -> None:

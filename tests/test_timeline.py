@@ -77,6 +77,17 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("XXXX-08-15", "15 Aug, year unknown"),
         ("XXXX-XX-15", "date unknown"),
         ("2025-21", "Spring 2025"),
+        # EDTF's other sub-year groupings: hemispheres, quarters, four-month and half years.
+        ("2025-25", "northern spring 2025"),
+        ("2025-28", "northern winter 2025"),
+        ("2025-29", "southern spring 2025"),
+        ("2025-32", "southern winter 2025"),
+        ("2025-33", "Q1 2025"),
+        ("2025-36", "Q4 2025"),
+        ("2025-37", "Jan–Apr 2025"),
+        ("2025-39", "Sep–Dec 2025"),
+        ("2025-40", "first half of 2025"),
+        ("2025-41", "second half of 2025"),
         ("[2025,2026]", "2025 or 2026"),
         # Astronomical years: year 0 is 1 BCE, -0044 is 45 BCE.
         ("-0044-03-15", "15 Mar 45 BCE"),
@@ -91,6 +102,7 @@ def test_invalid_dates_are_refused_with_examples(bad: object) -> None:
         ("2025-XX", "some month of 2025"),
         ("2025-XX-15", "day 15 of some month of 2025"),
         ("2025-XX-XX", "some day of 2025"),
+        ("2025-08-XX", "some day of Aug 2025"),
         ("2025-XX?", "some month of 2025?"),
         ("XXXX", "date unknown"),
         ("XXXX-XX", "date unknown"),
@@ -279,6 +291,35 @@ def test_an_event_many_briefings_share_is_shown_once_with_all_of_them(site: Site
     assert squash(events[0].find_all("p", class_="event-description")[0].text) == "As Alpha tells it."
     links = [a.attrs["href"] for a in events[0].find_all("a", class_="event-link")]
     assert links == ["../briefings/g/#claim-g", "../briefings/a/#claim-a", "../briefings/b/#claim-b"]
+
+
+def test_a_part_of_a_year_is_not_shown_or_merged_as_the_whole_year(site: Site) -> None:
+    # `2025-40` (the first half of 2025) read "2025", so it was merged with a `2025` event
+    # of the same title, and the merged event took the bounds of whichever came first.
+    site.write(
+        "briefings/a.md", briefing(title="Alpha", extra="timeline:\n  - {date: 2025, title: Review}\n")
+    )
+    site.write(
+        "briefings/b.md", briefing(title="Beta", extra="timeline:\n  - {date: 2025-40, title: Review}\n")
+    )
+    assert site.brief("build").exit_code == 0
+    page = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    events = page.find_all("li", class_="event")
+    dates = [squash(e.find_all("p", class_="event-date")[0].text) for e in events]
+    assert dates == ["first half of 2025", "2025"]  # the same start; the half ends first
+
+
+def test_the_briefings_of_a_shared_event_are_in_order_of_title_without_case_or_accents(
+    site: Site,
+) -> None:
+    # They sorted by code point, as events' titles did before: "Zed" before "alpha".
+    for slug, title in [("z", "Zed"), ("a", "alpha"), ("e", "Émile"), ("b", "beta")]:
+        extra = "timeline:\n  - {date: 2025-08-06, title: The summit}\n"
+        site.write(f"briefings/{slug}.md", briefing(title=title, extra=extra))
+    assert site.brief("build").exit_code == 0
+    page = parse_html((site.root / "_site" / "timeline" / "index.html").read_text())
+    shared = page.find_all("li", class_="event")[0].find_all("p", class_="event-briefings")[0]
+    assert squash(shared.text) == "Briefings: alpha; beta; Émile; Zed"
 
 
 def test_an_event_listed_twice_by_one_briefing_is_a_warning_and_names_it_once(site: Site) -> None:

@@ -209,7 +209,7 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument
         )
         message = f"invalid YAML: {error.problem or error.context or 'syntax error'}"
         line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-        hint = _yaml_hint(error, line, mark.column if mark else 0)
+        hint = _yaml_hint(error, line, mark.column if mark else 0) or _unclosed_hint(error, line_offset)
         return None, Diagnostic(path, position, Severity.ERROR, message, hint, "yaml")
     except yaml.YAMLError as error:
         return None, Diagnostic(
@@ -235,6 +235,23 @@ def _yaml_hint(error: yaml.MarkedYAMLError, line: str, column: int) -> str | Non
     if "could not find expected ':'" in problem:
         return "check the indentation and that every key ends with ':'"
     return None
+
+
+#: What PyYAML was reading when the text ended before its closing mark.
+_UNCLOSED = {
+    "while scanning a quoted scalar": "quote",
+    "while parsing a flow sequence": "'['",
+    "while parsing a flow mapping": "'{'",
+}
+
+
+def _unclosed_hint(error: yaml.MarkedYAMLError, line_offset: int) -> str | None:
+    """Where a quote or bracket that is never closed opens: YAML notices only further down."""
+    opened = error.context_mark
+    what = _UNCLOSED.get(error.context or "")
+    if opened is None or what is None:
+        return None
+    return f"the {what} at line {opened.line + 1 + line_offset}, column {opened.column + 1} is not closed"
 
 
 def describe_type(value: Any) -> str:

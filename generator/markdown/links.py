@@ -82,6 +82,7 @@ def url_scheme(url: str) -> str | None:
 def link_policy(state: StateCore) -> None:
     """Core rule: apply the URL allowlist and record references, after inline parsing."""
     lines = state.src.split("\n")
+    definitions = _reference_definitions(lines)
     collected = link_env(state.env)
     for block in state.tokens:
         if block.type == "html_block":
@@ -112,7 +113,7 @@ def link_policy(state: StateCore) -> None:
                 _raw_html_problems(token.content, lines, line_index, collected)
             if token.type == "link_open":
                 href = str(token.attrGet("href") or "")
-                position, searched_to = _position(lines, line_index, href, searched_to)
+                position, searched_to = _position(lines, line_index, href, searched_to, definitions)
                 if not _accept_link(token, href, position, collected):
                     unlinked_depth += 1
                     continue
@@ -121,7 +122,7 @@ def link_policy(state: StateCore) -> None:
                 continue
             elif token.type == "image":
                 src = str(token.attrGet("src") or "")
-                position, searched_to = _position(lines, line_index, src, searched_to)
+                position, searched_to = _position(lines, line_index, src, searched_to, definitions)
                 if any(child.type == "citation" for child in token.children or ()):
                     collected.problems.append(
                         LinkProblem(
@@ -153,7 +154,7 @@ def _raw_html_problems(html: str, lines: list[str], line_index: int, collected: 
     searched_to = Position(line_index + 1, 1)
     for match in _RAW_LINK_OR_IMAGE.finditer(html):
         position, searched_to = _position(
-            lines, line_index + html.count("\n", 0, match.start()), match[0], searched_to
+            lines, line_index + html.count("\n", 0, match.start()), match[0], searched_to, {}
         )
         if match[1].lower() == "img":
             collected.problems.append(
@@ -263,7 +264,13 @@ def _alt_text(image: Token) -> Token:
     return text
 
 
-def _position(lines: list[str], line_index: int, url: str, after: Position) -> tuple[Position, Position]:
+#: The start of a reference definition, `[label]: destination`.
+_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*")
+
+
+def _position(
+    lines: list[str], line_index: int, url: str, after: Position, definitions: dict[str, Position]
+) -> tuple[Position, Position]:
     """Where a destination sits, searched for as written on or near its line, after the
     1-based position `after`; and where the next search on these lines starts. (A reference
     link's destination is on its definition's line, which this may find.)"""
@@ -285,7 +292,23 @@ def _position(lines: list[str], line_index: int, url: str, after: Position) -> t
             opening = lines[index].rfind("(", start, at)
             begin = opening + 1 if opening >= 0 else at
             return Position(index + 1, begin + 1), Position(index + 1, at + len(tail) + 1)
+    # A reference link's definition may be anywhere in the body, most often at its end.
+    for candidate in candidates:
+        if candidate in definitions:
+            return definitions[candidate], after
     return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1), after
+
+
+def _reference_definitions(lines: list[str]) -> dict[str, Position]:
+    """Where the destination of each reference definition (`[label]: destination`) is."""
+    found: dict[str, Position] = {}
+    for index, line in enumerate(lines):
+        match = _DEFINITION.match(line)
+        if match is None or not line[match.end() :].strip():
+            continue
+        destination = line[match.end() :].split(maxsplit=1)[0].strip("<>")
+        found.setdefault(destination, Position(index + 1, line.index(destination, match.end()) + 1))
+    return found
 
 
 def external_links_only(state: StateCore) -> None:
