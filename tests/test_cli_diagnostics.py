@@ -365,6 +365,33 @@ def test_references_are_checked_even_when_the_front_matter_has_schema_errors(sit
     assert err.count(": error: ") == 7, err
 
 
+def test_a_source_that_derives_from_itself_is_an_error_but_a_loop_of_two_is_circular(site: Site) -> None:
+    site.write(
+        "briefings/_sources.yaml",
+        "r1: {title: R1, reliability: B, derived_from: [r1]}\n"
+        "r2: {title: R2, reliability: B, derived_from: [r3]}\n"
+        "r3: {title: R3, reliability: B, derived_from: [r2]}\n",
+    )
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\nsummary: S.\n"
+        "sources:\n  s1: {title: S, reliability: B, derived_from: [r2, s1]}\n---\nBody [@s1].\n",
+    )
+    site.write(
+        "briefings/b.md",
+        "---\ntitle: B\ndate: 2025-01-01\nsummary: S.\n"
+        "claims:\n  c1: {statement: C, sources: [r2, r3]}\n---\nBody [@c1].\n",
+    )
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert result.stderr.count(": error: ") == 2, result.stderr
+    assert "briefings/_sources.yaml:1:48: error: source 'r1' derives from itself" in result.stderr
+    assert "briefings/a.md:6:53: error: source 's1' derives from itself" in result.stderr
+    # R2 and R3 repeat each other: one origin, as in circular reporting, and not an error.
+    assert "briefings/b.md:6:3: warning: claim 'c1'" in result.stderr
+    assert "circular" in result.stderr
+
+
 def test_an_unknown_id_among_several_in_one_bracket_is_reported_at_that_id(site: Site) -> None:
     # `[@s1; @nope]`: the analyst is pointed at `@nope`, not at the bracket, also when the
     # bracket is broken over lines of an indented list item or of a quote.

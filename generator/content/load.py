@@ -34,6 +34,7 @@ from generator.content.model import (
 from generator.content.names import briefing_slug, check_slugs, check_slugs_of_failed_files, check_tags
 from generator.content.outline import outline_digest, without_body
 from generator.content.registry import (
+    DERIVES_FROM_ITSELF,
     REGISTRY_NAME,
     SharedRegistry,
     build_source,
@@ -461,7 +462,9 @@ class _BriefingLoader:
         """Every id the front matter refers to names a source or claim that exists."""
         for reference in _references(document.value):
             position = document.position_of(reference.path)
-            if reference.kind == "source":
+            if reference.target == reference.derived_by:
+                self.error(position, f"source '{reference.target}' derives from itself", *DERIVES_FROM_ITSELF)
+            elif reference.kind == "source":
                 self.check_source_ref(
                     reference.target, available_sources, claim_ids, position, reference.what
                 )
@@ -617,6 +620,8 @@ class _Reference:
     kind: Literal["source", "claim"]
     #: The start of the message if the id names nothing: "claim 'c1' cites".
     what: str
+    #: The source whose `derived_from` lists the id, if that is where it is.
+    derived_by: str | None = None
 
 
 def _references(raw: Any) -> Iterator[_Reference]:
@@ -637,7 +642,8 @@ def _references(raw: Any) -> Iterator[_Reference]:
             if isinstance(spec, dict):
                 for path, parent in ids(spec.get("derived_from"), "sources", source_id, "derived_from"):
                     if isinstance(parent, str):
-                        yield _Reference(path, parent, "source", f"source '{source_id}' derives from")
+                        what = f"source '{source_id}' derives from"
+                        yield _Reference(path, parent, "source", what, derived_by=str(source_id))
     claims = raw.get("claims")
     if isinstance(claims, dict):
         for claim_id, spec in claims.items():

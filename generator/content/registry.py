@@ -3,6 +3,7 @@ its validated entry (for the registry and for a briefing's own sources alike).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
@@ -77,7 +78,26 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegi
                     id_suggestion(parent, sources),
                     code="unknown-id",
                 )
+    for source_id, index in self_derivations(sources):
+        where = document.position_of((source_id, "derived_from", index))
+        diagnostics.error(path, where, f"source '{source_id}' derives from itself", *DERIVES_FROM_ITSELF)
     return SharedRegistry(sources, broken)
+
+
+#: The hint and code for a source that names itself in `derived_from`. A loop through other
+#: sources (A repeats B, B repeats A) is left alone: that is circular reporting as it
+#: happens; they are one origin, and a claim citing both is flagged for it.
+DERIVES_FROM_ITSELF = ("a source derives from the sources it repeats; remove this entry", "derived-from")
+
+
+def self_derivations(sources: Mapping[str, Source]) -> list[tuple[str, int]]:
+    """(source, index in its `derived_from`) of each source that names itself there."""
+    return [
+        (source_id, index)
+        for source_id, source in sources.items()
+        for index, parent in enumerate(source.derived_from)
+        if parent == source_id
+    ]
 
 
 def check_reliability(
