@@ -129,6 +129,26 @@ def test_heading_ids_that_could_clobber_get_a_prefix(site: Site) -> None:
     assert len(ids) == len(set(ids)), "duplicate ids on the page"
 
 
+def test_raw_html_ids_cannot_take_the_page_s_own_ids(site: Site) -> None:
+    # Under `html: sanitise`, raw HTML keeps its ids: one written like the page's own
+    # (the skip link's target, a source's entry) would duplicate it, as a heading would.
+    site.write("site.yaml", "title: T\nhtml: sanitise\n")
+    site.write(
+        "briefings/raw-ids.md",
+        "---\ntitle: Raw ids\ndate: 2025-08-08\nsummary: S.\nsources:\n  s:\n    title: S\n---\n"
+        '<p id="main">m</p> <span id="src-s">s</span> <b id="location">l</b> <i id="kept">k</i> [@s]\n\n'
+        "Note.[^1]\n\n[^1]: A footnote.\n",
+    )
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("raw-ids"))
+    ids = [e.attrs["id"] for e in page.iter() if "id" in e.attrs]
+    assert len(ids) == len(set(ids)), "duplicate ids on the page"
+    assert {"h-main", "h-src-s", "h-location", "kept"} <= set(ids)
+    body = page.by_id("body")
+    footnote_links = [e.attrs["href"] for e in body.iter() if e.attrs.get("href", "").startswith("#fn")]
+    assert footnote_links and all(href[1:] in ids for href in footnote_links)
+
+
 def test_every_id_the_templates_write_is_reserved_from_headings() -> None:
     """A heading written like one of the briefing page's own ids would duplicate it."""
     templates = Path(__file__).parent.parent / "templates"
