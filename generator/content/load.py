@@ -540,6 +540,9 @@ class _BriefingLoader:
                 likelihood=spec.likelihood,
                 note=spec.note,
                 location=Location(self.path, document.key_position_of(("claims", claim_id))),
+                likelihood_position=(
+                    document.position_of(("claims", claim_id, "likelihood")) if spec.likelihood else None
+                ),
             )
 
         events = []
