@@ -36,6 +36,9 @@ REFUSED = {
     "slug-nul": "contains invisible or control characters",
     "slug-windows-reserved": "'con' cannot be a slug",
     "alias-traversal": "'../../index' is not a valid id",
+    "slug-too-long": "the id 'aaaaaaaaaaaaaaaaaaaa…' is 300 characters long; the limit is 200",
+    "alias-too-long": "the id 'baaaaaaaaaaaaaaaaaaa…' is 301 characters long; the limit is 200",
+    "tag-too-long": "the tag 'Tag Tag Tag Tag Tag …' makes a page name of 319 characters; the limit is 200",
     "image-traversal": "the image '../../secret.txt' points outside static/",
     "image-remote": "images must be files in static/",
     "bidi-and-zero-width-ids": "contains invisible or control characters",
@@ -200,6 +203,16 @@ def test_an_oversized_file_is_refused_with_a_clear_error(site: Site) -> None:
     assert (
         "briefings/huge.md:1:1: error: the file is 3,145,765 bytes; the limit is 2,097,152" in result.stderr
     )
+
+
+def test_a_file_name_that_makes_too_long_a_slug_is_refused(site: Site) -> None:
+    # 80 Chinese characters fit a file name (240 bytes), but transliterated they make a
+    # 479-character slug, longer than a folder's name can be.
+    site.write(f"briefings/{'中' * 80}.md", "---\ntitle: T\ndate: 2025-08-08\nsummary: S.\n---\nText.\n")
+    code, output = _run_build(site)
+    assert code == 1, output
+    assert "1:1: error: the slug made from the file name is 479 characters long; the limit is 200" in output
+    assert "hint: set a shorter slug: in the front matter, or rename the file" in output
 
 
 def test_slugs_that_collide_after_case_folding_or_normalisation(site: Site) -> None:

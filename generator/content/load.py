@@ -33,7 +33,13 @@ from generator.content.outline import outline_digest, without_body
 from generator.content.paths import is_skipped_name
 from generator.content.schema import ClaimSpec, FrontMatter, SourceRegistry, SourceSpec
 from generator.content.validation import valid_entries, validate_document
-from generator.content.values import RESERVED_SLUGS, has_invisible_characters, slug_of, tag_slug
+from generator.content.values import (
+    MAX_SLUG_LENGTH,
+    RESERVED_SLUGS,
+    has_invisible_characters,
+    slug_of,
+    tag_slug,
+)
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, citations_in_text, inline_field_problems, render_body
@@ -621,6 +627,14 @@ class _BriefingLoader:
                 f"cannot make a URL slug from the file name '{self.path.name}'",
                 "set slug: in the front matter",
             )
+        if len(slug) > MAX_SLUG_LENGTH:  # a `slug:` that long is refused as an id
+            self.error(
+                Position(1, 1),
+                f"the slug made from the file name is {len(slug)} characters long; "
+                f"the limit is {MAX_SLUG_LENGTH}",
+                "set a shorter slug: in the front matter, or rename the file",
+                "slug",
+            )
         if self.diagnostics.count(Severity.ERROR) > errors_before:
             return None
 
@@ -777,6 +791,13 @@ class _BriefingLoader:
                 )
             elif not page:
                 self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
+            elif len(page) > MAX_SLUG_LENGTH:
+                self.error(
+                    position,
+                    f"the tag '{tag[:20]}…' makes a page name of {len(page)} characters; "
+                    f"the limit is {MAX_SLUG_LENGTH}",
+                    "shorten the tag",
+                )
             elif page in tags:
                 first_tag = tags[page][0]
                 repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"
