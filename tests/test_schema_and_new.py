@@ -227,6 +227,16 @@ def test_new_with_a_title_windows_reserves_makes_a_briefing_that_builds(site: Si
     assert (site.root / "_site" / "briefings" / "con-briefing" / "index.html").is_file()
 
 
+def test_new_with_a_very_long_title_makes_a_file_name_that_builds(site: Site) -> None:
+    title = "India and Russia reaffirm defence and energy ties " * 6
+    result = site.brief("new", title)
+    assert result.exit_code == 0, result.output
+    (path,) = (site.root / "briefings").iterdir()
+    assert len(path.stem) <= 200 and path.stem.startswith("india-and-russia-reaffirm-defence")
+    assert not path.stem.endswith("-")
+    assert site.brief("build", "--drafts", "--strict").exit_code == 0
+
+
 def test_a_published_briefing_that_keeps_the_example_text_of_new_is_warned_of(site: Site) -> None:
     from generator.scaffold import PLACEHOLDERS, SCAFFOLD
 
