@@ -9,7 +9,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from generator.content.values import RESERVED_SLUGS
+from generator.content.values import MAX_SLUG_LENGTH, RESERVED_SLUGS
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold.md"
 
@@ -26,8 +26,9 @@ PLACEHOLDERS = frozenset(
 
 
 def slug_from_title(title: str) -> str:
-    """The file name of a new briefing; a name Windows reserves (`CON`) gets `-briefing`."""
-    slug = slugify(title)
+    """The file name of a new briefing; a name Windows reserves (`CON`) gets `-briefing`,
+    and a long title is cut at a word to the longest slug a build accepts."""
+    slug = slugify(title, max_length=MAX_SLUG_LENGTH, word_boundary=True)
     return f"{slug}-briefing" if slug in RESERVED_SLUGS else slug
 
 

@@ -195,6 +195,24 @@ def test_claims_likelihood_counts_towards_the_sets(site: Site) -> None:
     assert '"code": "estimative-mixed-sets"' in result.stdout
 
 
+def test_a_claim_s_likelihood_is_warned_at_its_own_line(site: Site) -> None:
+    # The analyst fixes the `likelihood:` value, not the claim's first line.
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra=(
+                "claims:\n  one:\n    statement: S.\n    likelihood: likely\n"
+                "  two:\n    statement: T.\n    note: N.\n    likelihood: highly probable\n"
+            ),
+        ),
+    )
+    err = site.brief("check").stderr
+    assert (
+        "briefings/a.md:12:17: warning: likelihood terms from both ICD 203 sets in one briefing: "
+        "'likely' (line 8) and 'highly probable'" in err
+    ), err
+
+
 def test_one_set_only_is_fine(site: Site) -> None:
     site.write("briefings/a.md", briefing(body="Likely. Very likely. Almost certain. Unlikely.\n"))
     assert "ICD 203" not in site.brief("check").stderr

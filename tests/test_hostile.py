@@ -36,6 +36,9 @@ REFUSED = {
     "slug-nul": "contains invisible or control characters",
     "slug-windows-reserved": "'con' cannot be a slug",
     "alias-traversal": "'../../index' is not a valid id",
+    "slug-too-long": "the id 'aaaaaaaaaaaaaaaaaaaa…' is 300 characters long; the limit is 200",
+    "alias-too-long": "the id 'baaaaaaaaaaaaaaaaaaa…' is 301 characters long; the limit is 200",
+    "tag-too-long": "the tag 'Tag Tag Tag Tag Tag …' makes a page name of 319 characters; the limit is 200",
     "image-traversal": "the image '../../secret.txt' points outside static/",
     "image-remote": "images must be files in static/",
     "bidi-and-zero-width-ids": "contains invisible or control characters",
@@ -129,6 +132,26 @@ def test_heading_ids_that_could_clobber_get_a_prefix(site: Site) -> None:
     assert len(ids) == len(set(ids)), "duplicate ids on the page"
 
 
+def test_raw_html_ids_cannot_take_the_page_s_own_ids(site: Site) -> None:
+    # Under `html: sanitise`, raw HTML keeps its ids: one written like the page's own
+    # (the skip link's target, a source's entry) would duplicate it, as a heading would.
+    site.write("site.yaml", "title: T\nhtml: sanitise\n")
+    site.write(
+        "briefings/raw-ids.md",
+        "---\ntitle: Raw ids\ndate: 2025-08-08\nsummary: S.\nsources:\n  s:\n    title: S\n---\n"
+        '<p id="main">m</p> <span id="src-s">s</span> <b id="location">l</b> <i id="kept">k</i> [@s]\n\n'
+        "Note.[^1]\n\n[^1]: A footnote.\n",
+    )
+    assert site.brief("build").exit_code == 0
+    page = parse_html(site.page("raw-ids"))
+    ids = [e.attrs["id"] for e in page.iter() if "id" in e.attrs]
+    assert len(ids) == len(set(ids)), "duplicate ids on the page"
+    assert {"h-main", "h-src-s", "h-location", "kept"} <= set(ids)
+    body = page.by_id("body")
+    footnote_links = [e.attrs["href"] for e in body.iter() if e.attrs.get("href", "").startswith("#fn")]
+    assert footnote_links and all(href[1:] in ids for href in footnote_links)
+
+
 def test_every_id_the_templates_write_is_reserved_from_headings() -> None:
     """A heading written like one of the briefing page's own ids would duplicate it."""
     templates = Path(__file__).parent.parent / "templates"
@@ -183,6 +206,16 @@ def test_an_oversized_file_is_refused_with_a_clear_error(site: Site) -> None:
     assert (
         "briefings/huge.md:1:1: error: the file is 3,145,765 bytes; the limit is 2,097,152" in result.stderr
     )
+
+
+def test_a_file_name_that_makes_too_long_a_slug_is_refused(site: Site) -> None:
+    # 80 Chinese characters fit a file name (240 bytes), but transliterated they make a
+    # 479-character slug, longer than a folder's name can be.
+    site.write(f"briefings/{'中' * 80}.md", "---\ntitle: T\ndate: 2025-08-08\nsummary: S.\n---\nText.\n")
+    code, output = _run_build(site)
+    assert code == 1, output
+    assert "1:1: error: the slug made from the file name is 479 characters long; the limit is 200" in output
+    assert "hint: set a shorter slug: in the front matter, or rename the file" in output
 
 
 def test_slugs_that_collide_after_case_folding_or_normalisation(site: Site) -> None:

@@ -71,6 +71,17 @@ def test_schema_rejects_a_bad_grade_and_an_unknown_key(example: Site) -> None:
     assert not validator.is_valid({**good, "claims": {"c": {"statement": "S", "credibility": 9}}})
 
 
+def test_schema_refuses_ids_longer_than_the_build_accepts(example: Site) -> None:
+    validator = jsonschema.Draft202012Validator(_schema(example))
+    good = {"title": "T", "date": "2025-08-08"}
+    assert validator.is_valid({**good, "slug": "a" * 200, "sources": {"s" * 200: {"title": "S"}}})
+    assert not validator.is_valid({**good, "slug": "a" * 201})
+    assert not validator.is_valid({**good, "aliases": ["a" * 201]})
+    assert not validator.is_valid({**good, "sources": {"s" * 201: {"title": "S"}}})
+    registry = jsonschema.Draft202012Validator(_schema(example, "--for", "sources"))
+    assert not registry.is_valid({"s" * 201: {"title": "S"}})
+
+
 def test_schema_accepts_confidence_and_likelihood_in_any_case_as_the_build_does(example: Site) -> None:
     # The build reads "High" and "Very  likely"; an editor must not flag what builds.
     validator = jsonschema.Draft202012Validator(_schema(example))
@@ -224,6 +235,16 @@ def test_new_with_a_title_windows_reserves_makes_a_briefing_that_builds(site: Si
     assert (site.root / "briefings" / "con-briefing.md").is_file()
     assert site.brief("build", "--drafts", "--strict").exit_code == 0
     assert (site.root / "_site" / "briefings" / "con-briefing" / "index.html").is_file()
+
+
+def test_new_with_a_very_long_title_makes_a_file_name_that_builds(site: Site) -> None:
+    title = "India and Russia reaffirm defence and energy ties " * 6
+    result = site.brief("new", title)
+    assert result.exit_code == 0, result.output
+    (path,) = (site.root / "briefings").iterdir()
+    assert len(path.stem) <= 200 and path.stem.startswith("india-and-russia-reaffirm-defence")
+    assert not path.stem.endswith("-")
+    assert site.brief("build", "--drafts", "--strict").exit_code == 0
 
 
 def test_a_published_briefing_that_keeps_the_example_text_of_new_is_warned_of(site: Site) -> None:

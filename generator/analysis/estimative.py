@@ -118,7 +118,11 @@ def estimative_findings(briefing: Briefing, config: SiteConfig) -> list[Diagnost
     findings: list[Diagnostic] = []
     body = briefing.body
     uses = [TermUse(use.key, use.position) for use in (*body.likelihood_terms, *briefing.field_phrases.terms)]
-    uses.extend(TermUse(c.likelihood, c.location.position) for c in briefing.claims.values() if c.likelihood)
+    uses.extend(
+        TermUse(claim.likelihood, claim.likelihood_position or claim.location.position)
+        for claim in briefing.claims.values()
+        if claim.likelihood
+    )
     uses.sort(key=lambda use: use.position)
 
     mixed = config.severity_of("estimative-mixed-sets")

@@ -12,9 +12,10 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.content.schema import FrontMatter, SourceRegistry
+from generator.content.values import MAX_SLUG_LENGTH
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+ID_NAMES = {"pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": MAX_SLUG_LENGTH}
 
 
 def _grades(grades: list[str]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def _patch(schema: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
     properties = schema.get("properties", {})
     for mapping in ("sources", "claims"):
         if mapping in properties:
-            properties[mapping]["propertyNames"] = {"pattern": ID_PATTERN}
+            properties[mapping]["propertyNames"] = dict(ID_NAMES)
     if "marking" in properties:
         properties["marking"] = {
             "enum": list(config.spec.markings),
@@ -73,7 +74,7 @@ def registry_schema(config: SiteConfig) -> dict[str, Any]:
     """The schema of `briefings/_sources.yaml`: a mapping of id to source."""
     schema = copy.deepcopy(SourceRegistry.model_json_schema())
     schema = _patch(schema, config)
-    schema["propertyNames"] = {"pattern": ID_PATTERN}
+    schema["propertyNames"] = dict(ID_NAMES)
     return {
         "$schema": DIALECT,
         "$id": "https://brief.example/schema/sources.json",

@@ -43,7 +43,13 @@ from generator.content.registry import (
 )
 from generator.content.schema import ClaimSpec, FrontMatter, SourceSpec
 from generator.content.validation import valid_entries, validate_document
-from generator.content.values import RESERVED_SLUGS, has_invisible_characters, id_suggestion, tag_slug
+from generator.content.values import (
+    MAX_SLUG_LENGTH,
+    RESERVED_SLUGS,
+    has_invisible_characters,
+    id_suggestion,
+    tag_slug,
+)
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.markdown.body import RenderedBody, citations_in_text, inline_field_problems, render_body
@@ -292,6 +298,9 @@ class _BriefingLoader:
                 likelihood=spec.likelihood,
                 note=spec.note,
                 location=Location(self.path, document.key_position_of(("claims", claim_id))),
+                likelihood_position=(
+                    document.position_of(("claims", claim_id, "likelihood")) if spec.likelihood else None
+                ),
             )
 
         events = []
@@ -369,6 +378,14 @@ class _BriefingLoader:
                 Position(1, 1),
                 f"cannot make a URL slug from the file name '{self.path.name}'",
                 "set slug: in the front matter",
+            )
+        if len(slug) > MAX_SLUG_LENGTH:  # a `slug:` that long is refused as an id
+            self.error(
+                Position(1, 1),
+                f"the slug made from the file name is {len(slug)} characters long; "
+                f"the limit is {MAX_SLUG_LENGTH}",
+                "set a shorter slug: in the front matter, or rename the file",
+                "slug",
             )
         if self.diagnostics.count(Severity.ERROR) > errors_before:
             return None
@@ -528,6 +545,13 @@ class _BriefingLoader:
                 )
             elif not page:
                 self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
+            elif len(page) > MAX_SLUG_LENGTH:
+                self.error(
+                    position,
+                    f"the tag '{tag[:20]}…' makes a page name of {len(page)} characters; "
+                    f"the limit is {MAX_SLUG_LENGTH}",
+                    "shorten the tag",
+                )
             elif page in tags:
                 first_tag = tags[page][0]
                 repeated = "is listed twice" if tag == first_tag else f"repeats the tag '{first_tag}'"

@@ -92,6 +92,8 @@ class Claim:
     likelihood: str | None
     note: str | None
     location: Location
+    #: Where the `likelihood:` value is written, for the estimative linter.
+    likelihood_position: Position | None = None
 
 
 @compact

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.content.values import (
+    MAX_SLUG_LENGTH,
     PartialDate,
     ValueProblem,
     parse_calendar_date,
@@ -78,7 +79,7 @@ Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=
 Id = Annotated[
     str,
     PlainValidator(_checked(parse_id)),
-    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": MAX_SLUG_LENGTH}),
 ]
 CalendarDate = Annotated[
     datetime.date,

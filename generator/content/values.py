@@ -20,6 +20,9 @@ from generator.content.yamldoc import describe_type
 from generator.pickling import compact
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: The longest id or slug: slugs and tags name folders of the output, and a folder's name
+#: has at most 255 bytes.
+MAX_SLUG_LENGTH = 200
 _CALENDAR_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -60,6 +63,11 @@ def has_invisible_characters(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\n\t" for ch in text)
 
 
+def too_long(text: str) -> str:
+    """`'<start of text>…' is N characters long; the limit is 200`, for an id or slug."""
+    return f"'{text[:20]}…' is {len(text)} characters long; the limit is {MAX_SLUG_LENGTH}"
+
+
 def parse_id(value: Any) -> str:
     if not isinstance(value, str):
         hint = None
@@ -67,6 +75,8 @@ def parse_id(value: Any) -> str:
             hint = "put the id in quotes, for example 'yes': YAML reads yes, no, on and off as true or false"
         raise ValueProblem(f"an id must be text, not {describe_type(value)}", hint)
     if ID_PATTERN.fullmatch(value):
+        if len(value) > MAX_SLUG_LENGTH:
+            raise ValueProblem(f"the id {too_long(value)}", "shorten it")
         return value
     suggestion = slug_of(value)
     hint = "ids use lowercase letters, digits and hyphens, and start with a letter or digit"

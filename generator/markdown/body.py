@@ -383,12 +383,19 @@ def sanitise_html(html: str) -> str:
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
+_FOOTNOTE_ID = re.compile(r"fn(ref)?[0-9]+(:[0-9]+)?")
+
+
 def _filter_attributes(tag: str, attribute: str, value: str) -> str | None:
-    """Images only through our placeholder; `tabindex` only as "0" (no custom tab order)."""
+    """Images only through our placeholder; `tabindex` only as "0" (no custom tab order);
+    a raw id that could take one of the page's own gets the prefix a heading's would."""
     if tag == "img" and attribute == "src" and not value.startswith(_SHIELD + "link:"):
         return None
     if attribute == "tabindex" and value != "0":
         return None
+    reserved = value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)
+    if attribute == "id" and reserved and not _FOOTNOTE_ID.fullmatch(value):
+        return "h-" + value
     return value
 
 
