@@ -3,6 +3,10 @@
 It builds into `.brief-cache/serve/` (never the deployable output), serves only files
 inside that folder (no `..`, encoded or not, no backslashes, no symbolic links out, no
 directory listings, GET and HEAD only), and watches the site's sources with `watchfiles`.
+On a loopback address (the default), it answers only requests addressed to a loopback
+name: a web page the analyst visits cannot read the preview (drafts, internal notes,
+briefings above the publication gate) by pointing a name of its own at 127.0.0.1 (DNS
+rebinding).
 Open pages poll a tiny state URL and reload when a build finishes; when a build fails,
 every page shows its diagnostics instead of stale content, and recovers by itself.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import html
 import http.server
+import ipaddress
 import json
 import mimetypes
 import os
@@ -78,6 +83,8 @@ class PreviewServer:
         self.state = PreviewState()
         server_class = _IPv6Server if ":" in host else http.server.ThreadingHTTPServer
         self.httpd = server_class((host, port), self._handler_class())
+        #: Whether to refuse requests addressed to any other name than a loopback one.
+        self.loopback_only = is_loopback_name(host)
         self.httpd.daemon_threads = True
 
     @property
@@ -186,6 +193,11 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def respond(self, include_body: bool) -> None:
+        host = self.headers.get("Host")
+        if self.preview.loopback_only and host is not None and not is_loopback_name(_host_name(host)):
+            message = f"This preview answers only to localhost, not to '{host}'.\n"
+            self.send_bytes(403, "text/plain; charset=utf-8", message.encode(), include_body)
+            return
         path = urlsplit(self.path).path
         if path == CONTROL_PREFIX + "reload.js":
             self.send_bytes(200, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), include_body)
@@ -221,6 +233,26 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
             body = _with_reload_script(body)
             content_type = "text/html; charset=utf-8"
         self.send_bytes(status, content_type, body, include_body)
+
+
+def is_loopback_name(name: str) -> bool:
+    """Whether a host name or address can only be this machine: `localhost` and names under
+    it, `127.0.0.1` and the rest of 127/8, `::1`."""
+    name = name.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    """The name in a `Host` header, without its port (`[::1]:8000` is `::1`)."""
+    try:
+        return urlsplit(f"//{header}").hostname or ""
+    except ValueError:  # a port that is not a number, unbalanced brackets
+        return ""
 
 
 def resolve_request_path(root: Path, url_path: str) -> Path | None:

@@ -110,6 +110,32 @@ def test_traversal_is_refused(preview: PreviewServer, path: str) -> None:
     assert "root:" not in body and "title: Test site" not in body
 
 
+def test_only_requests_addressed_to_localhost_are_answered(preview: PreviewServer) -> None:
+    """A page on another site cannot read the preview by pointing a name of its own at
+    127.0.0.1 (DNS rebinding): the browser then sends that name as the Host."""
+
+    def get_as(host: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=5)
+        connection.putrequest("GET", "/briefings/a/", skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        connection.close()
+        return response.status, body
+
+    port = preview.port
+    refused = ("evil.example", f"evil.example:{port}", f"x.localhost.evil.example:{port}", "10.0.0.1")
+    for host in refused:
+        status, body = get_as(host)
+        assert status == 403, host
+        assert "First title" not in body and "answers only to localhost" in body
+    answered = (f"localhost:{port}", f"127.0.0.1:{port}", "127.0.0.1", f"[::1]:{port}", f"a.localhost:{port}")
+    for host in answered:
+        status, body = get_as(host)
+        assert status == 200 and "First title" in body, host
+
+
 def test_no_directory_listing_and_no_other_methods(preview: PreviewServer) -> None:
     status, body = _get(preview, "/assets/")
     assert status == 404 and "Page not found" in body
