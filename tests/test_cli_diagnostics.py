@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -798,3 +799,15 @@ def test_a_percent_encoded_base_url_is_used_as_written(site: Site) -> None:
     feed = (site.root / "_site" / "feed.xml").read_text(encoding="utf-8")
     assert 'href="https://q.example/b%C3%B6cker/briefings/good/"' in feed
     assert '<link rel="canonical" href="https://q.example/b%C3%B6cker/briefings/good/">' in site.page("good")
+
+
+def test_a_site_without_a_briefings_folder_is_warned_of(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    site = Site(tmp_path)
+    for command in ("check", "build"):
+        result = site.brief(command)
+        assert result.exit_code == 0, command
+        assert "site.yaml:1:1: warning: there is no briefings/ folder beside site.yaml" in result.stderr
+    assert site.brief("build", "--strict").exit_code == 1
+    assert site.brief("new", "First one").exit_code == 0
+    assert "warning" not in site.brief("build", "--drafts").stderr

@@ -817,6 +817,17 @@ def load_corpus(config: SiteConfig, read_cache: bool = True) -> tuple[Corpus, Di
     diagnostics = DiagnosticList()
     registry = load_registry(config, diagnostics)
     paths = find_briefing_files(config.briefings_dir, diagnostics)
+    if not config.briefings_dir.exists() and not config.briefings_dir.is_symlink():
+        diagnostics.add(
+            Diagnostic(
+                config.path,
+                Position(1, 1),
+                Severity.WARNING,
+                "there is no briefings/ folder beside site.yaml: the site has no briefings",
+                'make the folder and put the briefings in it, or run brief new "A title"',
+                "not-read",
+            )
+        )
     briefings = []
     declared: dict[Path, Declared] = {}
     outlines: dict[Path, str] = {}
