@@ -295,10 +295,15 @@ def schema_command(site: Path, target: str) -> None:
 @click.argument("title")
 def new_command(site: Path, title: str) -> None:
     """Start a new briefing, as a draft, in briefings/<slug>.md."""
+    from generator.content.yamldoc import CONTROL_CHARACTER
     from generator.scaffold import scaffold_text, slug_from_title, today
 
     root = site.resolve()
     config = _site_config_or_exit(root)
+    control = CONTROL_CHARACTER.search(title)
+    if control is not None:  # the build would refuse the file
+        click.echo(f"brief: the title holds the control character U+{ord(control[0]):04X}", err=True)
+        sys.exit(EXIT_USAGE)
     slug = slug_from_title(title)
     if not slug:
         click.echo(f"brief: cannot make a file name from the title {title!r}", err=True)

@@ -811,3 +811,19 @@ def test_a_site_without_a_briefings_folder_is_warned_of(tmp_path: Path) -> None:
     assert site.brief("build", "--strict").exit_code == 1
     assert site.brief("new", "First one").exit_code == 0
     assert "warning" not in site.brief("build", "--drafts").stderr
+
+
+def test_a_huge_number_or_long_text_is_quoted_short_in_its_message(site: Site) -> None:
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra=f"sources:\n  a: {{title: A, reliability: {'9' * 5000}}}\n"
+            f"  b: {{title: B, reliability: {'x' * 300}}}\n",
+            body="[@a] [@b]\n",
+        ),
+    )
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert "set_int_max_str_digits" not in result.stderr
+    assert f"error: '{'9' * 40}…' (5,000 characters) is not a reliability grade" in result.stderr
+    assert f"error: '{'x' * 40}…' (300 characters) is not a reliability grade" in result.stderr

@@ -262,3 +262,10 @@ def test_a_published_briefing_that_keeps_the_example_text_of_new_is_warned_of(si
         result.stderr
     )
     assert result.stderr.count("the example text of brief new") == len(PLACEHOLDERS)
+
+
+def test_new_refuses_a_title_with_a_control_character(site: Site) -> None:
+    result = site.brief("new", "Bell\x07 ringing")
+    assert result.exit_code == 2
+    assert result.stderr == "brief: the title holds the control character U+0007\n"
+    assert list((site.root / "briefings").iterdir()) == []

@@ -48,6 +48,7 @@ from generator.content.values import (
     RESERVED_SLUGS,
     has_invisible_characters,
     id_suggestion,
+    shown,
     tag_slug,
 )
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
@@ -578,7 +579,10 @@ class _BriefingLoader:
         scale = self.config.spec.scales.credibility
         if grade not in scale:
             self.error(
-                position, f"'{grade}' is not a credibility grade", "use one of: " + ", ".join(scale), "schema"
+                position,
+                f"{shown(grade)} is not a credibility grade",
+                "use one of: " + ", ".join(scale),
+                "schema",
             )
 
     def check_citations(self, body: RenderedBody, known: Mapping[str, object]) -> None:

@@ -12,7 +12,7 @@ from generator.content.frontmatter import read_text
 from generator.content.model import Location, Source
 from generator.content.schema import SourceRegistry, SourceSpec
 from generator.content.validation import valid_entries, validate_document
-from generator.content.values import id_suggestion
+from generator.content.values import id_suggestion, shown
 from generator.content.yamldoc import YamlDocument, YamlPath, load_yaml
 from generator.diagnostics import DiagnosticList, Position
 
@@ -109,7 +109,7 @@ def check_reliability(
         diagnostics.error(
             document.path,
             document.position_of(yaml_path),
-            f"'{grade}' is not a reliability grade",
+            f"{shown(grade)} is not a reliability grade",
             "use one of: " + ", ".join(scale),
             code="schema",
         )

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
 from generator.content.schema import Id
+from generator.content.values import shown
 from generator.content.yamldoc import YamlDocument, YamlPath, describe_type
 from generator.diagnostics import Diagnostic, Position, Severity
 
@@ -124,7 +125,7 @@ def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPat
     elif kind == "string_too_short":
         message = f"{name} must not be empty"
     elif kind == "literal_error":
-        message = f"{_shown(value)} is not a valid {name}"
+        message = f"{shown(value)} is not a valid {name}"
         hint = f"use one of: {ctx.get('expected', '')}".replace("'", "")
     elif kind in ("list_type", "tuple_type"):
         message = f"{name} must be a list, not {describe_type(value)}"
@@ -175,10 +176,6 @@ def _name(yaml_path: YamlPath) -> str:
     if len(yaml_path) == 2 and isinstance(yaml_path[1], int):
         return f"item {yaml_path[1] + 1} of '{yaml_path[0]}'"
     return text
-
-
-def _shown(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else describe_type(value)
 
 
 # --- which keys a model allows at a path, for "did you mean" --------------------------

@@ -101,7 +101,7 @@ def parse_calendar_date(value: Any) -> datetime.date:
             except ValueError as error:
                 raise ValueProblem(f"'{value}' is not a real date ({error})") from None
     raise ValueProblem(
-        f"expected a date (YYYY-MM-DD), not {_shown(value)}",
+        f"expected a date (YYYY-MM-DD), not {shown(value)}",
         "write it as YYYY-MM-DD, for example 2025-08-06",
     )
 
@@ -154,7 +154,7 @@ def parse_partial_date(value: Any) -> PartialDate:
                 raise ValueProblem(f"'{value}' is not a real date ({error})") from None
             return PartialDate(year, month, day)
     raise ValueProblem(
-        f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), not {_shown(value)}",
+        f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), not {shown(value)}",
         "for example 2025, 2025-08 or 2025-08-06",
     )
 
@@ -185,14 +185,18 @@ def parse_http_url(value: Any) -> str:
 def parse_grade(value: Any) -> str:
     """A grade of a rating scale, as text (`B`, or `2` written as a number)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueProblem(f"expected a grade such as B or 2, not {_shown(value)}")
+        raise ValueProblem(f"expected a grade such as B or 2, not {shown(value)}")
     return str(value).strip()
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return f"'{value}'"
-    return describe_type(value)
+def shown(value: Any) -> str:
+    """A value as a message quotes it: text in quotes, cut short past 60 characters (a grade
+    of 5,000 digits is not worth printing whole); other values by their type."""
+    if not isinstance(value, str):
+        return describe_type(value)
+    if len(value) > 60:
+        return f"'{value[:40]}…' ({len(value):,} characters)"
+    return f"'{value}'"
 
 
 def id_suggestion(unknown: str, known: Iterable[str]) -> str | None:

@@ -44,10 +44,12 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _INT_TAG = "tag:yaml.org,2002:int"
 #: An integer as people write one: what YAML 1.1 reads otherwise (octal, hex, `_`, base 60)
 #: is kept as text.
-_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+#: A decimal integer YAML reads as a number: any longer is kept as text, for the schema to
+#: judge (Python refuses to read one of over 4,300 digits, in words of its own).
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
 #: C0 and C1 control characters but tab, line feed and carriage return: XML (the feed) and
 #: HTML forbid them.
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -118,7 +120,7 @@ class _Builder:
                 raise self.bad_tag(node)
             return [self.build(item, (*yaml_path, i)) for i, item in enumerate(node.value)]
         if node.tag == _STR_TAG:
-            if _CONTROL_CHARACTER.search(node.value):
+            if CONTROL_CHARACTER.search(node.value):
                 self.control_character(node)
             return node.value  # what SafeConstructor makes of it, without its bookkeeping
         if node.tag not in _SCALAR_TAGS:
@@ -137,7 +139,7 @@ class _Builder:
             raise _YamlError(self.position(node), f"invalid {_tag_name(node.tag)} value: {problem}") from None
 
     def control_character(self, node: yaml.Node) -> None:
-        found = _CONTROL_CHARACTER.search(node.value)
+        found = CONTROL_CHARACTER.search(node.value)
         assert found is not None
         self.document.problems.append(
             Diagnostic(
