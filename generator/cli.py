@@ -356,15 +356,15 @@ def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
     _site_config_or_exit(root)
     if not host.strip():
         raise click.BadParameter("give an address to listen on, such as 127.0.0.1", param_hint="'--host'")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(
-            f"brief: warning: serving on {host}; anyone who can reach this machine can read drafts", err=True
-        )
     try:
         preview = PreviewServer(root, drafts=drafts, host=host, port=port)
     except OSError as error:
         click.echo(f"brief: cannot listen on {host}:{port}: {error.strerror}", err=True)
         sys.exit(EXIT_USAGE)
+    if not preview.loopback_only:
+        click.echo(
+            f"brief: warning: serving on {host}; anyone who can reach this machine can read drafts", err=True
+        )
 
     def report(result: BuildResult) -> None:
         _print_diagnostics(result, verbose=False)

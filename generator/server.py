@@ -271,6 +271,8 @@ def resolve_request_path(root: Path, url_path: str) -> Path | None:
         if not decoded.endswith("/") and parts:
             return None
         candidate = os.path.join(candidate, "index.html")
+    elif decoded.endswith("/") and parts:  # a file is no folder: `index.html/` is not found
+        return None
     if not os.path.isfile(candidate) or os.path.realpath(candidate) != candidate:
         return None
     return Path(candidate)

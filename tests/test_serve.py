@@ -102,6 +102,7 @@ def test_a_failed_build_shows_its_errors_then_recovers(preview: PreviewServer, s
         "/briefings/..%2f..%2f..%2fsite.yaml",
         "/%00index.html",
         "//etc/passwd",
+        "/briefings/a/index.html/",  # a file is no folder
     ],
 )
 def test_traversal_is_refused(preview: PreviewServer, path: str) -> None:
@@ -267,6 +268,7 @@ def test_serve_options_a_user_gets_wrong_are_usage_errors(site: Site) -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert expected in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr, args
+        assert "warning: serving on" not in result.stderr, args  # nothing was served
 
 
 def test_the_rebuild_lines_count_in_words_a_person_would_write() -> None:
@@ -285,3 +287,12 @@ def test_the_rebuild_lines_count_in_words_a_person_would_write() -> None:
     assert describe(two_errors).endswith("build failed: 2 errors; the browser shows them")
     one_error = BuildResult([found(Severity.ERROR)], 1)
     assert describe(one_error).endswith("build failed: 1 error; the browser shows them")
+
+
+def test_loopback_names() -> None:
+    from generator.server import is_loopback_name
+
+    for name in ("localhost", "LOCALHOST.", "a.localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"):
+        assert is_loopback_name(name), name
+    for name in ("0.0.0.0", "10.0.0.1", "example.org", "localhost.example.org", "::", ""):
+        assert not is_loopback_name(name), name
