@@ -157,6 +157,34 @@ def test_a_retracted_shared_source_flags_every_claim_on_every_briefing(site: Sit
     assert "Wire report" in discredited and "2 key judgments in 2 briefings" in discredited
 
 
+def test_a_source_that_repeats_a_retracted_one_carries_the_retraction(site: Site) -> None:
+    site.write(
+        "briefings/_sources.yaml",
+        "blog:\n  title: Original post\n  reliability: D\n  retracted: Withdrawn by its author\n"
+        "wire:\n  title: Wire story\n  reliability: B\n  derived_from: [blog]\n"
+        "paper:\n  title: Paper\n  reliability: B\n  disputed: true\n"
+        "digest:\n  title: Digest\n  reliability: C\n  derived_from: [wire, paper]\n",
+    )
+    site.write(
+        "briefings/a.md",
+        briefing(
+            extra="claims:\n  c1:\n    statement: S.\n    sources: [digest]\n",
+            body="The port closed [@digest].\n",
+        ),
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "briefings/a.md:6:3: warning: claim 'c1': rests on a retracted source. "
+        "Retracted: Original post (repeated by Digest)." in result.stderr
+    )
+    assert "claim 'c1': rests on a disputed source. Disputed: Paper (repeated by Digest)." in result.stderr
+    assert "warning: citation of 'digest', which repeats 'blog', which is retracted" in result.stderr
+    assert "warning: citation of 'digest', which repeats 'paper', which is disputed" in result.stderr
+    claim = squash(parse_html(site.page("a")).by_id("claim-c1").visible_text)
+    assert "Rests on a retracted source" in claim and "Original post (repeated by Digest)" in claim
+
+
 def _two_briefings_citing_one_url(site: Site, second_status: str = "published") -> None:
     site.write(
         "briefings/one.md",

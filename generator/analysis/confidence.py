@@ -5,6 +5,8 @@ The rule (PRODUCT.md section 3, configurable through `scales.confidence` in site
 * Two sources are *independent* unless one derives from the other through `derived_from`
   (directly or by a chain), or both derive from a common source. A claim's *origins* are
   its sources with dependent ones counted once.
+* A claim rests on a retracted (or disputed) source when it cites one, or cites a source that
+  derives from one.
 * An origin is *strong* when one of its sources counts as strong evidence for the claim:
   its reliability grade is `strong`, it is not retracted, and the credibility the claim
   gives it (if any) is not `weak` or `unknown`.
@@ -14,13 +16,18 @@ The rule (PRODUCT.md section 3, configurable through `scales.confidence` in site
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from generator.config import SiteConfig
 from generator.content.model import Briefing, Claim, Source
 
 CONFIDENCE_ORDER = ("low", "moderate", "high")
+#: Whether a source is marked retracted, or disputed, by the kind of flag.
+MARKED_AS: Mapping[str, Callable[[Source], bool]] = {
+    "retracted": lambda source: source.is_retracted,
+    "disputed": lambda source: source.is_disputed,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,18 +159,12 @@ def assess_claim(claim: Claim, sources: Mapping[str, Source], config: SiteConfig
             f"{len(source_ids)} sources, but only {len(origins)} independent "
             f"origin{'s' if len(origins) != 1 else ''}.",
         )
-    retracted = [s for s in cited if s.is_retracted]
+    retracted = marked_sources(cited, sources, MARKED_AS["retracted"])
     if retracted:
-        add(
-            "retracted",
-            "Rests on a retracted source",
-            "Retracted: " + ", ".join(s.name for s in retracted) + ".",
-        )
-    disputed = [s for s in cited if s.is_disputed]
+        add("retracted", "Rests on a retracted source", f"Retracted: {_named(retracted)}.")
+    disputed = marked_sources(cited, sources, MARKED_AS["disputed"])
     if disputed:
-        add(
-            "disputed", "Rests on a disputed source", "Disputed: " + ", ".join(s.name for s in disputed) + "."
-        )
+        add("disputed", "Rests on a disputed source", f"Disputed: {_named(disputed)}.")
     return ClaimAssessment(
         confidence=confidence,
         derived_confidence=derived,
@@ -172,6 +173,28 @@ def assess_claim(claim: Claim, sources: Mapping[str, Source], config: SiteConfig
         origin_count=len(origins),
         strong_origin_count=strong,
         flags=tuple(flags),
+    )
+
+
+def marked_sources(
+    cited: Iterable[Source], sources: Mapping[str, Source], is_marked: Callable[[Source], bool]
+) -> list[tuple[Source, Source]]:
+    """(marked source, the cited source that leads to it) for each source that is marked
+    (retracted, or disputed) and is cited, or is one a cited source derives from: a report
+    that repeats a retracted one rests on it too. In the order cited, each once."""
+    found: dict[str, tuple[Source, Source]] = {}
+    for source in cited:
+        lineage = [source.id, *sorted(ancestry(source.id, sources) - {source.id})]
+        for source_id in lineage:
+            marked = sources.get(source_id)
+            if marked is not None and is_marked(marked) and source_id not in found:
+                found[source_id] = (marked, source)
+    return list(found.values())
+
+
+def _named(marked: list[tuple[Source, Source]]) -> str:
+    return ", ".join(
+        source.name if via is source else f"{source.name} (repeated by {via.name})" for source, via in marked
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.analysis.confidence import ClaimAssessment, ancestry
+from generator.analysis.confidence import MARKED_AS, ClaimAssessment, ancestry, marked_sources
 from generator.config import SiteConfig
 from generator.content.model import Briefing
 from generator.diagnostics import Diagnostic, Position
@@ -51,20 +51,11 @@ def briefing_findings(
             source = briefing.sources.get(item.id)
             if source is None:
                 continue
-            if source.is_retracted:
-                report(
-                    "retracted",
-                    found.position,
-                    f"citation of '{item.id}', which is retracted",
-                    source.retraction_reason,
-                )
-            if source.is_disputed:
-                report(
-                    "disputed",
-                    found.position,
-                    f"citation of '{item.id}', which is disputed",
-                    source.dispute_reason,
-                )
+            for kind in ("retracted", "disputed"):
+                for marked, _ in marked_sources([source], briefing.sources, MARKED_AS[kind]):
+                    which = "" if marked is source else f", which repeats '{marked.id}'"
+                    reason = marked.retraction_reason if kind == "retracted" else marked.dispute_reason
+                    report(kind, found.position, f"citation of '{item.id}'{which}, which is {kind}", reason)
 
     referred: set[str] = {item.id for found in briefing.body.citations for item in found.items}
     for claim in briefing.claims.values():
