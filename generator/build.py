@@ -101,6 +101,8 @@ class _Analysed:
     #: Briefings whose sources took a retraction or dispute from another briefing's source
     #: with the same URL (`spread_retractions`).
     marked_by_url: frozenset[Path] = frozenset()
+    #: Files of static/ (POSIX, inside it) that only briefings this build leaves out use.
+    withheld_static: frozenset[str] = frozenset()
 
 
 def _analyse(
@@ -193,8 +195,28 @@ def _analyse(
             briefing.slug: MEMO.assess(briefing, diagnostics, lambda b: _assessment(b, config))
             for briefing in published
         }
+        withheld = [b for b in corpus.briefings if b.path in left_out]
+        # Their links are not reported (they are not published), only followed.
+        withheld_links = resolve_links(withheld, config, DiagnosticList(), link_index)
+        withheld_static = _static_files(withheld_links) - _static_files(links)
     return _Analysed(
-        config, published, assessments, links, diagnostics, excluded, corpus, link_index, marked_by_url
+        config,
+        published,
+        assessments,
+        links,
+        diagnostics,
+        excluded,
+        corpus,
+        link_index,
+        marked_by_url,
+        withheld_static,
+    )
+
+
+def _static_files(links: Mapping[str, Mapping[int, LinkTarget]]) -> frozenset[str]:
+    """The files of static/ that these links and images lead to."""
+    return frozenset(
+        target.target for targets in links.values() for target in targets.values() if target.kind == "static"
     )
 
 
@@ -522,7 +544,7 @@ def _build(
         for relative, path in theme_assets(config.templates_dir):
             staged.copy_file(relative, path)
         staged.write_text(SCALE_STYLESHEET, scale_stylesheet(config))
-        _copy_static(config, staged, diagnostics)
+        _copy_static(config, staged, diagnostics, analysed.withheld_static)
         extra_files = tuple(sorted(set(staged.written) - fingerprints.keys()))
         if not diagnostics.has_errors:
             with clock.stage("search"):
@@ -907,8 +929,12 @@ def _render_pages(
     return written
 
 
-def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList) -> None:
-    """Copy static/ into the output; symbolic links are skipped (`_analyse` reported them)."""
+def _copy_static(
+    config: SiteConfig, staged: StagedOutput, diagnostics: DiagnosticList, withheld: frozenset[str]
+) -> None:
+    """Copy static/ into the output, but the `withheld` files (only briefings the build
+    leaves out use them: a draft, or one above the gate, leaves no trace, not even an
+    image); symbolic links are skipped (`_analyse` reported them)."""
     static = config.static_dir
     if static.is_symlink() or not static.is_dir():
         return
@@ -920,6 +946,18 @@ def _copy_static(config: SiteConfig, staged: StagedOutput, diagnostics: Diagnost
             if path.is_symlink():
                 continue
             relative = path.relative_to(static).as_posix()
+            if relative in withheld:
+                diagnostics.add(
+                    Diagnostic(
+                        path,
+                        Position(1, 1),
+                        Severity.INFO,
+                        "left out: only briefings this build does not publish use it",
+                        None,
+                        "excluded",
+                    )
+                )
+                continue
             if staged.exists(relative):
                 diagnostics.error(
                     path,

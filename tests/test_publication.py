@@ -16,9 +16,11 @@ from tests.html_text import parse_html, squash
 
 
 def _briefing_with_marker(
-    word: str, marking: str, status: str = "published", date: str = "2025-08-08"
+    word: str, marking: str, status: str = "published", date: str = "2025-08-08", maps: bool = False
 ) -> str:
-    """A briefing whose every field carries `word`, so that any leak can be found."""
+    """A briefing whose every field carries `word`, so that any leak can be found; with
+    `maps`, it shows `static/maps/<word>.svg` and `static/maps/shared.svg`."""
+    images = f"\n![Map {word}alt](/maps/{word}.svg) ![Shared map](/maps/shared.svg)\n" if maps else ""
     return f"""---
 title: Briefing {word}title
 date: {date}
@@ -53,7 +55,7 @@ timeline:
 ---
 
 Body {word}body cites [@{word}source] and [@{word}claim].
-"""
+{images}"""
 
 
 def _every_output_byte(root: Path) -> bytes:
@@ -69,10 +71,17 @@ def _every_output_byte(root: Path) -> bytes:
 
 
 def _write_marked_site(site: Site) -> None:
-    site.write("briefings/clear.md", _briefing_with_marker("kiwiclear", "TLP:CLEAR"))
-    site.write("briefings/green.md", _briefing_with_marker("fennelgreen", "TLP:GREEN"))
-    site.write("briefings/amber.md", _briefing_with_marker("quinceamber", "TLP:AMBER"))
-    site.write("briefings/red.md", _briefing_with_marker("zanderred", "TLP:RED"))
+    site.write("briefings/clear.md", _briefing_with_marker("kiwiclear", "TLP:CLEAR", maps=True))
+    site.write("briefings/green.md", _briefing_with_marker("fennelgreen", "TLP:GREEN", maps=True))
+    site.write("briefings/amber.md", _briefing_with_marker("quinceamber", "TLP:AMBER", maps=True))
+    site.write("briefings/red.md", _briefing_with_marker("zanderred", "TLP:RED", maps=True))
+    # Each briefing's own map (its file name and content carry its word), one they share,
+    # and a file no briefing uses.
+    for name in ("kiwiclear", "fennelgreen", "quinceamber", "zanderred", "shared", "unusedlogo"):
+        site.write(
+            f"static/maps/{name}.svg",
+            f'<svg xmlns="http://www.w3.org/2000/svg"><title>{name}map</title></svg>',
+        )
 
 
 def test_the_gate_leaves_no_byte_of_briefings_above_it(site: Site) -> None:
@@ -84,7 +93,18 @@ def test_the_gate_leaves_no_byte_of_briefings_above_it(site: Site) -> None:
     assert b"kiwiclearbody" in everything.lower()  # the search index was scanned too
     for word in (b"quinceamber", b"zanderred"):
         assert word not in everything.lower()
+    names = [path.name for path in (site.root / "_site").rglob("*")]
+    assert not [name for name in names if "quinceamber" in name or "zanderred" in name]
+    maps = sorted(path.name for path in (site.root / "_site" / "maps").iterdir())
+    assert maps == ["fennelgreen.svg", "kiwiclear.svg", "shared.svg", "unusedlogo.svg"]
     assert "left out: marked TLP:AMBER" in result.stderr and "left out: marked TLP:RED" in result.stderr
+    assert (
+        "static/maps/zanderred.svg:1:1: info: left out: only briefings this build does not publish use it"
+        in (result.stderr)
+    )
+    # Built up to RED, every map is published.
+    assert site.brief("build", "--publish-up-to", "TLP:RED").exit_code == 0
+    assert len(list((site.root / "_site" / "maps").iterdir())) == 6
     # The search index holds the published briefings.
     assert (site.root / "_site" / "pagefind").is_dir()
 
