@@ -101,7 +101,8 @@ class _Analysed:
     #: Briefings whose sources took a retraction or dispute from another briefing's source
     #: with the same URL (`spread_retractions`).
     marked_by_url: frozenset[Path] = frozenset()
-    #: Files of static/ (POSIX, inside it) that only briefings this build leaves out use.
+    #: Files of static/ (POSIX, inside it) that only briefings this build leaves out, or
+    #: publishes only the notice of (withdrawn), use.
     withheld_static: frozenset[str] = frozenset()
 
 
@@ -198,7 +199,9 @@ def _analyse(
         withheld = [b for b in corpus.briefings if b.path in left_out]
         # Their links are not reported (they are not published), only followed.
         withheld_links = resolve_links(withheld, config, DiagnosticList(), link_index)
-        withheld_static = _static_files(withheld_links) - _static_files(links)
+        withdrawn = {b.slug for b in published if b.is_withdrawn}  # only their notices are
+        shown = {slug: targets for slug, targets in links.items() if slug not in withdrawn}
+        withheld_static = _static_files({**withheld_links, **links}) - _static_files(shown)
     return _Analysed(
         config,
         published,

@@ -192,10 +192,14 @@ def test_a_draft_leaves_no_trace_and_builds_with_drafts(site: Site) -> None:
 
 
 def test_a_withdrawn_briefing_leaves_only_its_notice(site: Site) -> None:
-    site.write("briefings/live.md", _briefing_with_marker("kiwilive", "TLP:CLEAR"))
+    site.write("briefings/live.md", _briefing_with_marker("kiwilive", "TLP:CLEAR", maps=True))
+    for name in ("kiwilive", "gonebye", "shared"):
+        site.write(
+            f"static/maps/{name}.svg", f'<svg xmlns="http://www.w3.org/2000/svg"><title>{name}</title></svg>'
+        )
     site.write(
         "briefings/gone.md",
-        _briefing_with_marker("gonebye", "TLP:CLEAR", status="withdrawn").replace(
+        _briefing_with_marker("gonebye", "TLP:CLEAR", status="withdrawn", maps=True).replace(
             "summary: Summary gonebyesummary.",
             "summary: Withdrawn because its only source gonebyereason recanted.",
         ),
@@ -213,6 +217,7 @@ def test_a_withdrawn_briefing_leaves_only_its_notice(site: Site) -> None:
         if path.is_file() and path not in (out / "briefings" / "gone" / "index.html", alias):
             data = path.read_bytes().lower()
             assert b"gonebye" not in data, path
+    assert sorted(path.name for path in (out / "maps").iterdir()) == ["kiwilive.svg", "shared.svg"]
     notice_html = site.page("gone").lower()
     for word in ("gonebyebody", "gonebyestatement", "gonebyeevent", "gonebyesourcetitle", "gonebyeinternal"):
         assert word not in notice_html
