@@ -827,3 +827,10 @@ def test_a_huge_number_or_long_text_is_quoted_short_in_its_message(site: Site) -
     assert "set_int_max_str_digits" not in result.stderr
     assert f"error: '{'9' * 40}…' (5,000 characters) is not a reliability grade" in result.stderr
     assert f"error: '{'x' * 40}…' (300 characters) is not a reliability grade" in result.stderr
+
+
+def test_a_nul_byte_is_reported_where_it_is(site: Site) -> None:
+    site.write("briefings/a.md", briefing(body="Some text\nand \x00 here.\n"))
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert "briefings/a.md:7:5: error: the file contains a NUL byte; is it a binary file?" in result.stderr

@@ -55,10 +55,11 @@ def read_text(path: Path, data: bytes) -> tuple[str | None, Diagnostic | None]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        at = text.index("\x00")
+        line_start = text.rfind("\n", 0, at) + 1
         return None, Diagnostic(
             path,
-            Position(line, 1),
+            Position(text.count("\n", 0, at) + 1, at - line_start + 1),
             Severity.ERROR,
             "the file contains a NUL byte; is it a binary file?",
             None,
