@@ -442,6 +442,20 @@ def test_a_year_with_a_leading_zero_is_that_year_not_octal(site: Site) -> None:
     assert html.count('<time datetime="0700">700</time>') == 2 and "448" not in html
 
 
+def test_every_diagnostic_has_a_documented_code(site: Site) -> None:
+    # docs/diagnostics.md lists the codes of `--format json`; a bad tag or a file name that
+    # makes no slug must say which kind of problem it is, not the catch-all "error".
+    site.write("briefings/a.md", briefing(extra="tags: ['+++', \"a\\u200bb\"]\n"))
+    site.write("briefings/+++.md", briefing())
+    findings = json.loads(site.brief("check", "--format", "json").stdout)
+    codes = sorted((f["path"], f["code"]) for f in findings)
+    assert codes == [("briefings/+++.md", "slug"), ("briefings/a.md", "tag"), ("briefings/a.md", "tag")], (
+        findings
+    )
+    documented = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert all(f"`{f['code']}`" in documented for f in findings)
+
+
 def test_marking_tags_and_grades_are_checked_even_when_the_front_matter_has_schema_errors(site: Site) -> None:
     # A bad 'kind' must not hide the same entry's bad grade, nor the marking or the tags.
     site.write(

@@ -379,6 +379,7 @@ class _BriefingLoader:
                 Position(1, 1),
                 f"cannot make a URL slug from the file name '{self.path.name}'",
                 "set slug: in the front matter",
+                "slug",
             )
         if len(slug) > MAX_SLUG_LENGTH:  # a `slug:` that long is refused as an id
             self.error(
@@ -543,15 +544,19 @@ class _BriefingLoader:
                     position,
                     f"the tag {tag!r} contains invisible or control characters",
                     "retype the tag; bidirectional and zero-width characters can make two tags look alike",
+                    "tag",
                 )
             elif not page:
-                self.error(position, f"the tag '{tag}' has no letters or digits to make a URL from")
+                self.error(
+                    position, f"the tag '{tag}' has no letters or digits to make a URL from", code="tag"
+                )
             elif len(page) > MAX_SLUG_LENGTH:
                 self.error(
                     position,
                     f"the tag '{tag[:20]}…' makes a page name of {len(page)} characters; "
                     f"the limit is {MAX_SLUG_LENGTH}",
                     "shorten the tag",
+                    "tag",
                 )
             elif page in tags:
                 first_tag = tags[page][0]
