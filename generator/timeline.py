@@ -21,30 +21,31 @@ from generator.content.values import ValueProblem
 from generator.pickling import compact
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: EDTF's sub-year groupings (months 21 to 41), as "{year}" templates: seasons, then the
-#: same by hemisphere, quarters, four-month parts and halves of a year.
-_SUB_YEARS = {
-    21: "Spring {year}",
-    22: "Summer {year}",
-    23: "Autumn {year}",
-    24: "Winter {year}",
-    25: "northern spring {year}",
-    26: "northern summer {year}",
-    27: "northern autumn {year}",
-    28: "northern winter {year}",
-    29: "southern spring {year}",
-    30: "southern summer {year}",
-    31: "southern autumn {year}",
-    32: "southern winter {year}",
-    33: "Q1 {year}",
-    34: "Q2 {year}",
-    35: "Q3 {year}",
-    36: "Q4 {year}",
-    37: "Jan–Apr {year}",
-    38: "May–Aug {year}",
-    39: "Sep–Dec {year}",
-    40: "first half of {year}",
-    41: "second half of {year}",
+#: EDTF's sub-year groupings (months 21 to 41): seasons, then the same by hemisphere,
+#: quarters, four-month parts and halves of a year. Each as a "{year}" template, and its
+#: first and last month as the `edtf` package reads them (a winter is its December).
+_SUB_YEARS: dict[int, tuple[str, int, int]] = {
+    21: ("Spring {year}", 3, 5),
+    22: ("Summer {year}", 6, 8),
+    23: ("Autumn {year}", 9, 11),
+    24: ("Winter {year}", 12, 12),
+    25: ("northern spring {year}", 3, 5),
+    26: ("northern summer {year}", 6, 8),
+    27: ("northern autumn {year}", 9, 11),
+    28: ("northern winter {year}", 12, 12),
+    29: ("southern spring {year}", 9, 11),
+    30: ("southern summer {year}", 12, 12),
+    31: ("southern autumn {year}", 3, 5),
+    32: ("southern winter {year}", 6, 8),
+    33: ("Q1 {year}", 1, 3),
+    34: ("Q2 {year}", 4, 6),
+    35: ("Q3 {year}", 7, 9),
+    36: ("Q4 {year}", 10, 12),
+    37: ("Jan–Apr {year}", 1, 4),
+    38: ("May–Aug {year}", 5, 8),
+    39: ("Sep–Dec {year}", 9, 12),
+    40: ("first half of {year}", 1, 6),
+    41: ("second half of {year}", 7, 12),
 }
 _SIMPLE = re.compile(
     r"(?P<year>-?[0-9X]{4})(?:-(?P<month>[0-9X]{2}))?(?:-(?P<day>[0-9X]{2}))?(?P<qualifier>[?~%])?"
@@ -172,10 +173,11 @@ def parse_event_date(value: Any) -> EventDate:
 # --- bounds ----------------------------------------------------------------------------
 #
 # The common forms (levels 0 and 1: days, months, years, `?` `~` `%`, unspecified digits,
-# intervals and open ends) are read here with one regular expression: the `edtf` package
-# parses with pyparsing at about 13 ms a date, which would dominate the build of a large
-# site. Everything else (seasons, sets, level 2 qualifiers, long years) goes to the
-# package. tests/test_timeline.py checks that both agree on the forms read here.
+# intervals and open ends; and seasons, quarters and the other sub-year groupings) are
+# read here with one regular expression: the `edtf` package parses with pyparsing at 5 to
+# 13 ms a date, which would dominate the build of a large site. Everything else (sets,
+# level 2 qualifiers, long years) goes to the package. tests/test_timeline.py checks that
+# both agree on the forms read here.
 
 _SIMPLE_POINT = re.compile(
     r"(?P<year>[0-9]{4}|[0-9]{3}X|[0-9]{2}XX)(?:-(?P<month>[0-9]{2}|XX)(?:-(?P<day>[0-9]{2}|XX))?)?[?~%]?"
@@ -204,11 +206,14 @@ def _point_bounds(text: str, whole: str) -> tuple[DayTuple, DayTuple]:
         low_month, high_month = 1, 12
     else:
         number = int(month)
-        if number > 12:
+        if number in _SUB_YEARS and day is None and "X" not in year and text[-1] not in "?~%":
+            _, low_month, high_month = _SUB_YEARS[number]  # a season, a quarter...
+        elif number > 12:
             raise _NotSimple if number >= 21 else _invalid(whole)
-        if number == 0:
+        elif number == 0:
             raise _invalid(whole)
-        low_month = high_month = number
+        else:
+            low_month = high_month = number
     last_day = calendar.monthrange(high_year, high_month)[1]
     if day is None or day == "XX":
         return (low_year, low_month, 1), (high_year, high_month, last_day)
@@ -348,7 +353,7 @@ def _point_words(point: _Point, with_year: bool = True) -> str:
         else:
             core = f"some {'day' if point.some_day else 'month'} of {year}"
     elif point.month in _SUB_YEARS:
-        core = _SUB_YEARS[point.month].format(year=year)
+        core = _SUB_YEARS[point.month][0].format(year=year)
     elif point.month is None or not 1 <= point.month <= 12:
         core = year
     elif point.day is None:
