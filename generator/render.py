@@ -163,8 +163,19 @@ def _environment(site_templates: Path, digest: str) -> Environment:
     # `{{ marking | slug }}`: a class name from any text ("OFFICIAL: Sensitive" is
     # `official-sensitive`, "TLP:AMBER+STRICT" `tlp-amber-strict`).
     environment.filters["slug"] = slug_of
+    environment.filters["search_filter"] = search_filter_value
     _last_environment = (folders, digest, environment)
     return environment
+
+
+def search_filter_value(text: str) -> str:
+    """A search filter's value (a tag, a scale's label) as a search record gives it to Pagefind:
+    `~`, then the text with `%`, `"` and `\\` percent-escaped; search.js reads it back.
+
+    Pagefind finds no page by a filter value with a quote or a backslash in it, and it adds
+    up the counts of its shards in a plain object, where a tag named `constructor` counted
+    "0function Object() { [native code] }1" and one named `__proto__` was lost."""
+    return "~" + text.replace("%", "%25").replace('"', "%22").replace("\\", "%5C")
 
 
 def _absolute_url(path: str, base_url: str) -> str:

@@ -31,18 +31,27 @@ function folded(value) {
   return value.normalize("NFKC").toLowerCase().replaceAll("ß", "ss").replaceAll("ς", "σ");
 }
 
+// A filter value as readers see it. The search record gives Pagefind "~" and the value with
+// `%`, `"` and `\` percent-escaped (`search_filter_value` in generator/render.py): Pagefind
+// finds nothing by a value with a quote or a backslash, and adds up its shards' counts in a
+// plain object, where "constructor" or "__proto__" are not counts.
+function valueName(value) {
+  return value.startsWith("~") ? decodeURIComponent(value.slice(1)) : value;
+}
+
 // One option per folded value, or per value of `groupOf` (a tag's slug: spellings that
 // share a tag page share an option), named as most briefings write it, counted together;
 // in the order `order` gives (a scale's, strongest first), else alphabetically.
 function filterOptions(counts, order, groupOf) {
   const groups = new Map();
   for (const [value, count] of Object.entries(counts)) {
-    const key = Object.hasOwn(groupOf, value) ? groupOf[value] : folded(value);
-    const group = groups.get(key) || { values: [], count: 0, name: value, nameCount: -1 };
+    const name = valueName(value);
+    const key = Object.hasOwn(groupOf, name) ? groupOf[name] : folded(name);
+    const group = groups.get(key) || { values: [], count: 0, name, nameCount: -1 };
     group.values.push(value);
     group.count += count;
-    if (count > group.nameCount || (count === group.nameCount && value < group.name)) {
-      group.name = value;
+    if (count > group.nameCount || (count === group.nameCount && name < group.name)) {
+      group.name = name;
       group.nameCount = count;
     }
     groups.set(key, group);
@@ -105,7 +114,7 @@ function showCounts(counts) {
     const count = form.querySelector(`label[for="${box.id}"] .filter-count`);
     const of = counts[box.name];
     const found = of
-      ? JSON.parse(box.dataset.values).reduce((sum, value) => sum + (of[value] || 0), 0)
+      ? JSON.parse(box.dataset.values).reduce((sum, value) => sum + (Object.hasOwn(of, value) ? of[value] : 0), 0)
       : Number(count.dataset.total);
     count.textContent = ` (${found})`;
   }
@@ -125,7 +134,9 @@ function filtersFromAddress(params) {
   for (const name of FILTER_NAMES) {
     const wanted = new Set(params.getAll(name).map(folded));
     for (const box of form.querySelectorAll(`input[name="${name}"]`)) {
-      if (JSON.parse(box.dataset.values).some((value) => wanted.has(folded(value)))) box.checked = ticked = true;
+      if (JSON.parse(box.dataset.values).some((value) => wanted.has(folded(valueName(value))))) {
+        box.checked = ticked = true;
+      }
     }
   }
   return ticked;
