@@ -157,17 +157,43 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def format_markdown_table(diagnostics: Iterable[Diagnostic]) -> str:
-    """A Markdown table of every finding, for $GITHUB_STEP_SUMMARY."""
+#: GitHub drops a step's whole summary when it is over 1 MiB ("$GITHUB_STEP_SUMMARY upload
+#: aborted"); a table is cut to stay under this many bytes.
+STEP_SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024
+
+
+def format_markdown_table(diagnostics: Iterable[Diagnostic], limit: int = STEP_SUMMARY_LIMIT) -> str:
+    """A Markdown table of every finding, for $GITHUB_STEP_SUMMARY, in at most `limit` bytes
+    of UTF-8. When every finding does not fit, the errors come first, then the warnings,
+    then the rest, each in the order given, and a last line says how many are left out."""
     rows = list(diagnostics)
-    out = ["### Brief findings", ""]
     if not rows:
         return "### Brief findings\n\nNo findings.\n"
-    out.append("| Severity | Location | Finding | Message |")
-    out.append("|---|---|---|---|")
-    for d in rows:
-        message = d.message + (f" — {d.hint}" if d.hint else "")
-        cell = message.replace("|", "\\|").replace("\n", " ")
-        location = f"`{display_path(d.path)}:{d.line}:{d.col}`"
-        out.append(f"| {d.severity.word} | {location} | {d.code} | {cell} |")
-    return "\n".join(out) + "\n"
+    head = "### Brief findings\n\n| Severity | Location | Finding | Message |\n|---|---|---|---|\n"
+    lines = [_table_row(d) for d in rows]
+    if len(head.encode()) + sum(len(line.encode()) for line in lines) <= limit:
+        return head + "".join(lines)
+    kept: list[str] = []
+    size = len(head.encode()) + 200  # room for the closing line
+    for d in sorted(rows, key=lambda d: -d.severity):  # stable: each severity keeps its order
+        line = _table_row(d)
+        if size + len(line.encode()) > limit:
+            break
+        kept.append(line)
+        size += len(line.encode())
+    left_out = len(rows) - len(kept)
+    return (
+        head
+        + "".join(kept)
+        + (
+            f"\n{left_out:,} more findings are left out here, to stay within GitHub's size limit "
+            "for a summary; the log lists them all.\n"
+        )
+    )
+
+
+def _table_row(d: Diagnostic) -> str:
+    message = d.message + (f" — {d.hint}" if d.hint else "")
+    cell = message.replace("|", "\\|").replace("\n", " ")
+    location = f"`{display_path(d.path)}:{d.line}:{d.col}`"
+    return f"| {d.severity.word} | {location} | {d.code} | {cell} |\n"

@@ -848,3 +848,43 @@ def test_a_nul_byte_is_reported_where_it_is(site: Site) -> None:
     result = site.brief("check")
     assert result.exit_code == 1
     assert "briefings/a.md:7:5: error: the file contains a NUL byte; is it a binary file?" in result.stderr
+
+
+def test_check_github_appends_a_table_of_every_finding_to_the_step_summary(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("Earlier step output.\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    site.write("briefings/a.md", briefing(body="Cites [@nope] and [@gone].\n"))
+    result = site.brief("check", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.count("::error ") == 2
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith(
+        "Earlier step output.\n### Brief findings\n\n| Severity | Location | Finding | Message |\n"
+    )
+    assert "| error | `briefings/a.md:6:8` | unknown-id | citation of unknown id 'nope'" in text
+    assert text.count("| error |") == 2
+
+
+def test_the_step_summary_stays_within_githubs_limit_errors_first() -> None:
+    from generator.diagnostics import Diagnostic, Position, Severity, format_markdown_table
+
+    path = Path("briefings/a.md")
+    rows = [
+        Diagnostic(path, Position(line, 1), Severity.WARNING, "w" * 80, None, "link")
+        for line in range(1, 501)
+    ]
+    rows.insert(250, Diagnostic(path, Position(999, 1), Severity.ERROR, "the one | error", None, "schema"))
+    whole = format_markdown_table(rows)
+    assert whole.count("\n| warning |") + whole.count("\n| error |") == 501 and "left out" not in whole
+    cut = format_markdown_table(rows, limit=10_000)
+    assert len(cut.encode()) <= 10_000
+    table_rows = [line for line in cut.splitlines() if line.startswith("| ") and "Severity" not in line]
+    assert table_rows[0] == "| error | `briefings/a.md:999:1` | schema | the one \\| error |"
+    left_out = 501 - len(table_rows)
+    assert left_out > 0 and cut.endswith(
+        f"\n{left_out:,} more findings are left out here, to stay within GitHub's size limit for a summary; "
+        "the log lists them all.\n"
+    )
