@@ -957,7 +957,7 @@ def _copy_static(
                         Severity.INFO,
                         "left out: only briefings this build does not publish use it",
                         None,
-                        "excluded",
+                        "static",  # not "excluded": its briefings are announced, or are drafts
                     )
                 )
                 continue
