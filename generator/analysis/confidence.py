@@ -184,8 +184,11 @@ def marked_sources(
     that repeats a retracted one rests on it too. In the order cited, each once."""
     found: dict[str, tuple[Source, Source]] = {}
     for source in cited:
-        lineage = [source.id, *sorted(ancestry(source.id, sources) - {source.id})]
-        for source_id in lineage:
+        if is_marked(source) and source.id not in found:
+            found[source.id] = (source, source)
+        if not source.derived_from:
+            continue  # most sources: no lineage to walk
+        for source_id in sorted(ancestry(source.id, sources) - {source.id}):
             marked = sources.get(source_id)
             if marked is not None and is_marked(marked) and source_id not in found:
                 found[source_id] = (marked, source)
