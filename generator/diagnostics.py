@@ -171,16 +171,16 @@ def format_markdown_table(diagnostics: Iterable[Diagnostic], limit: int = STEP_S
         return "### Brief findings\n\nNo findings.\n"
     head = "### Brief findings\n\n| Severity | Location | Finding | Message |\n|---|---|---|---|\n"
     lines = [_table_row(d) for d in rows]
-    if len(head.encode()) + sum(len(line.encode()) for line in lines) <= limit:
+    sizes = [len(line.encode()) for line in lines]
+    if len(head.encode()) + sum(sizes) <= limit:
         return head + "".join(lines)
     kept: list[str] = []
     size = len(head.encode()) + 200  # room for the closing line
-    for d in sorted(rows, key=lambda d: -d.severity):  # stable: each severity keeps its order
-        line = _table_row(d)
-        if size + len(line.encode()) > limit:
+    for index in sorted(range(len(rows)), key=lambda index: -rows[index].severity):  # stable
+        if size + sizes[index] > limit:
             break
-        kept.append(line)
-        size += len(line.encode())
+        kept.append(lines[index])
+        size += sizes[index]
     left_out = len(rows) - len(kept)
     return (
         head
