@@ -42,9 +42,8 @@ _SCALAR_TAGS = {
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
 _INT_TAG = "tag:yaml.org,2002:int"
-#: An integer as people write one: what YAML 1.1 reads otherwise (octal, hex, `_`, base 60)
-#: is kept as text.
-#: A decimal integer YAML reads as a number: any longer is kept as text, for the schema to
+#: An integer as people write one, of at most 100 digits. What YAML 1.1 reads otherwise
+#: (octal, hex, `_`, base 60) is kept as text, and so is a longer one, for the schema to
 #: judge (Python refuses to read one of over 4,300 digits, in words of its own).
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
 #: C0 and C1 control characters but tab, line feed and carriage return: XML (the feed) and
