@@ -13,8 +13,10 @@ time and decide here, in one place, with an allowlist:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -82,7 +84,8 @@ def url_scheme(url: str) -> str | None:
 def link_policy(state: StateCore) -> None:
     """Core rule: apply the URL allowlist and record references, after inline parsing."""
     lines = state.src.split("\n")
-    definitions = _reference_definitions(lines)
+    # Read only where a destination is not found near its link (rare): most bodies have none.
+    definitions = functools.cache(lambda: _reference_definitions(lines))
     collected = link_env(state.env)
     for block in state.tokens:
         if block.type == "html_block":
@@ -154,7 +157,7 @@ def _raw_html_problems(html: str, lines: list[str], line_index: int, collected: 
     searched_to = Position(line_index + 1, 1)
     for match in _RAW_LINK_OR_IMAGE.finditer(html):
         position, searched_to = _position(
-            lines, line_index + html.count("\n", 0, match.start()), match[0], searched_to, {}
+            lines, line_index + html.count("\n", 0, match.start()), match[0], searched_to, dict
         )
         if match[1].lower() == "img":
             collected.problems.append(
@@ -269,11 +272,16 @@ _DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*")
 
 
 def _position(
-    lines: list[str], line_index: int, url: str, after: Position, definitions: dict[str, Position]
+    lines: list[str],
+    line_index: int,
+    url: str,
+    after: Position,
+    definitions: Callable[[], dict[str, Position]],
 ) -> tuple[Position, Position]:
     """Where a destination sits, searched for as written on or near its line, after the
     1-based position `after`; and where the next search on these lines starts. (A reference
-    link's destination is on its definition's line, which this may find.)"""
+    link's destination is on its definition's line, which this may find; or else where
+    `definitions()` says its definition is.)"""
     candidates = [url, unquote(url)]
     for index in range(line_index, min(line_index + 3, len(lines))):
         start = after.col - 1 if index + 1 == after.line else 0
@@ -294,8 +302,8 @@ def _position(
             return Position(index + 1, begin + 1), Position(index + 1, at + len(tail) + 1)
     # A reference link's definition may be anywhere in the body, most often at its end.
     for candidate in candidates:
-        if candidate in definitions:
-            return definitions[candidate], after
+        if candidate in definitions():
+            return definitions()[candidate], after
     return Position(min(line_index, max(len(lines) - 1, 0)) + 1, 1), after
 
 
