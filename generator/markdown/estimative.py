@@ -223,8 +223,9 @@ class _Scanner:
                 continue  # the text before the run had it
             key = _term_key(match[1])
             start = max(match.start(), len(tail)) - len(tail)
-            start += len(text[start:]) - len(text[start:].lstrip())  # "**very** likely"
             end = match.end() - len(tail)
+            while text[start].isspace():  # "**very** likely": the run's part starts at "likely"
+                start += 1
             position = self.locate(run.line_of(start), text[start:end], self.search_from)
             self.found.terms.append(PhraseUse(match[1], key, position, paragraph, offset + start))
             if start > cursor:
