@@ -14,6 +14,8 @@ from markdown_it.common import html_re
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
+from markdown_it.rules_core.replacements import SCOPED_ABBR_RE, replace
 from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.rules_inline import StateInline, image, link
 from markdown_it.token import Token
@@ -88,22 +90,31 @@ def heading_slug(text: str) -> str:
     return slug
 
 
-def _alignment_classes(state: StateCore) -> None:
-    """Table alignment as classes: the pages' CSP forbids inline style attributes."""
+def _shape_blocks(state: StateCore) -> None:
+    """Headings demoted, table alignment as classes, tables focusable: one walk over the
+    block tokens for all three, each of which is a test or two a token."""
     for token in state.tokens:
-        if token.type in ("th_open", "td_open"):
-            style = token.attrGet("style")
-            if isinstance(style, str) and style.startswith("text-align:"):
-                del token.attrs["style"]
-                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+        kind = token.type
+        if kind == "heading_open" or kind == "heading_close":
+            _demote_heading(token)
+        elif kind == "th_open" or kind == "td_open":
+            _alignment_class(token)
+        elif kind == "table_open":
+            _focusable_table(token)
 
 
-def _focusable_tables(state: StateCore) -> None:
+def _alignment_class(cell: Token) -> None:
+    """Table alignment as a class: the pages' CSP forbids inline style attributes."""
+    style = cell.attrGet("style")
+    if isinstance(style, str) and style.startswith("text-align:"):
+        del cell.attrs["style"]
+        cell.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+def _focusable_table(table: Token) -> None:
     """A wide table scrolls sideways in its own box (brief.css), which a keyboard reader can
     scroll only if the table takes focus (WCAG 2.1.1; axe's scrollable-region-focusable)."""
-    for token in state.tokens:
-        if token.type == "table_open":
-            token.attrSet("tabindex", "0")
+    table.attrSet("tabindex", "0")
 
 
 def _focusable_pre(md: MarkdownIt) -> None:
@@ -129,12 +140,9 @@ def _focusable_pre(md: MarkdownIt) -> None:
         md.add_render_rule(rule, focusable)
 
 
-def _demote_headings(state: StateCore) -> None:
+def _demote_heading(token: Token) -> None:
     """Body headings sit under the page's title (h1), so `#` becomes h2, and so on."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+    token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
 def _accept_every_url(url: str) -> bool:
@@ -157,11 +165,11 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     # After `brief_links`, which counts soft breaks to place links: a term that spans one
     # is cut from the text joined around it, and the break goes with it.
     md.use(estimative_plugin)
-    md.core.ruler.push("brief_demote_headings", _demote_headings)
-    md.core.ruler.push("brief_alignment_classes", _alignment_classes)
-    md.core.ruler.push("brief_focusable_tables", _focusable_tables)
+    md.core.ruler.push("brief_shape_blocks", _shape_blocks)
     _focusable_pre(md)
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
+    md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.at("replacements", _replacements)
     if not allow_html:
         md.inline.ruler.before("html_inline", "brief_tag_as_text", _tag_as_text)
         md.add_render_rule("tag_as_text", _render_tag_as_text)
@@ -202,12 +210,46 @@ _SMARTQUOTES_BUDGET = 20_000_000
 
 def _bounded_smartquotes(state: StateCore) -> None:
     """Core rule in place of markdown-it's `smartquotes`, within `_SMARTQUOTES_BUDGET`."""
+    text = _inline_text(state)
+    if '"' not in text and "'" not in text:
+        return  # no quote to curl: no need to look at each paragraph
     for token in state.tokens:
         if token.type != "inline" or token.children is None:
             continue
         quotes = token.content.count('"') + token.content.count("'")
         if quotes and quotes * len(token.content) <= _SMARTQUOTES_BUDGET:
             process_inlines(token.children, state)
+
+
+def _inline_text(state: StateCore) -> str:
+    """The text of every inline token (paragraphs, headings, cells), one to a line: the text
+    that markdown-it's typographic rules look at, token by token."""
+    return "\n".join([token.content for token in state.tokens if token.type == "inline"])
+
+
+def _normalize(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `normalize`, which runs two substitutions over the
+    whole body to change only carriage returns and NULs: most bodies have neither."""
+    if "\r" in state.src or "\x00" in state.src:
+        normalize(state)
+
+
+#: Besides `(c)`, `(tm)` and `(r)`, what markdown-it's `replacements` changes holds one of
+#: these (its `RARE_RE`).
+_RARE_MARKS = ("+-", "..", "????", "!!!!", ",,", "--")
+
+
+def _replacements(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `replacements`, run only when some inline text
+    holds what it replaces: its two patterns, tried on each paragraph in turn, cost more than
+    a plain search of all the text for their marks (none of which holds a line break). A
+    mark's first character is looked for first: a search for one character is many times
+    faster than for two."""
+    text = _inline_text(state)
+    if any(mark[0] in text and mark in text for mark in _RARE_MARKS) or (
+        "(" in text and SCOPED_ABBR_RE.search(text)
+    ):
+        replace(state)
 
 
 #: An HTML open or close tag, as CommonMark defines them; and the longest one looked for,
