@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -441,14 +440,6 @@ def _filter_attributes(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _shifted(position: Position, line_offset: int) -> Position:
-    return Position(position.line + line_offset, position.col)
-
-
-def _shift_use(use: PhraseUse, line_offset: int) -> PhraseUse:
-    return dataclasses.replace(use, position=_shifted(use.position, line_offset))
-
-
 def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> RenderedBody:
     """Render a body whose first line is file line `line_offset + 1`.
 
@@ -457,6 +448,10 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
     """
     md = body_markdown(allow_html)
     env: dict[str, object] = {}
+    # The plugins make file positions: shifting each afterwards took longer than finding it.
+    citation_env(env).line_offset = line_offset
+    link_env(env).line_offset = line_offset
+    estimative_env(env).line_offset = line_offset
     if allow_html:
         text = text.replace(_SHIELD, "\ufffd")
     tokens = md.parse(text, env)
@@ -473,33 +468,14 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
     estimative = estimative_env(env)
     return RenderedBody(
         html=html,
-        citations=tuple(
-            dataclasses.replace(found, position=_shifted(found.position, line_offset))
-            for found in citation_env(env).citations
-        ),
-        references=tuple(
-            dataclasses.replace(reference, position=_shifted(reference.position, line_offset))
-            for reference in links.references
-        ),
-        fragments=tuple(
-            (fragment, _shifted(position, line_offset)) for fragment, position in links.fragments
-        ),
-        problems=tuple(
-            dataclasses.replace(problem, position=_shifted(problem.position, line_offset))
-            for problem in links.problems
-        ),
+        citations=tuple(citation_env(env).citations),
+        references=tuple(links.references),
+        fragments=tuple(links.fragments),
+        problems=tuple(links.problems),
         heading_ids=heading_ids | footnote_ids,
-        likelihood_terms=tuple(
-            dataclasses.replace(use, position=_shifted(use.position, line_offset)) for use in estimative.terms
-        ),
-        confidence_phrases=tuple(
-            dataclasses.replace(use, position=_shifted(use.position, line_offset))
-            for use in estimative.confidences
-        ),
-        confidence_with_likelihood=tuple(
-            (_shift_use(phrase, line_offset), _shift_use(term, line_offset))
-            for phrase, term in estimative.pairs
-        ),
+        likelihood_terms=tuple(estimative.terms),
+        confidence_phrases=tuple(estimative.confidences),
+        confidence_with_likelihood=tuple(estimative.pairs),
     )
 
 

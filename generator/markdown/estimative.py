@@ -88,6 +88,8 @@ class PhraseUse:
 @dataclass
 class EstimativeEnv:
     paragraphs: int = 0
+    #: The file line the text starts after, so that positions are the file's.
+    line_offset: int = 0
     terms: list[PhraseUse] = field(default_factory=list)
     confidences: list[PhraseUse] = field(default_factory=list)
     #: (confidence phrase, likelihood term) found in one sentence.
@@ -259,8 +261,8 @@ class _Scanner:
             found = pattern.search(self.lowered[index], search_from.get(index, 0))
             if found is not None:
                 search_from[index] = found.end()
-                return Position(index + 1, found.start() + 1)
-        return Position(line_index + 1, 1)
+                return Position(index + 1 + self.found.line_offset, found.start() + 1)
+        return Position(line_index + 1 + self.found.line_offset, 1)
 
 
 #: What a source line holds that is not prose, where a phrase is never looked for: code
