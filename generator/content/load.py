@@ -723,8 +723,10 @@ def _sources_in_order_of_use(
     pending = list(mentioned)
     while pending:
         source_id = pending.pop(0)
-        source = available.get(source_id)
-        if source is not None and source_id not in used:
+        # Tested before it is looked up: most ids are used already, or name claims, which
+        # `available.get` would look for by catching a KeyError.
+        if source_id not in used and source_id in available:
+            source = available[source_id]
             used[source_id] = source
             pending.extend(source.derived_from)
     for source in list(used.values()):

@@ -73,7 +73,10 @@ class YamlDocument:
 
     def position_of(self, yaml_path: YamlPath) -> Position:
         """The position of the value at `yaml_path`, or of its closest enclosing value."""
-        for length in range(len(yaml_path), -1, -1):
+        mark = self.value_marks.get(yaml_path)  # nearly always there: no prefix to make
+        if mark is not None:
+            return self.position_at(mark)
+        for length in range(len(yaml_path) - 1, -1, -1):
             prefix = yaml_path[:length]
             if prefix in self.value_marks:
                 return self.position_at(self.value_marks[prefix])
