@@ -16,11 +16,13 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
 from markdown_it.rules_core.replacements import SCOPED_ABBR_RE, replace
 from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.rules_inline import StateInline, image, link
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_tail
 from slugify import slugify
 
 from generator.diagnostics import Position
@@ -163,6 +165,7 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     # The allowlist in links.link_policy decides; markdown-it's own check is a blocklist.
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.use(footnote_plugin)
+    md.core.ruler.at("footnote_tail", _footnote_tail)
     _name_the_footnotes(md)
     md.use(citation_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
@@ -175,6 +178,7 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("replacements", _replacements)
+    md.core.ruler.at("text_join", _text_join)
     if not allow_html:
         md.inline.ruler.before("html_inline", "brief_tag_as_text", _tag_as_text)
         md.add_render_rule("tag_as_text", _render_tag_as_text)
@@ -255,6 +259,24 @@ def _replacements(state: StateCore) -> None:
         "(" in text and SCOPED_ABBR_RE.search(text)
     ):
         replace(state)
+
+
+def _text_join(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `text_join`, which turns escapes and entities
+    (`text_special` tokens) into text and joins them with the text around them: inline
+    parsing has joined all other neighbouring text already (its `fragments_join`). A body
+    without a backslash or an ampersand has neither, and nothing to join."""
+    if "\\" in state.src or "&" in state.src:
+        text_join(state)
+
+
+def _footnote_tail(state: StateCore) -> None:
+    """Core rule in place of mdit-py-plugins' `footnote_tail`, which copies the token list
+    of every body whose parse looked for a footnote reference (one with any `[`, so nearly
+    all); with no footnote defined or referenced, the copy is all it does."""
+    footnotes = state.env.get("footnotes")
+    if footnotes and (footnotes.get("refs") or footnotes.get("list")):
+        footnote_tail(state)
 
 
 #: An HTML open or close tag, as CommonMark defines them; and the longest one looked for,
