@@ -308,6 +308,8 @@ def title_key(title: str) -> tuple[str, str]:
     """The order of events of the same dates: by title, without case or accents ("alpha
     two" before "beta", "Ångström" beside "Angstrom"), then as written, so that titles that
     differ only in those still have one order."""
+    if title.isascii():  # no accents to take off (most titles): no walk over its characters
+        return title.casefold(), title
     decomposed = unicodedata.normalize("NFKD", title)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.casefold(), title

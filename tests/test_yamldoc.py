@@ -104,3 +104,69 @@ def test_yaml_11_booleans_stay_booleans_for_the_schema_to_catch() -> None:
     document, _ = load_yaml("country: NO\nversion: 1.10\n", PATH)
     assert document is not None
     assert document.value == {"country": False, "version": 1.1}
+
+
+def test_the_loader_resolves_tags_as_pyyaml_does() -> None:
+    """`_Loader` resolves plain scalars with its own lookup: the tags must be PyYAML's."""
+    import yaml
+
+    from generator.content.yamldoc import _Loader
+
+    values = [
+        "",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "nothing",
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "n",
+        "true",
+        "False",
+        "0",
+        "-12",
+        "+3",
+        "0o17",
+        "017",
+        "0x1F",
+        "0b101",
+        "1_000",
+        "1:30",
+        "1.5",
+        "-.5e3",
+        ".inf",
+        "-.Inf",
+        ".nan",
+        "1e3",
+        "2025-08-06",
+        "2025-08-06 10:00:00",
+        "2025-13-45",
+        "2025-01",
+        "=",
+        "<<",
+        "<x",
+        "!x",
+        "&x",
+        "*x",
+        "Tea",
+        "t",
+        "o",
+        "8 am",
+        "-",
+        "- x",
+        ".",
+        "+",
+        "0.",
+        "12abc",
+    ]
+    document = "\n".join(f"- {value!r}" if value.strip() != value else f"- {value}" for value in values)
+    ours = yaml.compose(document, Loader=_Loader).value
+    pyyaml = yaml.compose(document, Loader=yaml.SafeLoader).value
+    assert len(ours) == len(values)
+    assert [node.tag for node in ours] == [node.tag for node in pyyaml]
+    nested = "a: [1, {b: yes}]\n'c': \"2025-01-01\"\n"
+    assert repr(yaml.compose(nested, Loader=_Loader)) == repr(yaml.compose(nested, Loader=yaml.SafeLoader))

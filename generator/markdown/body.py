@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -14,12 +13,16 @@ from markdown_it.common import html_re
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
+from markdown_it.rules_core.replacements import SCOPED_ABBR_RE, replace
 from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.rules_inline import StateInline, image, link
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_tail
 from slugify import slugify
 
 from generator.diagnostics import Position
@@ -88,22 +91,31 @@ def heading_slug(text: str) -> str:
     return slug
 
 
-def _alignment_classes(state: StateCore) -> None:
-    """Table alignment as classes: the pages' CSP forbids inline style attributes."""
+def _shape_blocks(state: StateCore) -> None:
+    """Headings demoted, table alignment as classes, tables focusable: one walk over the
+    block tokens for all three, each of which is a test or two a token."""
     for token in state.tokens:
-        if token.type in ("th_open", "td_open"):
-            style = token.attrGet("style")
-            if isinstance(style, str) and style.startswith("text-align:"):
-                del token.attrs["style"]
-                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+        kind = token.type
+        if kind == "heading_open" or kind == "heading_close":
+            _demote_heading(token)
+        elif kind == "th_open" or kind == "td_open":
+            _alignment_class(token)
+        elif kind == "table_open":
+            _focusable_table(token)
 
 
-def _focusable_tables(state: StateCore) -> None:
+def _alignment_class(cell: Token) -> None:
+    """Table alignment as a class: the pages' CSP forbids inline style attributes."""
+    style = cell.attrGet("style")
+    if isinstance(style, str) and style.startswith("text-align:"):
+        del cell.attrs["style"]
+        cell.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+def _focusable_table(table: Token) -> None:
     """A wide table scrolls sideways in its own box (brief.css), which a keyboard reader can
     scroll only if the table takes focus (WCAG 2.1.1; axe's scrollable-region-focusable)."""
-    for token in state.tokens:
-        if token.type == "table_open":
-            token.attrSet("tabindex", "0")
+    table.attrSet("tabindex", "0")
 
 
 def _focusable_pre(md: MarkdownIt) -> None:
@@ -129,12 +141,9 @@ def _focusable_pre(md: MarkdownIt) -> None:
         md.add_render_rule(rule, focusable)
 
 
-def _demote_headings(state: StateCore) -> None:
+def _demote_heading(token: Token) -> None:
     """Body headings sit under the page's title (h1), so `#` becomes h2, and so on."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+    token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
 def _accept_every_url(url: str) -> bool:
@@ -142,14 +151,22 @@ def _accept_every_url(url: str) -> bool:
     return True
 
 
+#: The options of the body's and the inline fields' parsers. `strikethrough_single_tilde`
+#: is markdown-it's default, set so that its strikethrough rule finds it: looking up a
+#: missing option raises and catches a KeyError, for every paragraph, heading and table
+#: cell (about 1 % of loading).
+_OPTIONS: dict[str, bool] = {"typographer": True, "strikethrough_single_tilde": False}
+
+
 @functools.cache
 def body_markdown(allow_html: bool = False) -> MarkdownIt:
     """The body parser. With `allow_html`, raw HTML passes to `sanitise_html`; else it is escaped."""
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": allow_html, **_OPTIONS})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     # The allowlist in links.link_policy decides; markdown-it's own check is a blocklist.
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
     md.use(footnote_plugin)
+    md.core.ruler.at("footnote_tail", _footnote_tail)
     _name_the_footnotes(md)
     md.use(citation_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
@@ -157,11 +174,12 @@ def body_markdown(allow_html: bool = False) -> MarkdownIt:
     # After `brief_links`, which counts soft breaks to place links: a term that spans one
     # is cut from the text joined around it, and the break goes with it.
     md.use(estimative_plugin)
-    md.core.ruler.push("brief_demote_headings", _demote_headings)
-    md.core.ruler.push("brief_alignment_classes", _alignment_classes)
-    md.core.ruler.push("brief_focusable_tables", _focusable_tables)
+    md.core.ruler.push("brief_shape_blocks", _shape_blocks)
     _focusable_pre(md)
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
+    md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.at("replacements", _replacements)
+    md.core.ruler.at("text_join", _text_join)
     if not allow_html:
         md.inline.ruler.before("html_inline", "brief_tag_as_text", _tag_as_text)
         md.add_render_rule("tag_as_text", _render_tag_as_text)
@@ -202,12 +220,64 @@ _SMARTQUOTES_BUDGET = 20_000_000
 
 def _bounded_smartquotes(state: StateCore) -> None:
     """Core rule in place of markdown-it's `smartquotes`, within `_SMARTQUOTES_BUDGET`."""
+    text = _inline_text(state)
+    if '"' not in text and "'" not in text:
+        return  # no quote to curl: no need to look at each paragraph
     for token in state.tokens:
         if token.type != "inline" or token.children is None:
             continue
         quotes = token.content.count('"') + token.content.count("'")
         if quotes and quotes * len(token.content) <= _SMARTQUOTES_BUDGET:
             process_inlines(token.children, state)
+
+
+def _inline_text(state: StateCore) -> str:
+    """The text of every inline token (paragraphs, headings, cells), one to a line: the text
+    that markdown-it's typographic rules look at, token by token."""
+    return "\n".join([token.content for token in state.tokens if token.type == "inline"])
+
+
+def _normalize(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `normalize`, which runs two substitutions over the
+    whole body to change only carriage returns and NULs: most bodies have neither."""
+    if "\r" in state.src or "\x00" in state.src:
+        normalize(state)
+
+
+#: Besides `(c)`, `(tm)` and `(r)`, what markdown-it's `replacements` changes holds one of
+#: these (its `RARE_RE`).
+_RARE_MARKS = ("+-", "..", "????", "!!!!", ",,", "--")
+
+
+def _replacements(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `replacements`, run only when some inline text
+    holds what it replaces: its two patterns, tried on each paragraph in turn, cost more than
+    a plain search of all the text for their marks (none of which holds a line break). A
+    mark's first character is looked for first: a search for one character is many times
+    faster than for two."""
+    text = _inline_text(state)
+    if any(mark[0] in text and mark in text for mark in _RARE_MARKS) or (
+        "(" in text and SCOPED_ABBR_RE.search(text)
+    ):
+        replace(state)
+
+
+def _text_join(state: StateCore) -> None:
+    """Core rule in place of markdown-it's `text_join`, which turns escapes and entities
+    (`text_special` tokens) into text and joins them with the text around them: inline
+    parsing has joined all other neighbouring text already (its `fragments_join`). A body
+    without a backslash or an ampersand has neither, and nothing to join."""
+    if "\\" in state.src or "&" in state.src:
+        text_join(state)
+
+
+def _footnote_tail(state: StateCore) -> None:
+    """Core rule in place of mdit-py-plugins' `footnote_tail`, which copies the token list
+    of every body whose parse looked for a footnote reference (one with any `[`, so nearly
+    all); with no footnote defined or referenced, the copy is all it does."""
+    footnotes = state.env.get("footnotes")
+    if footnotes and (footnotes.get("refs") or footnotes.get("list")):
+        footnote_tail(state)
 
 
 #: An HTML open or close tag, as CommonMark defines them; and the longest one looked for,
@@ -242,7 +312,7 @@ def _render_tag_as_text(
 def inline_markdown() -> MarkdownIt:
     """For short fields such as an event's description: inline Markdown, no citations;
     likelihood terms are marked."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": False, **_OPTIONS})
     md.enable(["strikethrough", "replacements", "smartquotes"])
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.validateLink = _accept_every_url  # type: ignore[method-assign]
@@ -399,14 +469,6 @@ def _filter_attributes(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _shifted(position: Position, line_offset: int) -> Position:
-    return Position(position.line + line_offset, position.col)
-
-
-def _shift_use(use: PhraseUse, line_offset: int) -> PhraseUse:
-    return dataclasses.replace(use, position=_shifted(use.position, line_offset))
-
-
 def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> RenderedBody:
     """Render a body whose first line is file line `line_offset + 1`.
 
@@ -415,6 +477,10 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
     """
     md = body_markdown(allow_html)
     env: dict[str, object] = {}
+    # The plugins make file positions: shifting each afterwards took longer than finding it.
+    citation_env(env).line_offset = line_offset
+    link_env(env).line_offset = line_offset
+    estimative_env(env).line_offset = line_offset
     if allow_html:
         text = text.replace(_SHIELD, "\ufffd")
     tokens = md.parse(text, env)
@@ -431,33 +497,14 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
     estimative = estimative_env(env)
     return RenderedBody(
         html=html,
-        citations=tuple(
-            dataclasses.replace(found, position=_shifted(found.position, line_offset))
-            for found in citation_env(env).citations
-        ),
-        references=tuple(
-            dataclasses.replace(reference, position=_shifted(reference.position, line_offset))
-            for reference in links.references
-        ),
-        fragments=tuple(
-            (fragment, _shifted(position, line_offset)) for fragment, position in links.fragments
-        ),
-        problems=tuple(
-            dataclasses.replace(problem, position=_shifted(problem.position, line_offset))
-            for problem in links.problems
-        ),
+        citations=tuple(citation_env(env).citations),
+        references=tuple(links.references),
+        fragments=tuple(links.fragments),
+        problems=tuple(links.problems),
         heading_ids=heading_ids | footnote_ids,
-        likelihood_terms=tuple(
-            dataclasses.replace(use, position=_shifted(use.position, line_offset)) for use in estimative.terms
-        ),
-        confidence_phrases=tuple(
-            dataclasses.replace(use, position=_shifted(use.position, line_offset))
-            for use in estimative.confidences
-        ),
-        confidence_with_likelihood=tuple(
-            (_shift_use(phrase, line_offset), _shift_use(term, line_offset))
-            for phrase, term in estimative.pairs
-        ),
+        likelihood_terms=tuple(estimative.terms),
+        confidence_phrases=tuple(estimative.confidences),
+        confidence_with_likelihood=tuple(estimative.pairs),
     )
 
 

@@ -57,7 +57,7 @@ class Citation:
     number: int
     items: tuple[CitationItem, ...]
     raw: str
-    #: Line and column within the body (1-based), filled in by the `citation_positions` rule.
+    #: Line and column in the file (1-based), filled in by the `citation_positions` rule.
     position: Position = field(default_factory=Position)
     #: Where each item's `@` is: lines after `position`'s, and the 1-based column on its line.
     item_places: tuple[tuple[int, int], ...] = ()
@@ -80,6 +80,8 @@ class CitationEnv:
     """What the plugin collects while parsing one body, kept in markdown-it's `env`."""
 
     citations: list[Citation] = field(default_factory=list)
+    #: The file line the body starts after, so that positions are the file's.
+    line_offset: int = 0
 
 
 def citation_env(env: EnvType) -> CitationEnv:
@@ -163,7 +165,8 @@ def citation_positions(state: StateCore) -> None:
     #: Inline footnotes (`^[...]`) come after the body but sit within it: searched apart.
     footnote_search_from: dict[int, int] = {}
     for block in state.tokens:
-        if block.type != "inline" or not block.children:
+        # A block's tokens are parsed from its text: without an `@`, it has no citation.
+        if block.type != "inline" or not block.children or "@" not in block.content:
             continue
         # An inline footnote's text has no line of its own: look for it anywhere.
         line_index, window, searched = (
@@ -180,7 +183,7 @@ def citation_positions(state: StateCore) -> None:
                     number=number,
                     items=token.meta["items"],
                     raw=raw,
-                    position=Position(line_index + 1, col),
+                    position=Position(line_index + 1 + collected.line_offset, col),
                     item_places=_item_places(raw, col, lines, line_index),
                 )
                 collected.citations.append(found)

@@ -65,6 +65,12 @@ class LinkEnv:
     references: list[LinkReference] = field(default_factory=list)
     fragments: list[tuple[str, Position]] = field(default_factory=list)
     problems: list[LinkProblem] = field(default_factory=list)
+    #: The file line the body starts after, so that positions are the file's.
+    line_offset: int = 0
+
+    def in_file(self, position: Position) -> Position:
+        """A position in the body as a position in the file."""
+        return Position(position.line + self.line_offset, position.col) if self.line_offset else position
 
 
 def link_env(env: EnvType) -> LinkEnv:
@@ -90,7 +96,13 @@ def link_policy(state: StateCore) -> None:
     for block in state.tokens:
         if block.type == "html_block":
             _raw_html_problems(block.content, lines, block.map[0] if block.map else 0, collected)
-        if block.type != "inline" or not block.children:
+        # A block's tokens are parsed from its text: a link, an image, a citation starts
+        # with `[`, an autolink and raw HTML with `<`. Without either, it has nothing here.
+        if (
+            block.type != "inline"
+            or not block.children
+            or ("[" not in block.content and "<" not in block.content)
+        ):
             continue
         line_index = block.map[0] if block.map else 0
         children: list[Token] = []
@@ -117,7 +129,7 @@ def link_policy(state: StateCore) -> None:
             if token.type == "link_open":
                 href = str(token.attrGet("href") or "")
                 position, searched_to = _position(lines, line_index, href, searched_to, definitions)
-                if not _accept_link(token, href, position, collected):
+                if not _accept_link(token, href, collected.in_file(position), collected):
                     unlinked_depth += 1
                     continue
             elif token.type == "link_close" and unlinked_depth:
@@ -125,7 +137,8 @@ def link_policy(state: StateCore) -> None:
                 continue
             elif token.type == "image":
                 src = str(token.attrGet("src") or "")
-                position, searched_to = _position(lines, line_index, src, searched_to, definitions)
+                body_position, searched_to = _position(lines, line_index, src, searched_to, definitions)
+                position = collected.in_file(body_position)
                 if any(child.type == "citation" for child in token.children or ()):
                     collected.problems.append(
                         LinkProblem(
@@ -156,9 +169,10 @@ def _raw_html_problems(html: str, lines: list[str], line_index: int, collected: 
         return
     searched_to = Position(line_index + 1, 1)
     for match in _RAW_LINK_OR_IMAGE.finditer(html):
-        position, searched_to = _position(
+        body_position, searched_to = _position(
             lines, line_index + html.count("\n", 0, match.start()), match[0], searched_to, dict
         )
+        position = collected.in_file(body_position)
         if match[1].lower() == "img":
             collected.problems.append(
                 LinkProblem(
