@@ -36,9 +36,8 @@ from generator.views import BriefingPage, JsonPage, NotFoundPage, Page, SiteView
 THEME_ASSETS = "assets"
 #: The template of a briefing's search record (`Renderer.render_search_record`).
 SEARCH_RECORD_TEMPLATE = "search_record.html"
-#: A citation's placeholder with the space before it, which a search record leaves out:
-#: "the Times of India [@toi]." reads "the Times of India." in search results.
-_CITATION_AND_SPACE = re.compile("[ \t\n]*" + PLACEHOLDER_PATTERN.pattern)
+#: The spaces before a citation's placeholder, which a search record leaves out with it.
+_SPACE_BEFORE_CITATION = " \t\n"
 #: A whole link element, so that a link to an unpublished briefing can become its text.
 _UNPUBLISHED_LINK = re.compile('<a href="\x00link:([0-9]+)\x00"[^>]*>(.*?)</a>', re.DOTALL)
 
@@ -242,10 +241,22 @@ class Renderer:
         if citations:
             html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
         else:
-            html = _CITATION_AND_SPACE.sub("", page.body_html)
+            html = _without_citations(page.body_html)
         html = _UNPUBLISHED_LINK.sub(unlinked, html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
         return Markup(html)
+
+
+def _without_citations(html: str) -> str:
+    """The HTML without its citations' placeholders and the spaces before each: "the Times
+    of India [@toi]." reads "the Times of India." in search results.
+
+    Split on the placeholders rather than matched with a pattern that starts with the
+    spaces, which the regex engine tries at every space of the body (0.1 ms a briefing)."""
+    texts = PLACEHOLDER_PATTERN.split(html)[::2]  # the numbers are at the odd places
+    kept = [text.rstrip(_SPACE_BEFORE_CITATION) for text in texts[:-1]]
+    kept.append(texts[-1])
+    return "".join(kept)
 
 
 SCALE_STYLESHEET = "assets/scales.css"
