@@ -18,7 +18,6 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
-    select_autoescape,
 )
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
@@ -162,13 +161,18 @@ def _environment(site_templates: Path, digest: str) -> Environment:
         return _last_environment[2]
     environment = _Environment(
         loader=FileSystemLoader(list(folders)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        # Every template is escaped; True rather than a function of the template's name,
+        # which Jinja2 would call for every render and include.
+        autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         # The files are checked by their digest, once a build: no check per `include`.
         auto_reload=False,
+        # A plain dict of the loaded templates, not a locked LRU cache of 400: every
+        # `include` and `{% from %}` looks its template up, and a theme has a few dozen.
+        cache_size=-1,
         bytecode_cache=_compiled_templates(),
     )
     environment.filters["absolute_url"] = _absolute_url
