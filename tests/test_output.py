@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import MARKER, StagedOutput, exchange
+from generator.output import MARKER, StagedOutput, _encoded_in_batches, exchange
 from generator.sitelock import one_build_at_a_time
 from tests.conftest import Site, briefing
 
@@ -230,3 +230,22 @@ def test_the_previous_output_kept_for_a_deleted_output_folder_is_removed(site: S
     assert site.brief("build", "--out", "two").exit_code == 0
     kept = sorted(path.name for path in cache.glob("previous-output-*"))
     assert len(kept) == 2 and kept[1] == kept[0] + ".for"  # two's, with its note
+
+
+def test_a_page_in_parts_is_written_whole_and_digested(tmp_path: Path) -> None:
+    parts = ["<p>", "", "é" * 3000, *([""] * 500), *(["word "] * 300_000), "</p>"]
+    staged = StagedOutput(tmp_path / "out", tmp_path / "cache")
+    staged.start()
+    digest = hashlib.sha256()
+    staged.write_parts("a/index.html", iter(parts), digest)
+    written = (staged.staging / "a" / "index.html").read_bytes()
+    assert written == "".join(parts).encode("utf-8")
+    assert digest.hexdigest() == hashlib.sha256(written).hexdigest()
+    staged.abort()
+
+
+def test_parts_are_encoded_in_batches_of_about_a_megabyte() -> None:
+    batches = list(_encoded_in_batches(["x" * 1000] * 5000))
+    assert b"".join(batches) == b"x" * 5_000_000
+    assert len(batches) > 4
+    assert all(len(batch) < 1.1 * 2**20 for batch in batches)
