@@ -309,6 +309,8 @@ def title_key(title: str) -> tuple[str, str]:
     two" before "beta", "Ångström" beside "Angstrom"), then as written, so that titles that
     differ only in those still have one order."""
     decomposed = unicodedata.normalize("NFKD", title)
+    if decomposed.isascii():  # no combining marks to drop
+        return decomposed.casefold(), title
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.casefold(), title
 
