@@ -125,10 +125,9 @@ def plan_sources_page(pages: Sequence[BriefingPage], briefings: Mapping[str, Bri
                 citation_counts[item.id] += 1
         claims_by_source: dict[str, list[EventClaim]] = defaultdict(list)
         for claim in page.claims:
+            claim_ref = EventClaim(page.path, claim.anchor, claim.number, claim.statement, claim.confidence)
             for evidence in claim.evidence:
-                claims_by_source[evidence.source.id].append(
-                    EventClaim(page.path, claim.anchor, claim.number, claim.statement, claim.confidence)
-                )
+                claims_by_source[evidence.source.id].append(claim_ref)
         # Two sources of one page can be one source of the site (a shared source and a
         # local one with its URL): their claims are listed once, their citations summed.
         claims_of: dict[str, dict[str, EventClaim]] = {}

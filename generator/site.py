@@ -218,8 +218,8 @@ class _BriefingPlanner:
         source_backlinks: dict[str, list[Backlink]] = {source_id: [] for source_id in briefing.sources}
         claim_backlinks: dict[str, list[Backlink]] = {claim_id: [] for claim_id in briefing.claims}
         for found in briefing.body.citations:
+            link = Backlink(found.anchor, str(found.number), f"Citation {found.number} in the text")
             for item in found.items:
-                link = Backlink(found.anchor, str(found.number), f"Citation {found.number} in the text")
                 if item.id in source_backlinks:
                     source_backlinks[item.id].append(link)
                 elif item.id in claim_backlinks:
