@@ -542,7 +542,7 @@ def plan_briefing_page(
 ) -> BriefingPage:
     """A published briefing's own page; `anchors` are its sources' anchors on /sources/.
     `badges`, if given, are the site's (made from `config`), shared by its pages."""
-    badges = badges or _Badges(config)
+    badges = _Badges(config) if badges is None else badges
     return _BriefingPlanner(
         briefing, assessments, links, badges, anchors, base_url, config.spec.language
     ).plan()
