@@ -25,6 +25,7 @@ from generator.views import (
     BriefingPage,
     BriefingRef,
     BriefingSummary,
+    ClaimView,
     EventClaim,
     FeedEntry,
     FeedPage,
@@ -124,10 +125,9 @@ def plan_sources_page(pages: Sequence[BriefingPage], briefings: Mapping[str, Bri
                 citation_counts[item.id] += 1
         claims_by_source: dict[str, list[EventClaim]] = defaultdict(list)
         for claim in page.claims:
+            claim_ref = EventClaim(page.path, claim.anchor, claim.number, claim.statement, claim.confidence)
             for evidence in claim.evidence:
-                claims_by_source[evidence.source.id].append(
-                    EventClaim(page.path, claim.anchor, claim.number, claim.statement, claim.confidence)
-                )
+                claims_by_source[evidence.source.id].append(claim_ref)
         # Two sources of one page can be one source of the site (a shared source and a
         # local one with its URL): their claims are listed once, their citations summed.
         claims_of: dict[str, dict[str, EventClaim]] = {}
@@ -388,9 +388,17 @@ def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str,
     return pages
 
 
-def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, language: str) -> str:
-    """schema.org `Report` with its `Claim`s, safe to place inside a <script> element."""
-    url = absolute_url(base_url, page.path) if base_url else None
+def json_ld(
+    briefing: Briefing,
+    path: str,
+    claims: Sequence[ClaimView],
+    sources: Sequence[SourceView],
+    base_url: str | None,
+    language: str,
+) -> str:
+    """schema.org `Report` with its `Claim`s, safe to place inside a <script> element; `path`,
+    `claims` and `sources` are those of the briefing's page."""
+    url = absolute_url(base_url, path) if base_url else None
     report: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Report",
@@ -413,7 +421,7 @@ def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, langua
                     for evidence in claim.evidence
                 ],
             }
-            for claim in page.claims
+            for claim in claims
         ],
         "citation": [
             {
@@ -423,7 +431,7 @@ def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, langua
                 "url": source.url,
                 "datePublished": source.published_iso,
             }
-            for source in page.sources
+            for source in sources
         ],
     }
     if url:
@@ -435,11 +443,20 @@ def json_ld(briefing: Briefing, page: BriefingPage, base_url: str | None, langua
 
 
 def _without_nulls(value: object) -> object:
+    """`value` without the None and [] values of its dicts, at any depth. Only dicts and lists
+    are visited: a page's JSON-LD holds about a hundred strings."""
     if type(value) is dict:
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None and v != []}
+        return {
+            k: _without_nulls(v) if type(v) in _NESTED else v
+            for k, v in value.items()
+            if v is not None and v != []
+        }
     if type(value) is list:
-        return [_without_nulls(v) for v in value]
+        return [_without_nulls(v) if type(v) in _NESTED else v for v in value]
     return value
+
+
+_NESTED = (dict, list)
 
 
 def safe_json(value: object) -> str:

@@ -13,10 +13,14 @@ import functools
 import hashlib
 import json
 import operator
+import types
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from generator import cachecodec, identity
 from generator.output import StagedOutput, link_into, replace_file
@@ -39,16 +43,6 @@ def render_context(site: SiteView, templates_digest: str) -> str:
     digest.update(cachecodec.dumps(site))
     digest.update(templates_digest.encode())
     return digest.hexdigest()
-
-
-@functools.cache
-def _dataclass_walker(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]]:
-    """A dataclass's tag in the hashed text, and a getter of its fields' values, in order."""
-    names = tuple(field.name for field in dataclasses.fields(cls))
-    if len(names) == 1:
-        (name,) = names
-        return "D" + cls.__name__, lambda value: (getattr(value, name),)
-    return "D" + cls.__name__, operator.attrgetter(*names)
 
 
 def page_fingerprint(context: str, page: Page) -> str:
@@ -78,7 +72,8 @@ def _walk(value: Any, parts: list[str], seen: dict[int, int]) -> None:
     """Write out a view. A view shares objects (one SourceView under many citations): each
     is written once and referred to after, so the cost stays linear in the view's size. (An
     encoder without that, such as msgspec's, is quadratic: a body citing one source 40,000
-    times holds 40,000 times its 40,000 back-links.)"""
+    times holds 40,000 times its 40,000 back-links.) The fields that hold nothing large
+    that they could share are written by msgspec, in C (`_Layout`)."""
     kind = type(value)
     if kind is str:
         parts.append(_text(value))
@@ -92,14 +87,20 @@ def _walk(value: Any, parts: list[str], seen: dict[int, int]) -> None:
         parts.append(")")
     elif value is None or kind is bool or kind is int or kind is float:
         parts.append("v" + repr(value))
-    elif dataclasses.is_dataclass(kind):
+    elif kind in _LAYOUTS or dataclasses.is_dataclass(kind):
         if id(value) in seen:
             parts.append(f"r{seen[id(value)]}")
             return
         seen[id(value)] = len(seen)
-        tag, field_values = _dataclass_walker(kind)
-        parts.append(tag)
-        for item in field_values(value):
+        layout = _LAYOUTS.get(kind) or _layout(kind)
+        parts.append(layout.tag)
+        if layout.flat is not None:
+            flat = layout.flat(value)
+            try:
+                parts.append("J" + _JSON.encode(flat).decode())
+            except (TypeError, UnicodeEncodeError):
+                _walk(flat, parts, seen)  # what msgspec does not write (a lone surrogate, a str subclass)
+        for item in layout.walked(value) if layout.walked is not None else ():
             if type(item) is str:
                 parts.append(_text(item))
             else:
@@ -114,6 +115,78 @@ def _walk(value: Any, parts: list[str], seen: dict[int, int]) -> None:
     else:
         parts.append(f"x{kind.__name__}")
         parts.append(_text(str(value)))
+
+
+_JSON = msgspec.json.Encoder()
+_SCALARS = (str, int, bool, type(None))
+_Getter = Callable[[Any], tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a dataclass is written out: its tag, then its flat fields' values as one JSON
+    array (scalars, small dataclasses and tuples of them, by their type hints), then its
+    other fields' values, walked. A flat value repeats a small dataclass once per reference
+    to it, as the page shows it; anything larger is walked, and written once."""
+
+    tag: str
+    flat: _Getter | None
+    walked: _Getter | None
+
+
+#: Each dataclass's layout, once known.
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+def _layout(cls: type) -> _Layout:
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        hints = {}
+    flat: list[str] = []
+    walked: list[str] = []
+    for field_ in dataclasses.fields(cls):
+        is_flat = field_.name in hints and _holds(hints[field_.name], variable_tuples=True)
+        (flat if is_flat else walked).append(field_.name)
+    layout = _LAYOUTS[cls] = _Layout("D" + cls.__name__, _getter(flat), _getter(walked))
+    return layout
+
+
+def _getter(names: list[str]) -> _Getter | None:
+    """A getter of these fields' values, as a tuple; None for no fields."""
+    if not names:
+        return None
+    if len(names) == 1:
+        (name,) = names
+        return lambda value: (getattr(value, name),)
+    return operator.attrgetter(*names)
+
+
+@functools.cache
+def _is_small(cls: type) -> bool:
+    """A dataclass of scalars and small dataclasses only: its size is that of its strings."""
+    if not dataclasses.is_dataclass(cls):
+        return False
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        return False
+    return all(_holds(hint, variable_tuples=False) for hint in hints.values())
+
+
+def _holds(hint: Any, variable_tuples: bool) -> bool:
+    """Whether values of type `hint` are scalars (not floats: msgspec writes NaN as null),
+    small dataclasses and tuples of them (of any length only with `variable_tuples`)."""
+    if hint in _SCALARS:
+        return True
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return all(_holds(argument, variable_tuples) for argument in arguments)
+    if origin is tuple:
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return variable_tuples and _holds(arguments[0], variable_tuples)
+        return all(_holds(argument, variable_tuples) for argument in arguments)
+    return isinstance(hint, type) and _is_small(hint)
 
 
 @dataclass(frozen=True)

@@ -110,22 +110,39 @@ def _grade_badge(scale_name: str, scale: Mapping[str, GradeConfig], grade: str) 
 
 
 class _Badges:
-    """Badges from the site's scales."""
+    """Badges from the site's scales: each grade's or level's badge is made once (a site of
+    2,000 briefings shows about 70,000 of them)."""
 
     def __init__(self, config: SiteConfig) -> None:
         self.scales = config.spec.scales
+        self._made: dict[tuple[str, str], Badge] = {}
 
     def reliability(self, grade: str) -> Badge:
-        return _grade_badge("reliability", self.scales.reliability, grade)
+        badge = self._made.get(("reliability", grade))
+        if badge is None:
+            badge = self._made["reliability", grade] = _grade_badge(
+                "reliability", self.scales.reliability, grade
+            )
+        return badge
 
     def credibility(self, grade: str | None) -> Badge | None:
-        return None if grade is None else _grade_badge("credibility", self.scales.credibility, grade)
+        if grade is None:
+            return None
+        badge = self._made.get(("credibility", grade))
+        if badge is None:
+            badge = self._made["credibility", grade] = _grade_badge(
+                "credibility", self.scales.credibility, grade
+            )
+        return badge
 
     def confidence(self, level: str) -> Badge:
-        found = self.scales.confidence.get(level)  # type: ignore[call-overload]
-        label = found.label if found else f"{level.capitalize()} confidence"
-        strength = {"high": "strong", "moderate": "weak", "low": "unknown"}[level]
-        return Badge("confidence", "", label, strength, key=level)
+        badge = self._made.get(("confidence", level))
+        if badge is None:
+            found = self.scales.confidence.get(level)  # type: ignore[call-overload]
+            label = found.label if found else f"{level.capitalize()} confidence"
+            strength = {"high": "strong", "moderate": "weak", "low": "unknown"}[level]
+            badge = self._made["confidence", level] = Badge("confidence", "", label, strength, key=level)
+        return badge
 
 
 def _source_view(
@@ -185,20 +202,24 @@ class _BriefingPlanner:
         links: Mapping[int, LinkTarget],
         badges: _Badges,
         anchors: Mapping[tuple[str, str], str],
+        base_url: str | None,
+        language: str,
     ) -> None:
         self.briefing = briefing
         self.assessments = assessments
         self.links = links
         self.badges = badges
         self.anchors = anchors
+        self.base_url = base_url
+        self.language = language
 
     def plan(self) -> BriefingPage:
         briefing = self.briefing
         source_backlinks: dict[str, list[Backlink]] = {source_id: [] for source_id in briefing.sources}
         claim_backlinks: dict[str, list[Backlink]] = {claim_id: [] for claim_id in briefing.claims}
         for found in briefing.body.citations:
+            link = Backlink(found.anchor, str(found.number), f"Citation {found.number} in the text")
             for item in found.items:
-                link = Backlink(found.anchor, str(found.number), f"Citation {found.number} in the text")
                 if item.id in source_backlinks:
                     source_backlinks[item.id].append(link)
                 elif item.id in claim_backlinks:
@@ -235,8 +256,11 @@ class _BriefingPlanner:
             found.number: self.citation_view(found.number, found.anchor, found.items, sources, claims)
             for found in briefing.body.citations
         }
+        path = briefing_path(briefing.slug)
+        claim_views = tuple(claims.values())
+        source_views = tuple(sources.values())
         return BriefingPage(
-            path=briefing_path(briefing.slug),
+            path=path,
             summary=summarise(briefing, self.assessments, self.badges),
             title=briefing.title,
             date=long_date(briefing.date),
@@ -248,11 +272,11 @@ class _BriefingPlanner:
                 CorrectionView(long_date(c.date), c.date.isoformat(), c.text)
                 for c in sorted(briefing.corrections, key=lambda c: c.date, reverse=True)
             ),
-            claims=tuple(claims.values()),
+            claims=claim_views,
             body_html=briefing.body.html,
             citations=citations,
             links=self.links,
-            sources=tuple(sources.values()),
+            sources=source_views,
             timeline=tuple(
                 event_view(event, f"event-{number}", briefing, claims, sources)
                 for number, event in enumerate(briefing.timeline, start=1)
@@ -260,6 +284,7 @@ class _BriefingPlanner:
             revisions=tuple(
                 CorrectionView(long_date(r.date), r.date.isoformat(), r.subject) for r in briefing.revisions
             ),
+            json_ld=json_ld(briefing, path, claim_views, source_views, self.base_url, self.language),
         )
 
     def claim_view(
@@ -513,10 +538,14 @@ def plan_briefing_page(
     config: SiteConfig,
     anchors: Mapping[tuple[str, str], str],
     base_url: str | None,
+    badges: _Badges | None = None,
 ) -> BriefingPage:
-    """A published briefing's own page; `anchors` are its sources' anchors on /sources/."""
-    page = _BriefingPlanner(briefing, assessments, links, _Badges(config), anchors).plan()
-    return dataclasses.replace(page, json_ld=json_ld(briefing, page, base_url, config.spec.language))
+    """A published briefing's own page; `anchors` are its sources' anchors on /sources/.
+    `badges`, if given, are the site's (made from `config`), shared by its pages."""
+    badges = _Badges(config) if badges is None else badges
+    return _BriefingPlanner(
+        briefing, assessments, links, badges, anchors, base_url, config.spec.language
+    ).plan()
 
 
 def _briefing_json(
@@ -553,13 +582,14 @@ def plan_site(
     by_slug = {briefing.slug: briefing for briefing in ordered}
     anchors = source_anchors(ordered)
     plan = SitePlan(site, source_anchors=anchors)
+    badges = _Badges(config)
 
     def briefing_page(briefing: Briefing) -> BriefingPage:
         """The briefing's page, or the one `memo` kept when planned from the same inputs."""
         own_assessments, own_links = assessments[briefing.slug], links.get(briefing.slug, {})
 
         def plan_page() -> BriefingPage:
-            return plan_briefing_page(briefing, own_assessments, own_links, config, anchors, base_url)
+            return plan_briefing_page(briefing, own_assessments, own_links, config, anchors, base_url, badges)
 
         if memo is None:
             return plan_page()
@@ -588,7 +618,7 @@ def plan_site(
     plan.pages.append(plan_timeline(briefing_pages))
     plan.pages.append(plan_sources_page(briefing_pages, by_slug))
     plan.pages.extend(plan_tag_pages(summaries))
-    plan.pages.append(_search_page(summaries, _Badges(config), config))
+    plan.pages.append(_search_page(summaries, badges, config))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
     per_briefing = [
         (page, _briefing_json(by_slug[page.summary.slug], page, assessments[page.summary.slug], config, memo))

@@ -311,6 +311,8 @@ def title_key(title: str) -> tuple[str, str]:
     if title.isascii():  # no accents to take off (most titles): no walk over its characters
         return title.casefold(), title
     decomposed = unicodedata.normalize("NFKD", title)
+    if decomposed.isascii():  # no combining marks to drop
+        return decomposed.casefold(), title
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.casefold(), title
 

@@ -64,7 +64,7 @@ def relative_path(target: str, start: str) -> str:
     """
     target_parts = target.split("/") if target else []
     start_parts = start.split("/") if start else []
-    if any(part in ("", ".", "..") for part in (*target_parts, *start_parts)) or target.startswith("/"):
+    if _not_plain(target_parts) or _not_plain(start_parts):
         return posixpath.relpath(target or ".", start or ".")
     common = 0
     for mine, theirs in zip(target_parts, start_parts, strict=False):
@@ -73,6 +73,11 @@ def relative_path(target: str, start: str) -> str:
         common += 1
     parts = [".."] * (len(start_parts) - common) + target_parts[common:]
     return "/".join(parts) or "."
+
+
+def _not_plain(parts: list[str]) -> bool:
+    """Whether a path's parts hold `.`, `..` or an empty part (as `/a`, `a//b` and `a/` do)."""
+    return "" in parts or "." in parts or ".." in parts
 
 
 @dataclass(frozen=True, slots=True)
