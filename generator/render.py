@@ -260,7 +260,9 @@ class Renderer:
             html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
         else:
             html = _without_citations(page.body_html)
-        html = _UNPUBLISHED_LINK.sub(unlinked, html)
+        # Most bodies link to no unpublished briefing: no pass over them for that.
+        if any(target.kind == "unpublished" for target in page.links.values()):
+            html = _UNPUBLISHED_LINK.sub(unlinked, html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
         return Markup(html)
 
