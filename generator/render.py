@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from jinja2 import (
     BytecodeCache,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
 )
 from jinja2.bccache import Bucket
@@ -186,6 +188,33 @@ class _Context(Context):
             )
 
 
+#: markupsafe's escaping of a plain string (in C, with its speedups; None if it is renamed).
+_escape_text: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
+
+
+def _escape(value: Any) -> Markup:
+    """`markupsafe.escape`, which templates call on everything they output, for a plain
+    string without `Markup.__new__`, whose look for an `__html__` method on a string raises
+    and catches an AttributeError: that and `escape` were a fifth of rendering a briefing's
+    page. Anything else (Markup, numbers) goes through `markupsafe.escape` itself."""
+    if type(value) is str and _escape_text is not None:
+        return str.__new__(Markup, _escape_text(value))
+    return escape(value)
+
+
+class _Template(Template):
+    """Jinja2's template, whose compiled code escapes through `_escape`."""
+
+    @classmethod
+    def _from_namespace(
+        cls, environment: Environment, namespace: MutableMapping[str, Any], globals: MutableMapping[str, Any]
+    ) -> Template:
+        # The compiled module's own globals: its root, blocks and macros look `escape` up here.
+        if namespace.get("escape") is escape:
+            namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(Environment):
     """Jinja2's environment, with each template's globals in a plain dict.
 
@@ -196,6 +225,7 @@ class _Environment(Environment):
     once, before any template is loaded."""
 
     context_class = _Context
+    template_class = _Template
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}

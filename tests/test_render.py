@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import Environment, StrictUndefined, UndefinedError, pass_context, pass_environment
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from generator.markdown.citations import PLACEHOLDER, PLACEHOLDER_PATTERN
-from generator.render import _environment, _without_citations
+from generator.render import _environment, _escape, _without_citations
 from generator.urls import RootUrlMaker, UrlMaker
 
 #: What `_without_citations` stands for: each placeholder with every space before it.
@@ -93,3 +94,32 @@ def test_a_macro_that_stops_is_undefined_as_in_jinja() -> None:
     with pytest.raises(UndefinedError) as expected:
         plain.render(next=next, empty=iter(()))
     assert str(raised.value) == str(expected.value)
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>as is</b>"
+
+
+class _Text(str):
+    """A string of another kind, which `_escape` leaves to markupsafe."""
+
+
+@given(st.text())
+def test_escaping_is_markupsafes(text: str) -> None:
+    for value in (text, Markup(text), _Text(text)):
+        escaped = _escape(value)
+        assert type(escaped) is Markup
+        assert escaped == escape(value)
+
+
+def test_escaping_what_is_not_a_string_is_markupsafes() -> None:
+    for value in (0, 2.5, None, _Html(), ("<", 1)):
+        assert _escape(value) == escape(value)
+        assert type(_escape(value)) is Markup
+
+
+def test_templates_escape_through_brief() -> None:
+    template = _environment(Path("/nonexistent"), "test").from_string("{{ x }}{{ y }}")
+    assert template.root_render_func.__globals__["escape"] is _escape
+    assert template.render(x="<a & 'b'>", y=Markup("<i>")) == "&lt;a &amp; &#39;b&#39;&gt;<i>"
