@@ -7,19 +7,23 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from jinja2 import (
     BytecodeCache,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
 )
 from jinja2.bccache import Bucket
+from jinja2.runtime import Context, Macro
+from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
 
 from generator import identity
@@ -133,6 +137,84 @@ def _compiled_templates() -> BytecodeCache | None:
         return None
 
 
+def _what_jinja_passes(kind: type) -> _PassArg | None:
+    """What Jinja2's `Context.call` passes first to a call of an object of this kind (its
+    context, its evaluation context, its environment, or None), as it decides for each call:
+    from the mark (`pass_context` and the like) on its `__call__`, or else on its class."""
+    return getattr(kind.__call__, "jinja_pass_arg", None) or getattr(kind, "jinja_pass_arg", None)
+
+
+#: What templates call most, the URL maker (`url(...)`) and macros (`badge(...)`), with
+#: what a call of each is passed first: Brief's URL makers nothing, a macro its evaluation
+#: context (whether to escape). A kind that takes the context is left to Jinja2.
+_PASSED_FIRST = {
+    kind: passed
+    for kind in (UrlMaker, RootUrlMaker, Macro)
+    if (passed := _what_jinja_passes(kind)) is not _PassArg.context
+}
+
+
+class _Context(Context):
+    """Jinja2's template context, deciding once per kind what a call in a template passes
+    the URL maker and macros.
+
+    For each call, Jinja2 looks twice for a mark that the callable wants the context, its
+    evaluation context or the environment (`pass_context` and the like), and a failed look
+    raises and catches an exception: about a fifth of rendering the sources index, and a
+    twentieth of a briefing's page. Anything else is called as Jinja2 calls it."""
+
+    def call(
+        __self,  # as Jinja2 names it, so that a call may pass `self=`
+        __obj: Callable[..., Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        kind = type(__obj)
+        if kind not in _PASSED_FIRST:
+            return super().call(__obj, *args, **kwargs)
+        __traceback_hide__ = True  # Jinja2 leaves this frame out of a template's traceback
+        passed = _PASSED_FIRST[kind]
+        if passed is _PassArg.eval_context:
+            args = (__self.eval_ctx, *args)
+        elif passed is _PassArg.environment:
+            args = (__self.environment, *args)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+#: markupsafe's escaping of a plain string (in C, with its speedups; None if it is renamed).
+_escape_text: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
+
+
+def _escape(value: Any) -> Markup:
+    """`markupsafe.escape`, which templates call on everything they output, for a plain
+    string without `Markup.__new__`, whose look for an `__html__` method on a string raises
+    and catches an AttributeError: that and `escape` were a fifth of rendering a briefing's
+    page. Anything else (Markup, numbers) goes through `markupsafe.escape` itself."""
+    if type(value) is str and _escape_text is not None:
+        return str.__new__(Markup, _escape_text(value))
+    return escape(value)
+
+
+class _Template(Template):
+    """Jinja2's template, whose compiled code escapes through `_escape`."""
+
+    @classmethod
+    def _from_namespace(
+        cls, environment: Environment, namespace: MutableMapping[str, Any], globals: MutableMapping[str, Any]
+    ) -> Template:
+        # The compiled module's own globals: its root, blocks and macros look `escape` up here.
+        if namespace.get("escape") is escape:
+            namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(Environment):
     """Jinja2's environment, with each template's globals in a plain dict.
 
@@ -141,6 +223,9 @@ class _Environment(Environment):
     `{% from %}` imports compare their names, and a `ChainMap` iterates in Python: that was
     about a tenth of rendering a briefing's page. Brief sets the environment's globals
     once, before any template is loaded."""
+
+    context_class = _Context
+    template_class = _Template
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
@@ -260,7 +345,9 @@ class Renderer:
             html = PLACEHOLDER_PATTERN.sub(citation, page.body_html)
         else:
             html = _without_citations(page.body_html)
-        html = _UNPUBLISHED_LINK.sub(unlinked, html)
+        # Most bodies link to no unpublished briefing: no pass over them for that.
+        if any(target.kind == "unpublished" for target in page.links.values()):
+            html = _UNPUBLISHED_LINK.sub(unlinked, html)
         html = LINK_PLACEHOLDER_PATTERN.sub(link, html)
         return Markup(html)
 
