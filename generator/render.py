@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import markupsafe
 from jinja2 import (
     BytecodeCache,
@@ -23,7 +24,6 @@ from jinja2 import (
 )
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context, Macro
-from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
 
 from generator import identity
@@ -137,11 +137,12 @@ def _compiled_templates() -> BytecodeCache | None:
         return None
 
 
-def _what_jinja_passes(kind: type) -> _PassArg | None:
-    """What Jinja2's `Context.call` passes first to a call of an object of this kind (its
-    context, its evaluation context, its environment, or None), as it decides for each call:
-    from the mark (`pass_context` and the like) on its `__call__`, or else on its class."""
-    return getattr(kind.__call__, "jinja_pass_arg", None) or getattr(kind, "jinja_pass_arg", None)
+def _what_jinja_passes(kind: type) -> str | None:
+    """What Jinja2's `Context.call` passes first to a call of an object of this kind
+    ("context", "eval_context", "environment", or None), as it decides for each call: from
+    the mark (`pass_context` and the like) on its `__call__`, or else on its class."""
+    mark = getattr(kind.__call__, "jinja_pass_arg", None) or getattr(kind, "jinja_pass_arg", None)
+    return None if mark is None else str(mark.name)
 
 
 #: What templates call most, the URL maker (`url(...)`) and macros (`badge(...)`), with
@@ -150,7 +151,7 @@ def _what_jinja_passes(kind: type) -> _PassArg | None:
 _PASSED_FIRST = {
     kind: passed
     for kind in (UrlMaker, RootUrlMaker, Macro)
-    if (passed := _what_jinja_passes(kind)) is not _PassArg.context
+    if (passed := _what_jinja_passes(kind)) != "context"
 }
 
 
@@ -161,7 +162,10 @@ class _Context(Context):
     For each call, Jinja2 looks twice for a mark that the callable wants the context, its
     evaluation context or the environment (`pass_context` and the like), and a failed look
     raises and catches an exception: about a fifth of rendering the sources index, and a
-    twentieth of a briefing's page. Anything else is called as Jinja2 calls it."""
+    twentieth of a briefing's page. Anything else is called as Jinja2 calls it.
+
+    It makes a call as Jinja2 3.1's `Context.call` does; with another Jinja2, whose calls
+    may differ, templates get Jinja2's own context (`_CONTEXT_CLASS`)."""
 
     def call(
         __self,  # as Jinja2 names it, so that a call may pass `self=`
@@ -174,9 +178,9 @@ class _Context(Context):
             return super().call(__obj, *args, **kwargs)
         __traceback_hide__ = True  # Jinja2 leaves this frame out of a template's traceback
         passed = _PASSED_FIRST[kind]
-        if passed is _PassArg.eval_context:
+        if passed == "eval_context":
             args = (__self.eval_ctx, *args)
-        elif passed is _PassArg.environment:
+        elif passed == "environment":
             args = (__self.environment, *args)
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)
@@ -186,6 +190,10 @@ class _Context(Context):
             return __self.environment.undefined(
                 "value was undefined because a callable raised a StopIteration exception"
             )
+
+
+#: The template context: `_Context` with the Jinja2 whose calls it repeats, else Jinja2's own.
+_CONTEXT_CLASS: type[Context] = _Context if getattr(jinja2, "__version__", "").startswith("3.1.") else Context
 
 
 #: markupsafe's escaping of a plain string (in C, with its speedups; None if it is renamed).
@@ -224,7 +232,7 @@ class _Environment(Environment):
     about a tenth of rendering a briefing's page. Brief sets the environment's globals
     once, before any template is loaded."""
 
-    context_class = _Context
+    context_class = _CONTEXT_CLASS
     template_class = _Template
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
