@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -66,22 +67,48 @@ def _hash_tree(
     """Feed every file under `root` to `digest`; briefing files go to `files_apart` if given."""
     if not root.is_dir():
         return
-    for folder, subfolders, files in os.walk(root):
-        subfolders.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            relative = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                digest.update(f"\0{label}/{relative}\0".encode())
-                digest.update(b"symlink:" + os.fsencode(os.readlink(path)))
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-            if files_apart is not None and is_briefing_file(relative):
-                files_apart[relative] = hashlib.sha256(data).hexdigest()
-            else:
-                digest.update(f"\0{label}/{relative}\0".encode())
-                digest.update(data)
+    for relative, entry in _files_under(str(root), ""):
+        if entry.is_symlink():
+            digest.update(f"\0{label}/{relative}\0".encode())
+            digest.update(b"symlink:" + os.fsencode(os.readlink(entry.path)))
+            continue
+        with open(entry.path, "rb") as handle:
+            data = handle.read()
+        if files_apart is not None and is_briefing_file(relative):
+            files_apart[relative] = hashlib.sha256(data).hexdigest()
+        else:
+            digest.update(f"\0{label}/{relative}\0".encode())
+            digest.update(data)
+
+
+def _files_under(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file under `folder` (its path relative to the top, with `/`, and its entry),
+    in the order `os.walk` gives with sorted names: a folder's own files, then each
+    subfolder's. A link to a folder is not followed; a folder that cannot be read is
+    skipped. With `os.scandir` and plain strings: `Path` objects took half the time of
+    hashing 10,000 briefings, and a no-change rebuild is mostly that hashing."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except OSError:
+        return
+    files: list[os.DirEntry[str]] = []
+    subfolders: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()  # through links, as os.walk decides
+        except OSError:
+            is_folder = False
+        (subfolders if is_folder else files).append(entry)
+    for entry in sorted(files, key=_name):
+        yield prefix + entry.name, entry
+    for entry in sorted(subfolders, key=_name):
+        if not entry.is_symlink():
+            yield from _files_under(entry.path, prefix + entry.name + "/")
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def input_digest(site_root: Path, theme: Path, options: dict[str, object]) -> InputDigest:

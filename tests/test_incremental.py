@@ -1072,3 +1072,21 @@ def test_a_prose_edit_keeps_the_warnings_of_checks_across_files(site: Site) -> N
     assert warning in result.stderr and "1 warning" in result.stdout
     site.write("briefings/b.md", b + "More prose, again.\n")
     assert site.brief("build", "--strict").exit_code == 1
+
+
+def test_a_change_anywhere_under_the_site_folders_is_seen_and_nothing_else(site: Site) -> None:
+    """The up-to-date check hashes every file under briefings/, static/ and templates/, at
+    any depth, and nothing else of the site's folder."""
+    site.write("briefings/topic/deep/a.md", briefing(title="Alpha"))
+    site.write("static/img/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert site.brief("build").exit_code == 0
+    assert "Up to date" in site.brief("build").stdout
+    site.write("notes/todo.txt", "not read by a build")
+    assert "Up to date" in site.brief("build").stdout
+    site.write("static/img/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>")
+    assert "Up to date" not in site.brief("build").stdout
+    assert (site.root / "_site" / "img" / "logo.svg").read_text().endswith("<g/></svg>")
+    assert "Up to date" in site.brief("build").stdout
+    site.write("briefings/topic/deep/a.md", briefing(title="Alpha, renamed"))
+    assert "Up to date" not in site.brief("build").stdout
+    assert "Alpha, renamed" in site.page("a")
