@@ -488,8 +488,8 @@ class _BriefingLoader:
                 position = document.position_of(reference.path)
                 self.error(position, f"source '{reference.target}' derives from itself", *DERIVES_FROM_ITSELF)
             elif reference.kind == "source":
-                if reference.target not in available_sources:
-                    self.check_source_ref(
+                if reference.target not in available_sources:  # its position only for a message
+                    self.missing_source(
                         reference.target,
                         available_sources,
                         claim_ids,
@@ -504,7 +504,7 @@ class _BriefingLoader:
                     "unknown-id",
                 )
 
-    def check_source_ref(
+    def missing_source(
         self,
         source_id: str,
         available: Mapping[str, object],
@@ -512,7 +512,8 @@ class _BriefingLoader:
         position: Position,
         what: str,
     ) -> None:
-        if source_id in available or self.registry_unreadable:  # its own error says why
+        """Report a reference to `source_id`, which names none of the `available` sources."""
+        if self.registry_unreadable:  # its own error says why
             return
         if source_id in self.broken_shared:
             self.error(position, f"{what} '{source_id}', {_BROKEN_SHARED}", _FIX_SHARED, "unknown-id")
