@@ -118,21 +118,15 @@ class _Badges:
         self._made: dict[tuple[str, str], Badge] = {}
 
     def reliability(self, grade: str) -> Badge:
-        badge = self._made.get(("reliability", grade))
-        if badge is None:
-            badge = self._made["reliability", grade] = _grade_badge(
-                "reliability", self.scales.reliability, grade
-            )
-        return badge
+        return self._grade("reliability", self.scales.reliability, grade)
 
     def credibility(self, grade: str | None) -> Badge | None:
-        if grade is None:
-            return None
-        badge = self._made.get(("credibility", grade))
+        return None if grade is None else self._grade("credibility", self.scales.credibility, grade)
+
+    def _grade(self, scale_name: str, scale: Mapping[str, GradeConfig], grade: str) -> Badge:
+        badge = self._made.get((scale_name, grade))
         if badge is None:
-            badge = self._made["credibility", grade] = _grade_badge(
-                "credibility", self.scales.credibility, grade
-            )
+            badge = self._made[scale_name, grade] = _grade_badge(scale_name, scale, grade)
         return badge
 
     def confidence(self, level: str) -> Badge:
