@@ -139,10 +139,7 @@ _LAYOUTS: dict[type, _Layout] = {}
 
 
 def _layout(cls: type) -> _Layout:
-    try:
-        hints = typing.get_type_hints(cls)
-    except (NameError, TypeError):
-        hints = {}
+    hints = _type_hints(cls) or {}
     flat: list[str] = []
     walked: list[str] = []
     for field_ in dataclasses.fields(cls):
@@ -167,11 +164,17 @@ def _is_small(cls: type) -> bool:
     """A dataclass of scalars and small dataclasses only: its size is that of its strings."""
     if not dataclasses.is_dataclass(cls):
         return False
+    hints = _type_hints(cls)
+    return hints is not None and all(_holds(hint, variable_tuples=False) for hint in hints.values())
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any] | None:
+    """A dataclass's fields' type hints; None where they cannot be resolved."""
     try:
-        hints = typing.get_type_hints(cls)
+        return typing.get_type_hints(cls)
     except (NameError, TypeError):
-        return False
-    return all(_holds(hint, variable_tuples=False) for hint in hints.values())
+        return None
 
 
 def _holds(hint: Any, variable_tuples: bool) -> bool:
