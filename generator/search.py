@@ -170,6 +170,24 @@ def _pagefind_version(executable: str | None) -> str:
     return finished.stdout.strip() or "pagefind unknown"
 
 
+#: How Pagefind's memory allocator (jemalloc, which its binaries are linked with and which
+#: reads its settings from `_RJEM_MALLOC_CONF`) is set up, unless that is set already: keep
+#: the memory a shard's indexing frees instead of handing it back to the kernel page by page
+#: (only to fault it in again), in huge pages where the kernel allows them, in one arena (a
+#: process indexes one shard). Pagefind's CPU time on a shard of 568 generated briefings
+#: fell from 1.18–1.28 s to 1.03–1.11 s (medians of ten, alternated), mostly the kernel's
+#: (0.22–0.25 s, then 0.11–0.13 s), and its peak memory from 130 MB to 120 MB; on the 16
+#: shards of 10,000, from 22.5–25.9 s to 22.4–23.5 s (three runs each, alternated). A
+#: Pagefind built without jemalloc ignores the variable.
+PAGEFIND_ALLOCATOR = "dirty_decay_ms:-1,muzzy_decay_ms:-1,thp:always,narenas:1"
+
+
+def _pagefind_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    environment.setdefault("_RJEM_MALLOC_CONF", PAGEFIND_ALLOCATOR)
+    return environment
+
+
 def _run_pagefind(executable: str, pages_dir: Path, slugs: list[str], bundle_dir: Path) -> str | None:
     """Index the records of these briefings, laid out in `pages_dir` as the site lays out
     their pages (so that results link to the pages), into the bundle `bundle_dir`."""
@@ -187,7 +205,9 @@ def _run_pagefind(executable: str, pages_dir: Path, slugs: list[str], bundle_dir
         "--silent",
     ]  # fmt: skip
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+        finished = subprocess.run(
+            command, capture_output=True, text=True, timeout=1800, check=False, env=_pagefind_environment()
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"the search index was not built: {error}"
     if finished.returncode != 0:
