@@ -8,7 +8,7 @@ import functools
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,7 @@ from generator.uptodate import (
     result_with_counts_of,
 )
 from generator.urls import base_url_option_message, base_url_problem, briefing_path
-from generator.views import BriefingPage, Page, SiteView, SourcesPage, TimelinePage
+from generator.views import BriefingPage, DeferredPage, Page, SiteView
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -819,7 +819,7 @@ _PAGES_PER_TASK = 25
 
 
 def _render_site(
-    pages: list[Page],
+    pages: Sequence[Page | DeferredPage],
     site: SiteView,
     config: SiteConfig,
     staged: StagedOutput,
@@ -886,7 +886,7 @@ class RenderedSite:
         return {self.fingerprints[path]: record for path, record in self.records.items()}
 
 
-def _render_tasks(pages: list[Page]) -> list[list[int]]:
+def _render_tasks(pages: Sequence[Page | DeferredPage]) -> list[list[int]]:
     """The pages to render, by index, in tasks for the workers, in the order to start them.
 
     The briefing pages first: search indexes them while the rest is rendered, and a rebuild
@@ -900,7 +900,7 @@ def _render_tasks(pages: list[Page]) -> list[list[int]]:
     for index, page in enumerate(pages):
         if isinstance(page, BriefingPage):
             briefing_pages.append(index)
-        elif isinstance(page, SourcesPage | TimelinePage):
+        elif isinstance(page, DeferredPage):
             largest.append([index])
         else:
             rest.append(index)
@@ -912,7 +912,8 @@ def _in_tasks(indices: list[int]) -> list[list[int]]:
 
 
 def _render_pages(
-    shared: tuple[list[Page], Renderer, StagedOutput, PageReuse, SearchRecords], indices: list[int]
+    shared: tuple[Sequence[Page | DeferredPage], Renderer, StagedOutput, PageReuse, SearchRecords],
+    indices: list[int],
 ) -> dict[str, tuple[str, str | None]]:
     """Render and write some pages, or reuse unchanged ones; runs in a worker process.
 

@@ -25,7 +25,7 @@ import msgspec
 from generator import cachecodec, identity
 from generator.output import StagedOutput, link_into, replace_file
 from generator.render import Renderer
-from generator.views import JsonPage, Page, SiteView, SourcesPage, TimelinePage
+from generator.views import DeferredPage, JsonPage, Page, SiteView, SourcesPage, TimelinePage
 
 STATE_FILE = "pages.json"
 
@@ -205,8 +205,10 @@ class PageReuse:
     #: Fingerprints known without hashing the view, by the page's `id` (`planmemo`).
     known: Mapping[int, str] = field(default_factory=dict)
 
-    def write(self, staged: StagedOutput, renderer: Renderer, page: Page) -> str:
+    def write(self, staged: StagedOutput, renderer: Renderer, page: Page | DeferredPage) -> str:
         """Write one page into the staging folder, reusing last build's file where unchanged."""
+        if isinstance(page, DeferredPage):
+            page = page.plan()
         if isinstance(page, _ALWAYS_RENDERED):
             written = hashlib.sha256()
             staged.write_parts(page.path, renderer.render_parts(page), written)

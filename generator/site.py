@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -52,6 +53,7 @@ from generator.views import (
     ClaimView,
     ConfidenceCount,
     CorrectionView,
+    DeferredPage,
     EventClaim,
     EventSource,
     EventView,
@@ -609,8 +611,10 @@ def plan_site(
         for b in everything
         for alias in b.aliases
     )
-    plan.pages.append(plan_timeline(briefing_pages))
-    plan.pages.append(plan_sources_page(briefing_pages, by_slug))
+    # The merged timeline and the sources index are planned by the workers that render them.
+    plan.pages.append(DeferredPage(TIMELINE_PATH, functools.partial(plan_timeline, briefing_pages)))
+    sources_page = functools.partial(plan_sources_page, briefing_pages, by_slug)
+    plan.pages.append(DeferredPage(SOURCES_PATH, sources_page))
     plan.pages.extend(plan_tag_pages(summaries))
     plan.pages.append(_search_page(summaries, badges, config))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
