@@ -115,3 +115,23 @@ def test_a_right_to_left_tag_stands_before_its_count(open_bidi_page: Any, bidi_u
     entry = tab.locator(".tag-index li", has_text=TAG)
     _reads_in_order(tab, entry, [TAG, "1", "briefing"])
     assert tab.errors == []
+
+
+def test_each_paragraph_of_the_text_reads_in_its_own_direction(open_bidi_page: Any, bidi_url: str) -> None:
+    # The body's first paragraph is Arabic, which made the whole body right to left: the
+    # English paragraph after it was set flush right, with its citation and full stop drawn
+    # at its start ". [C · Fairly reliable] The attacks will go on...".
+    tab = open_bidi_page(width=1280, height=800)
+    tab.goto(bidi_url + "briefings/gulf/")
+    english = tab.locator(".briefing-body p", has_text="The attacks")
+    box = english.bounding_box()
+    boxes = tab.evaluate(WHERE, [english.element_handle(), ["The", "broadcaster"]])
+    assert abs(boxes[0][0] - box["x"]) < 1, (boxes, box)
+    badge = english.locator("button.cite-badge").bounding_box()
+    assert badge["x"] >= boxes[1][1], (boxes, badge)
+    # The Arabic paragraph is still set from the right.
+    arabic = tab.locator(".briefing-body p").first
+    box = arabic.bounding_box()
+    (first,) = tab.evaluate(WHERE, [arabic.element_handle(), ["قالت"]])
+    assert abs(first[1] - (box["x"] + box["width"])) < 1, (first, box)
+    assert tab.errors == []
