@@ -6,6 +6,7 @@ briefing, and the tags, confidence and rating badges each briefing page shows.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections import defaultdict
 from pathlib import Path
@@ -200,3 +201,32 @@ def test_filter_counts_follow_the_search(page: Any, site_url: str, example_site:
         timeout=5000,
     )
     assert page.errors == []
+
+
+#: The mean brightness (0 to 255) of a PNG screenshot (base64), measured on a canvas.
+BRIGHTNESS = """async png => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,' + png;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, image.width, image.height).data;
+    let sum = 0;
+    for (let i = 0; i < pixels.length; i += 4) sum += (pixels[i] + pixels[i + 1] + pixels[i + 2]) / 3;
+    return sum / (pixels.length / 4);
+}"""
+
+
+def test_the_filters_check_boxes_are_dark_in_dark_mode(open_page: Any, site_url: str) -> None:
+    # The browser drew its own controls for a light page: white squares on the dark page.
+    tab = open_page(color_scheme="dark")
+    open_search(tab, site_url)
+    box = tab.locator("#search-filters input[type=checkbox]").first
+    png = base64.b64encode(box.screenshot()).decode("ascii")
+    # Measured on a blank page: the site's Content-Security-Policy refuses data: images.
+    blank = tab.context.new_page()
+    assert blank.evaluate(BRIGHTNESS, png) < 128
+    assert tab.errors == []
