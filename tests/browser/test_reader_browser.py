@@ -219,6 +219,41 @@ def test_a_dark_screen_prints_dark_ink_on_white_with_the_timelines_drawing(
     assert adjust == ["exact", "exact"]
 
 
+#: For each citation badge of the page's text: whether its words begin on the line where the
+#: words before it (in its paragraph or table cell) end, or that line was full anyway.
+BADGES_FLOW_ON = """() => [...document.querySelectorAll('.briefing-body .cite-badge')].map(badge => {
+    const block = badge.closest('p, li, td, th');
+    const shown = range => [...range.getClientRects()].filter(rect => rect.width > 0);
+    const own = document.createRange();
+    own.selectNodeContents(badge);
+    const first = shown(own)[0];
+    const before = document.createRange();
+    before.setStart(block, 0);
+    before.setEndBefore(badge);
+    const last = shown(before).pop();
+    if (!last) return [badge.textContent, true];
+    const sameLine = first.top < last.bottom && first.bottom > last.top;
+    const lineWasFull = last.right > block.getBoundingClientRect().right - 80;
+    return [badge.textContent, sameLine || lineWasFull];
+})"""
+
+
+def test_citations_print_as_words_in_the_line(open_page: Any, site_url: str) -> None:
+    # On paper a badge spells out its source. As a button it was one box: a long source name
+    # moved to a line of its own, leaving the line before it half empty, and in a table cell
+    # it became a box as wide as the cell.
+    tab = open_page(width=800)
+    for briefing in ("briefings/s400-deliveries/", PAGE_TYPES["briefing"]):
+        tab.goto(site_url + briefing)
+        tab.emulate_media(media="print")
+        flows = tab.evaluate(BADGES_FLOW_ON)
+        assert len(flows) > 5
+        assert [text for text, flowing in flows if not flowing] == [], briefing
+        badge = tab.locator(".briefing-body .cite-badge").first
+        assert badge.evaluate("b => getComputedStyle(b, '::before').content") == '"["'
+        assert "Source: " in badge.inner_text() or "Key judgment " in badge.inner_text()
+
+
 def test_a_code_block_prints_whole(open_page: Any, site_url: str) -> None:
     # On screen its long line scrolls sideways; paper does not scroll, and the end was cut off.
     tab = open_page()
