@@ -77,6 +77,9 @@ def open_search(tab: Any, site_url: str) -> None:
 
 
 def check_filter(tab: Any, name: str, value: str) -> None:
+    # On a phone the filters start closed: the reader opens them first.
+    if not tab.locator("#search-filters").evaluate("box => box.open"):
+        tab.locator("#search-filters > summary").click()
     box = tab.locator(f'#filter-{name} input[type="checkbox"][value="{value}"]')
     assert box.count() == 1, (name, value)
     # The reader sees the value and how many briefings have it.
@@ -218,6 +221,37 @@ BRIGHTNESS = """async png => {
     for (let i = 0; i < pixels.length; i += 4) sum += (pixels[i] + pixels[i + 1] + pixels[i + 2]) / 3;
     return sum / (pixels.length / 4);
 }"""
+
+
+def test_on_a_phone_the_filters_wait_behind_a_heading_that_counts_the_ticks(
+    open_page: Any, site_url: str
+) -> None:
+    # Every tag is a filter option: on a phone they pushed the results off the first screen.
+    tab = open_page(width=360, height=740)
+    open_search(tab, site_url)
+    filters = tab.locator("#search-filters")
+    assert not filters.evaluate("box => box.open")
+    assert not tab.locator("#filter-tag input[type=checkbox]").first.is_visible()
+    tab.fill("#search-input", "India")
+    first = tab.locator("#search-results .search-result").first
+    first.wait_for()
+    assert first.bounding_box()["y"] < 740
+    summary = tab.locator("#search-filters > summary")
+    assert squash(summary.inner_text()) == "Filters"
+    summary.click()
+    tab.locator("#filter-confidence input[type=checkbox]").first.check()
+    assert squash(summary.inner_text()) == "Filters (1 ticked)"
+    # Reloaded with the ticks in its address, the page shows them open.
+    tab.reload()
+    tab.locator("#search-results .search-result").first.wait_for()
+    assert filters.evaluate("box => box.open")
+    assert squash(summary.inner_text()) == "Filters (1 ticked)"
+    # On a wide screen they are open from the start.
+    wide = open_page(width=1280)
+    open_search(wide, site_url)
+    assert wide.locator("#search-filters").evaluate("box => box.open")
+    assert wide.locator("#filter-tag input[type=checkbox]").first.is_visible()
+    assert tab.errors == [] and wide.errors == []
 
 
 def test_the_filters_check_boxes_are_dark_in_dark_mode(open_page: Any, site_url: str) -> None:

@@ -5,6 +5,9 @@ const input = document.getElementById("search-input");
 const statusLine = document.getElementById("search-status");
 const resultsList = document.getElementById("search-results");
 const filtersBox = document.getElementById("search-filters");
+const tickedNote = document.getElementById("search-filters-ticked");
+// Wider than this, the filters are shown open from the start.
+const WIDE = "(min-width: 48rem)";
 const moreButton = document.getElementById("search-more");
 // Results are shown this many at a time; "Show more results" adds as many again.
 const PAGE = 30;
@@ -105,6 +108,13 @@ function buildFilters(available) {
     fieldset.hidden = options.length === 0;
   }
   filtersBox.hidden = !any;
+  filtersBox.open = window.matchMedia(WIDE).matches;
+}
+
+// The filters' heading says how many options are ticked, so a closed box still tells.
+function showTicked() {
+  const ticked = form.querySelectorAll("#search-filters input:checked").length;
+  tickedNote.textContent = ticked ? ` (${ticked} ticked)` : "";
 }
 
 // Each option's count: how many briefings the search would find with it ticked. `counts`
@@ -272,11 +282,16 @@ async function main() {
     run();
   });
   input.addEventListener("input", () => run());
-  filtersBox.addEventListener("change", () => run());
+  filtersBox.addEventListener("change", () => {
+    showTicked();
+    run();
+  });
   const asked = new URLSearchParams(location.search);
   const initial = asked.get("q");
   if (initial && !input.value) input.value = initial;
   const ticked = filtersFromAddress(asked);
+  if (ticked) filtersBox.open = true;
+  showTicked();
   // Whatever the reader typed while the index was loading, or what the address asked for.
   if (input.value.trim() || ticked) run();
 }
