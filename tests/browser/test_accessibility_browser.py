@@ -48,14 +48,14 @@ def violations(tab: Any) -> list[str]:
     ]
 
 
-STATES = [*PAGE_TYPES, "briefing with a preview open", "briefing on a phone"]
+STATES = [*PAGE_TYPES, "briefing with a preview open", "briefing on a phone", "search on a phone"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("state", STATES)
 def test_no_wcag_violations(open_page: Any, site_url: str, state: str, scheme: str) -> None:
     tab = open_page(color_scheme=scheme, **({"width": 360, "height": 740} if "phone" in state else {}))
-    name = "briefing" if state.startswith("briefing") else state
+    name = state.split()[0] if state.startswith(("briefing", "search")) else state
     tab.goto(site_url + PAGE_TYPES[name])
     if name == "briefing":
         # The example's code block has a line longer than the column: it scrolls sideways, and a
@@ -71,3 +71,13 @@ def test_no_wcag_violations(open_page: Any, site_url: str, state: str, scheme: s
         tab.locator("#" + badge.get_attribute("popovertarget")).wait_for(state="visible")
     assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
     assert violations(tab) == []
+
+
+def test_a_cards_judgment_counts_read_as_numbers_and_badges(open_page: Any, site_url: str) -> None:
+    # "6 × High confidence" was read out as "6 multiplication sign High confidence".
+    tab = open_page()
+    tab.goto(site_url)
+    summary = tab.locator(".confidence-summary").first
+    assert "×" in summary.inner_text()
+    spoken = summary.aria_snapshot()
+    assert "Key judgments:" in spoken and "×" not in spoken, spoken
