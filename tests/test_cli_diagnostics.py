@@ -430,6 +430,25 @@ def test_duplicate_keys_and_control_characters_are_reported_with_the_other_error
     assert err.count(": error: ") == 4, err
 
 
+def test_a_control_character_written_as_is_is_reported_at_its_line_and_column(site: Site) -> None:
+    # YAML refuses it before parsing, and libyaml counts its offset in UTF-8 bytes: the
+    # column is still in characters, after the accents and Cyrillic before it.
+    site.write_bytes(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\nsummary: Café Ж \x07 bell\n---\nText.\n".encode(),
+    )
+    site.write_bytes("site.yaml", b"title: Test \x1b site\n")
+    result = site.brief("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("site.yaml:1:13: error: the text holds the control character U+001B\n")
+    site.write("site.yaml", "title: Test site\n")
+    result = site.brief("check")
+    assert result.exit_code == 1
+    first_line = result.stderr.splitlines()[0]
+    assert first_line == "briefings/a.md:4:17: error: the text holds the control character U+0007"
+    assert "unicode string" not in result.stderr
+
+
 def test_a_year_with_a_leading_zero_is_that_year_not_octal(site: Site) -> None:
     site.write(
         "briefings/a.md",
