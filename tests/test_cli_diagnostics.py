@@ -637,6 +637,29 @@ def test_every_error_of_site_yaml_is_reported_at_once_in_order_of_lines(site: Si
     assert "site.yaml:4:3: error: unknown finding 'no-such'" in result.stderr
 
 
+def test_bad_scales_and_markings_in_site_yaml_read_as_brief_messages(site: Site) -> None:
+    # Not pydantic's words ("Input should be greater than or equal to 0", "String should
+    # match pattern '^#[0-9a-fA-F]{3}...'"): what is wrong, in the terms of site.yaml.
+    site.write(
+        "site.yaml",
+        "title: T\nmarkings: []\nscales:\n  reliability:\n    A: {label: A, colour: red}\n"
+        "  credibility: {}\n  confidence:\n    high: {label: H, strong_origins: -1}\n"
+        "    moderate: {label: M, strong_origins: one}\n    extreme: {label: X}\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "site.yaml:2:11: error: 'markings' must not be empty",
+        "site.yaml:5:27: error: 'red' is not a colour",
+        "  hint: write it as #rrggbb or #rgb, for example #1f6feb",
+        "site.yaml:6:3: error: 'credibility': a scale needs at least one grade",
+        "site.yaml:8:38: error: 'strong_origins' must be 0 or more, not -1",
+        "site.yaml:9:42: error: 'strong_origins' must be a whole number, not text",
+        "site.yaml:10:5: error: unknown key 'extreme' in 'confidence'",
+        "  hint: use one of: low, moderate or high",
+    ]
+
+
 def test_a_misspelt_finding_in_site_yaml_gets_a_did_you_mean(site: Site) -> None:
     site.write("site.yaml", "title: T\nfindings:\n  singel-source: warning\n")
     result = site.brief("build")
