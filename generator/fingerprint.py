@@ -72,6 +72,10 @@ def _hash_tree(
             digest.update(f"\0{label}/{relative}\0".encode(errors="surrogateescape"))
             digest.update(b"symlink:" + os.fsencode(os.readlink(entry.path)))
             continue
+        if not entry.is_file(follow_symlinks=False):
+            # A named pipe would block a read; the build refuses it (`not_a_regular_file`).
+            digest.update(f"\0{label}/{relative}\0special".encode(errors="surrogateescape"))
+            continue
         with open(entry.path, "rb") as handle:
             data = handle.read()
         if files_apart is not None and is_briefing_file(relative):

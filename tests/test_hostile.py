@@ -268,6 +268,21 @@ def test_names_that_are_not_utf8_are_errors_not_a_traceback(site: Site) -> None:
     assert [finding["code"] for finding in findings] == ["encoding"] * 3
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_named_pipes_are_errors_not_a_build_that_waits_for_ever(site: Site) -> None:
+    site.write("briefings/ok.md", "---\ntitle: OK\ndate: 2025-08-08\nsummary: S.\n---\n")
+    assert site.brief("build").exit_code == 0
+    (site.root / "static").mkdir()
+    for name in ("briefings/pipe.md", "briefings/_sources.yaml", "static/pipe.png"):
+        os.mkfifo(site.root / name)
+    for command in ("check", "build"):
+        result = site.brief(command)
+        assert result.exit_code == 1
+        message = "error: this is not a regular file (a named pipe, socket or device)"
+        for name in ("briefings/_sources.yaml", "briefings/pipe.md", "static/pipe.png"):
+            assert f"{name}:1:1: {message}" in result.stderr
+
+
 @pytest.mark.parametrize("folder", ["briefings", "static"])
 def test_a_site_folder_that_is_a_symbolic_link_is_refused_with_the_other_errors(
     site: Site, tmp_path: Path, folder: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from generator.content.paths import is_skipped_name, is_undecodable_name, shown_undecodable
@@ -36,12 +37,18 @@ def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> lis
             path = base / name
             if is_skipped_name(name):
                 continue
-            if path.is_symlink():
+            try:
+                mode = os.lstat(path).st_mode  # the one stat `is_symlink` made, asked twice
+            except OSError:
+                continue  # gone since the walk
+            if stat.S_ISLNK(mode):
                 if name.endswith(".md"):
                     refuse_symlink(path, diagnostics)
                 continue
             if name.endswith(".md") and is_undecodable_name(name):
                 diagnostics.add(undecodable_name(path))
+            elif name.endswith(".md") and not stat.S_ISREG(mode):
+                diagnostics.add(not_a_regular_file(path))
             elif name.endswith(".md"):
                 found.append(path)
             elif path.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES:
@@ -82,4 +89,16 @@ def undecodable_name(path: Path) -> Diagnostic:
         "the name of this file or folder is not valid UTF-8 (shown here with \ufffd)",
         "rename it; Brief reads names as UTF-8, as Git and web servers do",
         "encoding",
+    )
+
+
+def not_a_regular_file(path: Path) -> Diagnostic:
+    """A named pipe, socket or device where a file is expected: reading one could wait for ever."""
+    return Diagnostic(
+        path,
+        Position(1, 1),
+        Severity.ERROR,
+        "this is not a regular file (a named pipe, socket or device)",
+        "remove it, or put a file in its place",
+        "io",
     )
