@@ -253,6 +253,23 @@ def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
     assert "did you mean 'reuters'?" in result.stderr
 
 
+def test_an_id_with_letters_outside_a_z_is_reported_whole_not_cut_at_the_first(site: Site) -> None:
+    # `[@tói]` was read as a citation of `t` followed by the text `ói`, and `[@ключ]` as no
+    # citation at all, shown as text with no message.
+    site.write(
+        "briefings/a.md",
+        briefing(extra="sources:\n  toi: {title: T}\n", body="Cited [@tói] and [see @ключ, p. 2; @toi].\n"),
+    )
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:4] == [
+        "briefings/a.md:8:8: error: citation of unknown id 'tói'",
+        "  hint: did you mean 'toi'?",
+        "briefings/a.md:8:23: error: citation of unknown id 'ключ'",
+        "  hint: ids use lowercase letters a-z, digits and hyphens: cite the id as it is declared",
+    ]
+
+
 def test_an_id_ending_in_a_hyphen_can_be_cited(site: Site) -> None:
     # Ids are `[a-z0-9][a-z0-9-]*`: `x-` is one, and `[@x-]` cites it, not `x`.
     site.write(
