@@ -20,9 +20,11 @@ from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.analysis.sameurl import spread_retractions
 from generator.config import SiteConfig, load_config
+from generator.content.files import not_a_regular_file, undecodable_name
 from generator.content.linking import LinkIndex, LinkTarget, check_links_of_failed_files, resolve_links
 from generator.content.load import LoadedFile, load_corpus, load_files
 from generator.content.model import Briefing, Corpus
+from generator.content.paths import is_undecodable_name
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 from generator.fingerprint import (
     BuildState,
@@ -266,7 +268,9 @@ def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
 
 
 def refuse_symlinks(folder: Path) -> list[Diagnostic]:
-    """A symbolic link anywhere under `folder` is an error: a build never reads outside the site."""
+    """A symbolic link anywhere under `folder` is an error: a build never reads outside the
+    site. So is a name that is not UTF-8, which no page or URL could name, and a named pipe,
+    socket or device, which a build would wait on for ever."""
     found = []
     if folder.is_symlink():
         return [
@@ -284,7 +288,11 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
     for current, subfolders, files in os.walk(folder, followlinks=False):
         for name in sorted(subfolders + files):
             path = Path(current) / name
-            if path.is_symlink():
+            if is_undecodable_name(name):
+                found.append(undecodable_name(path))
+                if name in subfolders:
+                    subfolders.remove(name)  # what it holds has the same name in its path
+            elif path.is_symlink():
                 found.append(
                     Diagnostic(
                         path,
@@ -295,6 +303,8 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
                         "symlink",
                     )
                 )
+            elif name in files and not path.is_file():
+                found.append(not_a_regular_file(path))
     return found
 
 

@@ -57,7 +57,7 @@ class InputDigest:
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.context.encode())
         for relative in sorted(self.briefings):
-            digest.update(f"\0{relative}\0{self.briefings[relative]}".encode())
+            digest.update(f"\0{relative}\0{self.briefings[relative]}".encode(errors="surrogateescape"))
         return digest.hexdigest()
 
 
@@ -69,15 +69,20 @@ def _hash_tree(
         return
     for relative, entry in _files_under(str(root), ""):
         if entry.is_symlink():
-            digest.update(f"\0{label}/{relative}\0".encode())
+            digest.update(f"\0{label}/{relative}\0".encode(errors="surrogateescape"))
             digest.update(b"symlink:" + os.fsencode(os.readlink(entry.path)))
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            # A named pipe would block a read; the build refuses it (`not_a_regular_file`).
+            digest.update(f"\0{label}/{relative}\0special".encode(errors="surrogateescape"))
             continue
         with open(entry.path, "rb") as handle:
             data = handle.read()
         if files_apart is not None and is_briefing_file(relative):
             files_apart[relative] = hashlib.sha256(data).hexdigest()
         else:
-            digest.update(f"\0{label}/{relative}\0".encode())
+            # A name that is not UTF-8 is an error of the build; it must not stop the digest.
+            digest.update(f"\0{label}/{relative}\0".encode(errors="surrogateescape"))
             digest.update(data)
 
 

@@ -253,6 +253,23 @@ def test_unknown_id_messages_suggest_the_near_miss(site: Site) -> None:
     assert "did you mean 'reuters'?" in result.stderr
 
 
+def test_an_id_with_letters_outside_a_z_is_reported_whole_not_cut_at_the_first(site: Site) -> None:
+    # `[@tói]` was read as a citation of `t` followed by the text `ói`, and `[@ключ]` as no
+    # citation at all, shown as text with no message.
+    site.write(
+        "briefings/a.md",
+        briefing(extra="sources:\n  toi: {title: T}\n", body="Cited [@tói] and [see @ключ, p. 2; @toi].\n"),
+    )
+    result = site.brief("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:4] == [
+        "briefings/a.md:8:8: error: citation of unknown id 'tói'",
+        "  hint: did you mean 'toi'?",
+        "briefings/a.md:8:23: error: citation of unknown id 'ключ'",
+        "  hint: ids use lowercase letters a-z, digits and hyphens: cite the id as it is declared",
+    ]
+
+
 def test_an_id_ending_in_a_hyphen_can_be_cited(site: Site) -> None:
     # Ids are `[a-z0-9][a-z0-9-]*`: `x-` is one, and `[@x-]` cites it, not `x`.
     site.write(
@@ -428,6 +445,25 @@ def test_duplicate_keys_and_control_characters_are_reported_with_the_other_error
     assert "briefings/a.md:10:3: error: duplicate key 'k' (first defined at line 9)" in err
     assert "briefings/a.md:12:7: error: citation of unknown id 'zz'" in err
     assert err.count(": error: ") == 4, err
+
+
+def test_a_control_character_written_as_is_is_reported_at_its_line_and_column(site: Site) -> None:
+    # YAML refuses it before parsing, and libyaml counts its offset in UTF-8 bytes: the
+    # column is still in characters, after the accents and Cyrillic before it.
+    site.write_bytes(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\nsummary: Café Ж \x07 bell\n---\nText.\n".encode(),
+    )
+    site.write_bytes("site.yaml", b"title: Test \x1b site\n")
+    result = site.brief("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("site.yaml:1:13: error: the text holds the control character U+001B\n")
+    site.write("site.yaml", "title: Test site\n")
+    result = site.brief("check")
+    assert result.exit_code == 1
+    first_line = result.stderr.splitlines()[0]
+    assert first_line == "briefings/a.md:4:17: error: the text holds the control character U+0007"
+    assert "unicode string" not in result.stderr
 
 
 def test_a_year_with_a_leading_zero_is_that_year_not_octal(site: Site) -> None:
@@ -616,6 +652,29 @@ def test_every_error_of_site_yaml_is_reported_at_once_in_order_of_lines(site: Si
     located = [line.split(": error: ")[0] for line in result.stderr.splitlines() if ": error: " in line]
     assert located == ["site.yaml:1:8", "site.yaml:2:11", "site.yaml:4:3", "site.yaml:5:18", "site.yaml:6:9"]
     assert "site.yaml:4:3: error: unknown finding 'no-such'" in result.stderr
+
+
+def test_bad_scales_and_markings_in_site_yaml_read_as_brief_messages(site: Site) -> None:
+    # Not pydantic's words ("Input should be greater than or equal to 0", "String should
+    # match pattern '^#[0-9a-fA-F]{3}...'"): what is wrong, in the terms of site.yaml.
+    site.write(
+        "site.yaml",
+        "title: T\nmarkings: []\nscales:\n  reliability:\n    A: {label: A, colour: red}\n"
+        "  credibility: {}\n  confidence:\n    high: {label: H, strong_origins: -1}\n"
+        "    moderate: {label: M, strong_origins: one}\n    extreme: {label: X}\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "site.yaml:2:11: error: 'markings' must not be empty",
+        "site.yaml:5:27: error: 'red' is not a colour",
+        "  hint: write it as #rrggbb or #rgb, for example #1f6feb",
+        "site.yaml:6:3: error: 'credibility': a scale needs at least one grade",
+        "site.yaml:8:38: error: 'strong_origins' must be 0 or more, not -1",
+        "site.yaml:9:42: error: 'strong_origins' must be a whole number, not text",
+        "site.yaml:10:5: error: unknown key 'extreme' in 'confidence'",
+        "  hint: use one of: low, moderate or high",
+    ]
 
 
 def test_a_misspelt_finding_in_site_yaml_gets_a_did_you_mean(site: Site) -> None:

@@ -9,6 +9,7 @@ here, at a position.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -238,6 +239,48 @@ def test_symbolic_links_are_refused(site: Site, tmp_path: Path, folder: str) -> 
     assert result.exit_code == 1
     assert f"{folder}/linked.md:1:1: error: symbolic links are not allowed" in result.stderr
     assert not (site.root / "_site").exists()
+
+
+def test_names_that_are_not_utf8_are_errors_not_a_traceback(site: Site) -> None:
+    # As a Latin-1 zip or an old Windows share leaves them: 'café' with the byte 0xE9.
+    site.write("briefings/ok.md", "---\ntitle: OK\ndate: 2025-08-08\nsummary: S.\n---\n")
+    assert site.brief("build").exit_code == 0
+    before = site.page("ok")
+    text = "---\ntitle: Caf\u00e9\ndate: 2025-08-08\nsummary: S.\n---\n"
+    root = os.fsencode(site.root)
+    try:
+        (Path(os.fsdecode(root + b"/briefings/caf\xe9.md"))).write_text(text)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    Path(os.fsdecode(root + b"/briefings/dossier-\xe9t\xe9")).mkdir()
+    (Path(os.fsdecode(root + b"/briefings/dossier-\xe9t\xe9")) / "inside.md").write_text(text)
+    (site.root / "static").mkdir()
+    Path(os.fsdecode(root + b"/static/carte-\xe9.png")).write_bytes(b"png")
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    message = "error: the name of this file or folder is not valid UTF-8 (shown here with \ufffd)"
+    assert f"briefings/caf\ufffd.md:1:1: {message}" in result.stderr
+    assert f"briefings/dossier-\ufffdt\ufffd:1:1: {message}" in result.stderr
+    assert f"static/carte-\ufffd.png:1:1: {message}" in result.stderr
+    assert site.page("ok") == before
+    findings = json.loads(site.brief("check", "--format", "json").stdout)
+    assert [finding["code"] for finding in findings] == ["encoding"] * 3
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_named_pipes_are_errors_not_a_build_that_waits_for_ever(site: Site) -> None:
+    site.write("briefings/ok.md", "---\ntitle: OK\ndate: 2025-08-08\nsummary: S.\n---\n")
+    assert site.brief("build").exit_code == 0
+    (site.root / "static").mkdir()
+    for name in ("briefings/pipe.md", "briefings/_sources.yaml", "static/pipe.png"):
+        os.mkfifo(site.root / name)
+    for command in ("check", "build"):
+        result = site.brief(command)
+        assert result.exit_code == 1
+        message = "error: this is not a regular file (a named pipe, socket or device)"
+        for name in ("briefings/_sources.yaml", "briefings/pipe.md", "static/pipe.png"):
+            assert f"{name}:1:1: {message}" in result.stderr
 
 
 @pytest.mark.parametrize("folder", ["briefings", "static"])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-from generator.content.paths import is_skipped_name
+from generator.content.paths import is_skipped_name, is_undecodable_name, shown_undecodable
 from generator.diagnostics import Diagnostic, DiagnosticList, Position, Severity
 
 
@@ -27,17 +28,28 @@ def find_briefing_files(briefings_dir: Path, diagnostics: DiagnosticList) -> lis
             if (base / name).is_symlink():
                 refuse_symlink(base / name, diagnostics)
                 continue
+            if is_undecodable_name(name):
+                diagnostics.add(undecodable_name(base / name))
+                continue
             kept.append(name)
         subfolders[:] = kept
         for name in sorted(files):
             path = base / name
             if is_skipped_name(name):
                 continue
-            if path.is_symlink():
+            try:
+                mode = os.lstat(path).st_mode  # the one stat `is_symlink` made, asked twice
+            except OSError:
+                continue  # gone since the walk
+            if stat.S_ISLNK(mode):
                 if name.endswith(".md"):
                     refuse_symlink(path, diagnostics)
                 continue
-            if name.endswith(".md"):
+            if name.endswith(".md") and is_undecodable_name(name):
+                diagnostics.add(undecodable_name(path))
+            elif name.endswith(".md") and not stat.S_ISREG(mode):
+                diagnostics.add(not_a_regular_file(path))
+            elif name.endswith(".md"):
                 found.append(path)
             elif path.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES:
                 diagnostics.add(
@@ -65,4 +77,28 @@ def refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
         "symbolic links are not allowed in a site's folders",
         "copy the file instead, so the build never reads outside the site",
         code="symlink",
+    )
+
+
+def undecodable_name(path: Path) -> Diagnostic:
+    """A file or folder whose name is not UTF-8, shown with U+FFFD for its stray bytes."""
+    return Diagnostic(
+        shown_undecodable(path),
+        Position(1, 1),
+        Severity.ERROR,
+        "the name of this file or folder is not valid UTF-8 (shown here with \ufffd)",
+        "rename it; Brief reads names as UTF-8, as Git and web servers do",
+        "encoding",
+    )
+
+
+def not_a_regular_file(path: Path) -> Diagnostic:
+    """A named pipe, socket or device where a file is expected: reading one could wait for ever."""
+    return Diagnostic(
+        path,
+        Position(1, 1),
+        Severity.ERROR,
+        "this is not a regular file (a named pipe, socket or device)",
+        "remove it, or put a file in its place",
+        "io",
     )

@@ -44,6 +44,7 @@ from generator.content.registry import (
 from generator.content.schema import ClaimSpec, FrontMatter, SourceSpec
 from generator.content.validation import valid_entries, validate_document
 from generator.content.values import (
+    ID_PATTERN,
     MAX_SLUG_LENGTH,
     RESERVED_SLUGS,
     has_invisible_characters,
@@ -640,6 +641,8 @@ _FIX_SHARED = "fix that entry; its errors are reported at its lines"
 
 
 def _declare_hint(source_id: str) -> str:
+    if not ID_PATTERN.fullmatch(source_id):  # `[@Ключ]`: no source could be declared so
+        return "ids use lowercase letters a-z, digits and hyphens: cite the id as it is declared"
     return f"declare '{source_id}' under sources: in the front matter or in briefings/{REGISTRY_NAME}"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
-from generator.content.files import refuse_symlink
+from generator.content.files import not_a_regular_file, refuse_symlink
 from generator.content.frontmatter import read_text
 from generator.content.model import Location, Source
 from generator.content.schema import SourceRegistry, SourceSpec
@@ -38,7 +38,10 @@ def load_registry(config: SiteConfig, diagnostics: DiagnosticList) -> SharedRegi
         refuse_symlink(path, diagnostics)
         return SharedRegistry()
     if not path.is_file():
-        return SharedRegistry()
+        if not path.exists():
+            return SharedRegistry()
+        diagnostics.add(not_a_regular_file(path))
+        return SharedRegistry(unreadable=True)
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -122,11 +122,25 @@ def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPat
         message = f"{name} must be text, not {describe_type(value)}"
         if isinstance(value, (bool, int, float)) or value is None:
             hint = 'put the value in quotes, for example "NO" or "1.10"'
-    elif kind == "string_too_short":
+    elif kind in ("string_too_short", "too_short"):
         message = f"{name} must not be empty"
+    elif kind == "value_error":
+        message = f"{name}: {ctx['error']}"
+    elif kind == "literal_error" and is_key:
+        # A mapping whose keys are a fixed set (the confidence levels of a scale).
+        where = _name(yaml_path[:-1])
+        message = f"unknown key '{yaml_path[-1]}'" + (f" in {where}" if where else "")
+        hint = f"use one of: {ctx.get('expected', '')}".replace("'", "")
     elif kind == "literal_error":
         message = f"{shown(value)} is not a valid {name}"
         hint = f"use one of: {ctx.get('expected', '')}".replace("'", "")
+    elif kind == "string_pattern_mismatch" and yaml_path and yaml_path[-1] == "colour":
+        message = f"{shown(value)} is not a colour"
+        hint = "write it as #rrggbb or #rgb, for example #1f6feb"
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = f"{name} must be a whole number, not {describe_type(value)}"
+    elif kind == "greater_than_equal":
+        message = f"{name} must be {ctx['ge']} or more, not {value}"
     elif kind in ("list_type", "tuple_type"):
         message = f"{name} must be a list, not {describe_type(value)}"
         hint = f"write it as [a, b] or as lines starting with '- ' under {yaml_path[-1]}:"

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.error import Mark
+from yaml.reader import Reader, ReaderError
 
 from generator.diagnostics import Diagnostic, Position, Severity
 
@@ -50,6 +51,8 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
 #: C0 and C1 control characters but tab, line feed and carriage return: XML (the feed) and
 #: HTML forbid them.
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: What YAML counts as a line break, for a position found in its text.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -260,6 +263,8 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument
         line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
         hint = _yaml_hint(error, line, mark.column if mark else 0) or _unclosed_hint(error, line_offset)
         return None, Diagnostic(path, position, Severity.ERROR, message, hint, "yaml")
+    except ReaderError:
+        return None, _unreadable_character(text, path, line_offset)
     except yaml.YAMLError as error:
         return None, Diagnostic(
             path, Position(1 + line_offset, 1), Severity.ERROR, f"invalid YAML: {error}", None, "yaml"
@@ -269,6 +274,26 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[YamlDocument
             path, Position(1 + line_offset, 1), Severity.ERROR, "the YAML is nested too deeply", None, "yaml"
         )
     return document, None
+
+
+def _unreadable_character(text: str, path: Path, line_offset: int) -> Diagnostic:
+    """A control character written as is, which YAML refuses before it parses anything.
+    Found again here, because libyaml gives its offset in UTF-8 bytes, not a line."""
+    found = Reader.NON_PRINTABLE.search(text)
+    if found is None:  # pragma: no cover - the reader refuses only what this finds
+        return Diagnostic(path, Position(1 + line_offset, 1), Severity.ERROR, "invalid YAML", None, "yaml")
+    breaks = list(_LINE_BREAK.finditer(text, 0, found.start()))
+    line = len(breaks) + 1 + line_offset
+    column = found.start() - (breaks[-1].end() if breaks else 0) + 1
+    what = "control character" if CONTROL_CHARACTER.match(found[0]) else "character"
+    return Diagnostic(
+        path,
+        Position(line, column),
+        Severity.ERROR,
+        f"the text holds the {what} U+{ord(found[0]):04X}",
+        "remove it: YAML does not allow it, and no page or feed could show it",
+        "yaml",
+    )
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, line: str, column: int) -> str | None:

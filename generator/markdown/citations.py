@@ -27,8 +27,9 @@ from markdown_it.utils import EnvType, OptionsDict
 from generator.diagnostics import Position
 from generator.pickling import compact
 
-#: A citation key as Pandoc reads it, permissive so that `@Bad_Key` is reported, not ignored.
-_KEY = re.compile(r"(?<![\w@.])-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+#: A citation key as Pandoc reads it, permissive so that `@Bad_Key` is reported, not ignored:
+#: letters and digits of any script (`@tói` is one key, not `@t` and the text `ói`).
+_KEY = re.compile(r"(?<![\w@.])-?@(\w[\w:.#$%&+?<>~/-]*)")
 #: Punctuation that ends a sentence rather than a key (`[@toi.]`), as in Pandoc; but not
 #: `-`, since an id may end in one (`x-` is a slug).
 _TRAILING_PUNCTUATION = ":.#$%&+?<>~/"
