@@ -241,7 +241,8 @@ def test_on_a_phone_the_filters_wait_behind_a_heading_that_counts_the_ticks(
     summary.click()
     tab.locator("#filter-confidence input[type=checkbox]").first.check()
     assert squash(summary.inner_text()) == "Filters (1 ticked)"
-    # Reloaded with the ticks in its address, the page shows them open.
+    # Reloaded with the ticks in its address (once the search has run), the page shows them open.
+    tab.wait_for_function("() => location.search.includes('confidence=')")
     tab.reload()
     tab.locator("#search-results .search-result").first.wait_for()
     assert filters.evaluate("box => box.open")
