@@ -148,7 +148,8 @@ def _analyse(
             corpus = with_git_history(corpus, config)
     except GitError as error:
         return BuildResult(
-            [Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "git")], EXIT_USAGE
+            [Diagnostic(config.path, config.position_of("git"), Severity.ERROR, str(error), None, "git")],
+            EXIT_USAGE,
         )
     published_as_loaded = [b for b in corpus.briefings if everything or _is_published(b, config, options)]
     published, notes = spread_retractions(
@@ -394,7 +395,7 @@ def _without_full_build(
     """A build's result when it needs no full build (a refused output folder, an up-to-date
     site, a partial build), and the input digest (None where Git dates count too)."""
     output = _output_of(options, config)
-    refused = _refused_output(config, output)
+    refused = _refused_output(options, config, output)
     if refused is None:
         refused = _unwritable_cache(config, output)
     if refused is not None:
@@ -428,9 +429,12 @@ def _already_built(
     return last_result_if_unchanged(options, last_build(options), output, inputs, started), inputs
 
 
-def _refused_output(config: SiteConfig, output: Path) -> BuildResult | None:
-    """Check the output folder before any work, so that a refused build writes nothing at all."""
+def _refused_output(options: BuildOptions, config: SiteConfig, output: Path) -> BuildResult | None:
+    """Check the output folder before any work, so that a refused build writes nothing at all.
+    A folder named by `--out` is refused as that option's value, not as a fault of site.yaml."""
     problem = _output_problem(config, output)
+    if problem is not None and options.out is not None:
+        raise OptionValueError("--out", problem.message)
     return None if problem is None else BuildResult([problem], EXIT_USAGE, output=output)
 
 
@@ -458,7 +462,8 @@ def _output_problem(config: SiteConfig, output: Path) -> Diagnostic | None:
     try:
         check_output_dir(output, config.root, [config.briefings_dir, config.templates_dir, config.static_dir])
     except OutputError as error:
-        return Diagnostic(config.path, Position(1, 1), Severity.ERROR, str(error), None, "output")
+        position = config.position_of("output")
+        return Diagnostic(config.path, position, Severity.ERROR, str(error), None, "output")
     return None
 
 

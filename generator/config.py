@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -129,18 +130,23 @@ class SiteConfigSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, hide_input_in_errors=True)
 
-    title: StrictStr = "Briefings"
+    title: StrictStr = Field("Briefings", min_length=1)
     base_url: StrictStr | None = Field(None, description="Absolute URL of the published site")
     language: StrictStr = "en"
     description: StrictStr | None = None
     output: StrictStr = "_site"
     scales: ScalesConfig = Field(default_factory=ScalesConfig)
     findings: dict[str, Annotated[FindingLevel, BeforeValidator(_off_is_off)]] = Field(default_factory=dict)
-    markings: list[StrictStr] = Field(default_factory=lambda: list(TLP_MARKINGS), min_length=1)
+    markings: list[Annotated[StrictStr, Field(min_length=1)]] = Field(
+        default_factory=lambda: list(TLP_MARKINGS), min_length=1
+    )
     default_marking: StrictStr | None = None
     publish_up_to: StrictStr | None = None
     git: GitConfig = Field(default_factory=GitConfig)
     html: Literal["escape", "sanitise"] = "escape"
+
+
+_FILE_START = Position(1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +157,12 @@ class SiteConfig:
     path: Path
     spec: SiteConfigSpec
     findings: dict[str, FindingLevel]
+    #: Where site.yaml sets each of its top-level keys, for a message about that setting.
+    key_positions: Mapping[str, Position] = field(default_factory=dict)
+
+    def position_of(self, key: str) -> Position:
+        """Where site.yaml sets `key`, or its start where it leaves `key` to the default."""
+        return self.key_positions.get(key, _FILE_START)
 
     @property
     def briefings_dir(self) -> Path:
@@ -223,12 +235,15 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     diagnostics.extend(document.problems)
     # Checked on the YAML as written, so that one run reports them with the schema's errors.
     diagnostics.extend(_check_written_values(document))
+    diagnostics.extend(_duplicate_markings(document))
     if spec is not None:
         diagnostics.extend(_check_consistency(spec, document))
     if spec is None or diagnostics:
         return None, sorted(diagnostics, key=Diagnostic.sort_key)
     findings = {**DEFAULT_FINDINGS, **spec.findings}
-    return SiteConfig(root=site_root, path=path, spec=spec, findings=findings), []
+    written = document.value if isinstance(document.value, dict) else {}
+    positions = {key: document.position_of((key,)) for key in written if isinstance(key, str)}
+    return SiteConfig(site_root, path, spec, findings, positions), []
 
 
 def _check_written_values(document: YamlDocument) -> list[Diagnostic]:
@@ -265,6 +280,32 @@ def _check_written_values(document: YamlDocument) -> list[Diagnostic]:
                 "config",
             )
         )
+    return diagnostics
+
+
+def _duplicate_markings(document: YamlDocument) -> list[Diagnostic]:
+    """A marking listed twice, whose place in the order would be unclear (checked on the YAML
+    as written, so that it is reported with the schema's errors)."""
+    diagnostics = []
+    raw = document.value if isinstance(document.value, dict) else {}
+    markings = raw.get("markings")
+    first_at: dict[str, int] = {}
+    for index, marking in enumerate(markings if isinstance(markings, list) else ()):
+        if not isinstance(marking, str):
+            continue
+        if marking in first_at:
+            diagnostics.append(
+                Diagnostic(
+                    document.path,
+                    document.position_of(("markings", index)),
+                    Severity.ERROR,
+                    f"the marking '{marking}' is listed twice",
+                    "list each marking once, from most to least shareable "
+                    f"(first at item {first_at[marking] + 1})",
+                    "config",
+                )
+            )
+        first_at.setdefault(marking, index)
     return diagnostics
 
 

@@ -677,6 +677,20 @@ def test_bad_scales_and_markings_in_site_yaml_read_as_brief_messages(site: Site)
     ]
 
 
+def test_an_empty_title_and_a_marking_listed_twice_are_errors_of_site_yaml(site: Site) -> None:
+    # Accepted before: every page's title and header were empty, and a marking listed twice
+    # left its place in the order from most to least shareable unclear.
+    site.write("site.yaml", 'title: ""\nmarkings: [OPEN, "", INTERNAL, OPEN]\n')
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "site.yaml:1:8: error: 'title' must not be empty",
+        "site.yaml:2:18: error: item 2 of 'markings' must not be empty",
+        "site.yaml:2:32: error: the marking 'OPEN' is listed twice",
+        "  hint: list each marking once, from most to least shareable (first at item 1)",
+    ]
+
+
 def test_a_misspelt_finding_in_site_yaml_gets_a_did_you_mean(site: Site) -> None:
     site.write("site.yaml", "title: T\nfindings:\n  singel-source: warning\n")
     result = site.brief("build")

@@ -82,3 +82,5 @@ def test_git_dates_outside_a_repository_are_a_usage_error(site: Site) -> None:
     result = site.brief("build")
     assert result.exit_code == 2
     assert "not in a Git repository" in result.stderr
+    # At the setting that asks for Git, not at the start of site.yaml.
+    assert result.stderr.startswith("site.yaml:2:6: error: ")

@@ -85,6 +85,16 @@ def test_refuses_a_non_empty_folder_it_did_not_make(site: Site) -> None:
     assert result.exit_code == 2
     assert "not empty and was not made by Brief" in result.stderr
     assert (documents / "precious.txt").read_text() == "keep me"
+    # The folder came from the command line: its option is named, not site.yaml's first line.
+    assert "Invalid value for '--out'" in result.stderr
+    assert "site.yaml" not in result.stderr
+    # Named by site.yaml's `output`, the folder is that file's problem.
+    site.write("site.yaml", "title: T\noutput: documents\n")
+    result = site.brief("build")
+    assert result.exit_code == 2
+    assert "site.yaml:2:9: error: " in result.stderr
+    assert "not empty and was not made by Brief" in result.stderr
+    assert (documents / "precious.txt").read_text() == "keep me"
 
 
 @pytest.mark.parametrize("out", [".", "..", "briefings", "briefings/out", "static"])
