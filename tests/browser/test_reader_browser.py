@@ -8,6 +8,7 @@ page asks anything of another origin.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,10 @@ timeline:
 ---
 
 The paste [@paste] was found at {LONG}, the hash `{LONG}{LONG}`.
+
+| Date | Place | Actor | Event | Source | Assessment | Notes |
+|---|---|---|---|---|---|---|
+| 2025-08-06 | Northern port | Ministry | Paste posted | Forum post | Probably true | Seen twice |
 """
 
 
@@ -148,6 +153,62 @@ def long_words_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def open_long_words_page(browser: Any, long_words_url: str) -> Iterator[Any]:
     yield from page_opener(browser, long_words_url)
+
+
+#: How far the edges of a screenshot (a PNG in base64) stand out from the page's colour:
+#: for the second column of pixels from the left and from the right, over the middle third of
+#: the height, the least difference of any pixel from `background` (0 where some pixel of
+#: that column is the page's own colour; text cannot darken every pixel, a shadow does).
+EDGE_SHADE = """async ([png, background]) => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,' + png;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const shade = x => {
+        let least = 255;
+        for (let y = Math.floor(image.height / 3); y < (2 * image.height) / 3; y++) {
+            const [r, g, b] = context.getImageData(x, y, 1, 1).data;
+            const [r0, g0, b0] = background;
+            least = Math.min(least, (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)) / 3);
+        }
+        return least;
+    };
+    return [shade(1), shade(image.width - 2)];
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_table_wider_than_a_phone_shows_a_shadow_where_it_scrolls_on(
+    open_long_words_page: Any, long_words_url: str, scheme: str
+) -> None:
+    # It scrolled sideways with nothing to say there was more to it.
+    tab = open_long_words_page(width=PHONE, height=740, color_scheme=scheme)
+    tab.goto(long_words_url + "briefings/leak/")
+    table = tab.locator(".briefing-body table")
+    assert table.evaluate("t => t.scrollWidth - t.clientWidth") > 100
+    background = tab.evaluate(
+        "() => getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"
+    )
+
+    def edges() -> list[float]:
+        png = base64.b64encode(table.screenshot()).decode("ascii")
+        blank = tab.context.new_page()  # the site's Content-Security-Policy refuses data: images
+        shades: list[float] = blank.evaluate(EDGE_SHADE, [png, background])
+        blank.close()
+        return shades
+
+    left, right = edges()
+    assert left < 2 < 8 < right, (left, right)
+    table.evaluate("t => { t.scrollLeft = 40; }")
+    left, right = edges()
+    assert left > 8 and right > 8, (left, right)
+    table.evaluate("t => { t.scrollLeft = t.scrollWidth; }")
+    left, right = edges()
+    assert right < 2 < 8 < left, (left, right)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
