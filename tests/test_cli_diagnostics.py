@@ -302,9 +302,10 @@ def test_schema_errors_are_at_the_value(site: Site) -> None:
     assert "briefings/a.md:14:17: error: 'huge' is not a valid 'confidence' of claim 'c'" in err
 
 
-def test_a_citation_in_a_plain_text_field_is_warned_at_the_field(site: Site) -> None:
+def test_a_citation_in_a_plain_text_field_is_warned_where_it_is_written(site: Site) -> None:
     # The summary, statements, notes and corrections are plain text: a [@id] there is shown
-    # as written, so the analyst is told where it is instead of finding it on the page.
+    # as written, so the analyst is told where it is instead of finding it on the page: at
+    # its bracket (it was the start of the value).
     site.write(
         "briefings/a.md",
         "---\ntitle: A\ndate: 2025-01-02\nsummary: Talks resumed [@s1].\n"
@@ -316,10 +317,29 @@ def test_a_citation_in_a_plain_text_field_is_warned_at_the_field(site: Site) -> 
     result = site.brief("check")
     assert result.exit_code == 0
     err = result.stderr
-    assert "briefings/a.md:4:10: warning: the citation '[@s1]' is shown as text here, not as a badge" in err
-    assert "briefings/a.md:6:26: warning: the citation '[@s2]' is shown as text here" in err
-    assert "briefings/a.md:9:19: warning: the citation '[@s1; @s2]' is shown as text here" in err
-    assert "briefings/a.md:11:30: warning: the citation '[see @s2]' is shown as text here" in err
+    assert "briefings/a.md:4:24: warning: the citation '[@s1]' is shown as text here, not as a badge" in err
+    assert "briefings/a.md:6:35: warning: the citation '[@s2]' is shown as text here" in err
+    assert "briefings/a.md:9:34: warning: the citation '[@s1; @s2]' is shown as text here" in err
+    assert "briefings/a.md:11:41: warning: the citation '[see @s2]' is shown as text here" in err
+    assert err.count(": warning: ") == 4, err
+
+
+def test_citations_in_a_long_plain_text_field_are_warned_each_where_it_is(site: Site) -> None:
+    # Each at its own line and column in a value of several lines, the same citation twice
+    # at its two places, an id in another script too; one split across two lines of a folded
+    # value (its text is not on one line of the file) at the start of the value.
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-02\nsummary: >\n  Talks resumed [@s1], then\n"
+        "  stalled [@s1] and [@ключ].\nsources:\n  s1: {title: One}\nclaims:\n  c1:\n"
+        "    statement: Talks resumed [@s1;\n      @s1].\n    sources: [s1]\n"
+        "---\nText [@s1].\n",
+    )
+    err = site.brief("check").stderr
+    assert "briefings/a.md:5:17: warning: the citation '[@s1]' is shown as text here" in err
+    assert "briefings/a.md:6:11: warning: the citation '[@s1]' is shown as text here" in err
+    assert "briefings/a.md:6:21: warning: the citation '[@ключ]' is shown as text here" in err
+    assert "briefings/a.md:11:16: warning: the citation '[@s1; @s1]' is shown as text here" in err
     assert err.count(": warning: ") == 4, err
 
 

@@ -438,10 +438,20 @@ class _BriefingLoader:
             fields += [(("sources", source_id, "note"), source.note, hint)]
         for index, correction in enumerate(fm.corrections):
             fields += [(("corrections", index, "text"), correction.text, "name the source in words")]
+        lines: list[str] | None = None
         for path, text, hint in fields:
-            for citation in citations_in_text(text or ""):
+            citations = citations_in_text(text or "")
+            if not citations:
+                continue
+            lines = self.text.split("\n") if lines is None else lines
+            start = document.position_of(path)
+            cursor, end = start, _next_value_start(document, start)
+            for citation in citations:
+                at = _written_at(lines, citation, cursor, end)
+                if at is not None:
+                    cursor = Position(at.line, at.col + len(citation))
                 self.warning(
-                    document.position_of(path),
+                    at or start,
                     f"the citation '{citation}' is shown as text here, not as a badge",
                     hint,
                     "citation",
@@ -617,6 +627,24 @@ class _BriefingLoader:
                         id_suggestion(item.id, known) or _declare_hint(item.id),
                         "unknown-id",
                     )
+
+
+def _next_value_start(document: YamlDocument, start: Position) -> Position | None:
+    """Where the front matter's next value after the one at `start` begins, if one does."""
+    later = (document.position_at(mark) for mark in document.value_marks.values())
+    return min((position for position in later if position > start), default=None)
+
+
+def _written_at(lines: list[str], needle: str, start: Position, end: Position | None) -> Position | None:
+    """Where `needle` is written in the file's `lines`, from `start` and before `end`: a value's
+    text as its source spells it. None where it is not (a quoted escape, a line break within)."""
+    for index in range(start.line - 1, min(len(lines), end.line if end else len(lines))):
+        line = lines[index]
+        stop = end.col - 1 if end is not None and index == end.line - 1 else len(line)
+        found = line.find(needle, start.col - 1 if index == start.line - 1 else 0, stop)
+        if found >= 0:
+            return Position(index + 1, found + 1)
+    return None
 
 
 def _prose_fields(fm: FrontMatter, document: YamlDocument) -> list[tuple[str, Position]]:

@@ -509,7 +509,7 @@ def render_body(text: str, line_offset: int = 0, allow_html: bool = False) -> Re
 
 
 #: Citation syntax, `[@id]` or `[see @id]`, left as text by the inline parser.
-_CITATION_IN_TEXT = re.compile(r"\[[^\[\]]*(?<![\w@.])-?@[A-Za-z0-9_][^\[\]]*\]")
+_CITATION_IN_TEXT = re.compile(r"\[[^\[\]]*(?<![\w@.])-?@\w[^\[\]]*\]")
 
 
 @dataclass(frozen=True, slots=True)
