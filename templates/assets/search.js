@@ -111,8 +111,10 @@ function buildFilters(available) {
   filtersBox.open = window.matchMedia(WIDE).matches;
 }
 
-// The filters' heading says how many options are ticked, so a closed box still tells.
+// The filters' heading says how many options are ticked, so a closed box still tells. (A
+// site's own search.html made before the filters had a heading has no such note.)
 function showTicked() {
+  if (!tickedNote) return;
   const ticked = form.querySelectorAll("#search-filters input:checked").length;
   tickedNote.textContent = ticked ? ` (${ticked} ticked)` : "";
 }
