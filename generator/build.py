@@ -20,7 +20,7 @@ from generator.analysis.estimative import estimative_findings
 from generator.analysis.findings import briefing_findings
 from generator.analysis.sameurl import spread_retractions
 from generator.config import SiteConfig, load_config
-from generator.content.files import not_a_regular_file, undecodable_name
+from generator.content.files import not_a_regular_file, symlink_refused, undecodable_name
 from generator.content.linking import LinkIndex, LinkTarget, check_links_of_failed_files, resolve_links
 from generator.content.load import LoadedFile, load_corpus, load_files
 from generator.content.model import Briefing, Corpus
@@ -274,16 +274,7 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
     socket or device, which a build would wait on for ever."""
     found = []
     if folder.is_symlink():
-        return [
-            Diagnostic(
-                folder,
-                Position(1, 1),
-                Severity.ERROR,
-                "symbolic links are not allowed in a site's folders",
-                "copy the files instead",
-                "symlink",
-            )
-        ]
+        return [symlink_refused(folder, "copy the files instead")]
     if not folder.is_dir():
         return []
     for current, subfolders, files in os.walk(folder, followlinks=False):
@@ -294,16 +285,7 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
                 if name in subfolders:
                     subfolders.remove(name)  # what it holds has the same name in its path
             elif path.is_symlink():
-                found.append(
-                    Diagnostic(
-                        path,
-                        Position(1, 1),
-                        Severity.ERROR,
-                        "symbolic links are not allowed in a site's folders",
-                        "copy the file instead",
-                        "symlink",
-                    )
-                )
+                found.append(symlink_refused(path))
             elif name in files and not path.is_file():
                 found.append(not_a_regular_file(path))
     return found

@@ -71,13 +71,13 @@ _OTHER_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mk
 
 
 def refuse_symlink(path: Path, diagnostics: DiagnosticList) -> None:
-    diagnostics.error(
-        path,
-        Position(1, 1),
-        "symbolic links are not allowed in a site's folders",
-        "copy the file instead, so the build never reads outside the site",
-        code="symlink",
-    )
+    diagnostics.add(symlink_refused(path, "copy the file instead, so the build never reads outside the site"))
+
+
+def symlink_refused(path: Path, hint: str = "copy the file instead") -> Diagnostic:
+    """A symbolic link in a site's folders: a build never reads outside the site."""
+    message = "symbolic links are not allowed in a site's folders"
+    return Diagnostic(path, Position(1, 1), Severity.ERROR, message, hint, "symlink")
 
 
 def undecodable_name(path: Path) -> Diagnostic:
