@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -68,6 +68,19 @@ def build_example_site(out: Path) -> Path:
     if result.exit_code != 0:
         raise RuntimeError(f"brief build failed ({result.exit_code}):\n{result.output}")
     return out
+
+
+def build_site(root: Path, files: Mapping[str, str]) -> Path:
+    """Write `files` (their paths in the site's folder, and their texts) into `root`/site and
+    build it with `brief build` into `root`/out, which it returns."""
+    site = root / "site"
+    for relative, text in files.items():
+        path = site / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(root / "out")])
+    assert result.exit_code == 0, result.output
+    return root / "out"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import page_opener
-from tests.browser.serving import serve
-from tests.conftest import Site
+from tests.browser.serving import build_site, serve
 
 PUBLISHER = "الجزيرة"
 TAG = "العربية"
@@ -43,12 +42,12 @@ The attacks will go on, according to the broadcaster [@aljazeera].
 
 @pytest.fixture(scope="module")
 def bidi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = Site(tmp_path_factory.mktemp("bidi"))
-    site.write("site.yaml", "title: Bidi\nbase_url: https://example.org/brief/\n")
-    site.write("briefings/gulf.md", BIDI_BRIEFING)
-    result = site.brief("build")
-    assert result.exit_code == 0, result.output
-    with serve(site.root / "_site", site.root / "served") as url:
+    root = tmp_path_factory.mktemp("bidi")
+    files = {
+        "site.yaml": "title: Bidi\nbase_url: https://example.org/brief/\n",
+        "briefings/gulf.md": BIDI_BRIEFING,
+    }
+    with serve(build_site(root, files), root / "served") as url:
         yield url
 
 

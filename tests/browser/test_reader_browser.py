@@ -8,7 +8,6 @@ page asks anything of another origin.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import page_opener
-from tests.browser.serving import PAGE_TYPES, serve
+from tests.browser.pixels import measure_screenshot
+from tests.browser.serving import PAGE_TYPES, build_site, serve
 from tests.browser.test_search_browser import check_filter, open_search, wait_for_results
-from tests.conftest import Site
 from tests.html_text import squash
 
 PHONE = 360
@@ -141,12 +140,12 @@ The paste [@paste] was found at {LONG}, the hash `{LONG}{LONG}`.
 @pytest.fixture(scope="module")
 def long_words_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A site whose title, author, tag, source, claim and event each hold a long unbroken string."""
-    site = Site(tmp_path_factory.mktemp("long-words"))
-    site.write("site.yaml", "title: Long words\nbase_url: https://example.org/brief/\n")
-    site.write("briefings/leak.md", LONG_WORDS_BRIEFING)
-    result = site.brief("build")
-    assert result.exit_code == 0, result.output
-    with serve(site.root / "_site", site.root / "served") as url:
+    root = tmp_path_factory.mktemp("long-words")
+    files = {
+        "site.yaml": "title: Long words\nbase_url: https://example.org/brief/\n",
+        "briefings/leak.md": LONG_WORDS_BRIEFING,
+    }
+    with serve(build_site(root, files), root / "served") as url:
         yield url
 
 
@@ -155,29 +154,22 @@ def open_long_words_page(browser: Any, long_words_url: str) -> Iterator[Any]:
     yield from page_opener(browser, long_words_url)
 
 
-#: How far the edges of a screenshot (a PNG in base64) stand out from the page's colour:
-#: for the second column of pixels from the left and from the right, over the middle third of
+#: How far the edges of a screenshot (on a canvas: `measure_screenshot`) stand out from the
+#: page's colour: for the second column of pixels from the left and from the right, over the middle third of
 #: the height, the least difference of any pixel from `background` (0 where some pixel of
 #: that column is the page's own colour; text cannot darken every pixel, a shadow does).
-EDGE_SHADE = """async ([png, background]) => {
-    const image = new Image();
-    image.src = 'data:image/png;base64,' + png;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
+EDGE_SHADE = """(context, background) => {
+    const { width, height } = context.canvas;
     const shade = x => {
         let least = 255;
-        for (let y = Math.floor(image.height / 3); y < (2 * image.height) / 3; y++) {
+        for (let y = Math.floor(height / 3); y < (2 * height) / 3; y++) {
             const [r, g, b] = context.getImageData(x, y, 1, 1).data;
             const [r0, g0, b0] = background;
             least = Math.min(least, (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)) / 3);
         }
         return least;
     };
-    return [shade(1), shade(image.width - 2)];
+    return [shade(1), shade(width - 2)];
 }"""
 
 
@@ -195,10 +187,7 @@ def test_a_table_wider_than_a_phone_shows_a_shadow_where_it_scrolls_on(
     )
 
     def edges() -> list[float]:
-        png = base64.b64encode(table.screenshot()).decode("ascii")
-        blank = tab.context.new_page()  # the site's Content-Security-Policy refuses data: images
-        shades: list[float] = blank.evaluate(EDGE_SHADE, [png, background])
-        blank.close()
+        shades: list[float] = measure_screenshot(tab, table.screenshot(), EDGE_SHADE, background)
         return shades
 
     left, right = edges()

@@ -6,7 +6,6 @@ briefing, and the tags, confidence and rating badges each briefing page shows.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 from collections import defaultdict
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.pixels import measure_screenshot
 from tests.html_text import parse_html, squash
 
 #: A word that the example site uses in one briefing only (the test checks that it does).
@@ -206,17 +206,9 @@ def test_filter_counts_follow_the_search(page: Any, site_url: str, example_site:
     assert page.errors == []
 
 
-#: The mean brightness (0 to 255) of a PNG screenshot (base64), measured on a canvas.
-BRIGHTNESS = """async png => {
-    const image = new Image();
-    image.src = 'data:image/png;base64,' + png;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
-    const pixels = context.getImageData(0, 0, image.width, image.height).data;
+#: The mean brightness (0 to 255) of a screenshot drawn on a canvas (`measure_screenshot`).
+BRIGHTNESS = """context => {
+    const pixels = context.getImageData(0, 0, context.canvas.width, context.canvas.height).data;
     let sum = 0;
     for (let i = 0; i < pixels.length; i += 4) sum += (pixels[i] + pixels[i + 1] + pixels[i + 2]) / 3;
     return sum / (pixels.length / 4);
@@ -260,8 +252,5 @@ def test_the_filters_check_boxes_are_dark_in_dark_mode(open_page: Any, site_url:
     tab = open_page(color_scheme="dark")
     open_search(tab, site_url)
     box = tab.locator("#search-filters input[type=checkbox]").first
-    png = base64.b64encode(box.screenshot()).decode("ascii")
-    # Measured on a blank page: the site's Content-Security-Policy refuses data: images.
-    blank = tab.context.new_page()
-    assert blank.evaluate(BRIGHTNESS, png) < 128
+    assert measure_screenshot(tab, box.screenshot(), BRIGHTNESS) < 128
     assert tab.errors == []

@@ -14,11 +14,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from tests.browser.conftest import page_opener
-from tests.browser.serving import serve
+from tests.browser.serving import build_site, serve
 from tests.browser.test_search_browser import open_search
 
 BRIEFINGS = 130  # two shards, whose filter counts the browser adds up
@@ -46,30 +44,25 @@ def _yaml(text: str) -> str:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile")
-    site = root / "site"
-    (site / "briefings").mkdir(parents=True)
-    (site / "site.yaml").write_text(
-        "title: Hostile\nbase_url: https://example.org/brief/\nscales:\n  reliability:\n"
+    files = {
+        "site.yaml": "title: Hostile\nbase_url: https://example.org/brief/\nscales:\n  reliability:\n"
         f"    A: {{label: {_yaml(PROTO_LABEL)}, strength: strong}}\n"
         f"    B: {{label: {_yaml(QUOTED_LABEL)}, strength: strong}}\n"
-        "    F: {label: Cannot be judged, strength: unknown}\n",
-        encoding="utf-8",
-    )
+        "    F: {label: Cannot be judged, strength: unknown}\n"
+    }
     for number in range(BRIEFINGS):
         tags = [HOSTILE_TAGS[number]] if number < len(HOSTILE_TAGS) else ["plain"]
         grade = "A" if number % 2 else "B"
-        (site / "briefings" / f"item-{number:03d}.md").write_text(
+        files[f"briefings/item-{number:03d}.md"] = (
             f"---\ntitle: {_yaml(f'Item {number:03d} <svg onload=alert(1)>')}\ndate: 2025-08-08\n"
             f"summary: {_yaml('Pipelines <img src=x onerror=alert(2)> &lt;b&gt;')}\n"
             f"tags: [{', '.join(_yaml(tag) for tag in tags)}]\n"
             f"sources:\n  s:\n    title: Wire\n    reliability: {grade}\n---\n"
-            "Pipelines and tankers. <img src=x onerror=alert(3)>\n",
-            encoding="utf-8",
+            "Pipelines and tankers. <img src=x onerror=alert(3)>\n"
         )
-    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    assert len(json.loads((root / "out" / "pagefind" / "shards.json").read_text())) == 2
-    with serve(root / "out", root / "served") as url:
+    out = build_site(root, files)
+    assert len(json.loads((out / "pagefind" / "shards.json").read_text())) == 2
+    with serve(out, root / "served") as url:
         yield url
 
 

@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from tests.browser.conftest import page_opener
-from tests.browser.serving import serve
+from tests.browser.serving import build_site, serve
 from tests.browser.test_search_browser import check_filter, open_search
 from tests.html_text import parse_html, squash
 
@@ -19,25 +17,21 @@ from tests.html_text import parse_html, squash
 @pytest.fixture(scope="module")
 def spelled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("spelled")
-    site = root / "site"
-    (site / "briefings").mkdir(parents=True)
-    (site / "site.yaml").write_text("title: Spelled\nbase_url: https://example.org/brief/\n")
+    files = {"site.yaml": "title: Spelled\nbase_url: https://example.org/brief/\n"}
     for slug, tags in (
         ("one", "Energy policy, Côte d'Ivoire"),
         ("two", "energy-policy, Côte d'Ivoire"),
         ("three", "cote-d-ivoire"),
     ):
-        (site / "briefings" / f"{slug}.md").write_text(
+        files[f"briefings/{slug}.md"] = (
             f"---\ntitle: Briefing {slug}\ndate: 2025-08-08\nsummary: S.\ntags: [{tags}]\n---\n"
-            "Pipelines and tankers.\n",
-            encoding="utf-8",
+            "Pipelines and tankers.\n"
         )
-    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    tags = parse_html((root / "out" / "tags" / "index.html").read_text(encoding="utf-8"))
+    out = build_site(root, files)
+    tags = parse_html((out / "tags" / "index.html").read_text(encoding="utf-8"))
     names = [squash(link.text) for link in tags.by_id("main").find_all("a") if link.attrs.get("href") != "./"]
     assert names == ["Côte d'Ivoire", "Energy policy"], names
-    with serve(root / "out", root / "served") as url:
+    with serve(out, root / "served") as url:
         yield url
 
 

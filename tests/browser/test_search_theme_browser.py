@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from generator.theme import theme_dir
 from tests.browser.conftest import page_opener
-from tests.browser.serving import serve
+from tests.browser.serving import build_site, serve
 
 
 def _search_page_of_before() -> str:
@@ -32,21 +30,17 @@ def _search_page_of_before() -> str:
 @pytest.fixture(scope="module")
 def older_theme_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("older-theme")
-    site = root / "site"
-    (site / "briefings").mkdir(parents=True)
-    (site / "templates").mkdir()
-    (site / "site.yaml").write_text("title: Older theme\nbase_url: https://example.org/brief/\n")
     search_page = _search_page_of_before()
     assert "<details" not in search_page and 'id="search-filters-ticked"' not in search_page
-    (site / "templates" / "search.html").write_text(search_page, encoding="utf-8")
+    files = {
+        "site.yaml": "title: Older theme\nbase_url: https://example.org/brief/\n",
+        "templates/search.html": search_page,
+    }
     for slug, tag in (("one", "energy"), ("two", "shipping")):
-        (site / "briefings" / f"{slug}.md").write_text(
-            f"---\ntitle: Briefing {slug}\ndate: 2025-08-08\nsummary: S.\ntags: [{tag}]\n---\nTankers.\n",
-            encoding="utf-8",
+        files[f"briefings/{slug}.md"] = (
+            f"---\ntitle: Briefing {slug}\ndate: 2025-08-08\nsummary: S.\ntags: [{tag}]\n---\nTankers.\n"
         )
-    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    with serve(root / "out", root / "served") as url:
+    with serve(build_site(root, files), root / "served") as url:
         yield url
 
 

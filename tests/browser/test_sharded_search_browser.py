@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from generator.search import shard_count, shard_of
 from tests.browser.conftest import page_opener
-from tests.browser.serving import serve
+from tests.browser.serving import build_site, serve
 from tests.browser.test_search_browser import check_filter, open_search
 
 BRIEFINGS = 210  # three shards of about 100 pages
@@ -32,22 +30,19 @@ def _marker(number: int) -> str:
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("sharded")
-    site = root / "site"
-    (site / "briefings").mkdir(parents=True)
-    (site / "site.yaml").write_text("title: Sharded\nbase_url: https://example.org/brief/\n")
+    files = {"site.yaml": "title: Sharded\nbase_url: https://example.org/brief/\n"}
     for number in range(BRIEFINGS):
         # Tags that differ only in case share one tag page, and one search filter.
         parity = ("Even" if number % 4 == 0 else "even") if number % 2 == 0 else "odd"
-        (site / "briefings" / f"{_slug(number)}.md").write_text(
+        files[f"briefings/{_slug(number)}.md"] = (
             f"---\ntitle: Item {number:03d}\ndate: 2025-08-08\nsummary: Item {number}.\n"
             f"tags: [{parity}]\n---\n"
             f"Pipelines and tankers, as usual. The marker of this one is {_marker(number)}.\n"
         )
-    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    shards = json.loads((root / "out" / "pagefind" / "shards.json").read_text())
+    out = build_site(root, files)
+    shards = json.loads((out / "pagefind" / "shards.json").read_text())
     assert len(shards) == shard_count(BRIEFINGS) == 3
-    with serve(root / "out", root / "served") as url:
+    with serve(out, root / "served") as url:
         yield url
 
 
