@@ -7,17 +7,17 @@ briefings, sources and citations.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-
-import msgspec
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from generator.analysis.confidence import ClaimAssessment
 from generator.analysis.estimative import LIKELIHOOD_TERMS
 from generator.analysis.sameurl import normalised_url
 from generator.config import SiteConfig
 from generator.content.model import Briefing, Source
+from generator.jsontext import safe_json
 from generator.markdown.body import inline_as_shown
 from generator.urls import absolute_url, tag_path
 from generator.views import (
@@ -25,7 +25,6 @@ from generator.views import (
     BriefingPage,
     BriefingRef,
     BriefingSummary,
-    ClaimView,
     EventClaim,
     FeedEntry,
     FeedPage,
@@ -364,104 +363,28 @@ def briefing_data(
     }
 
 
-_JSON = msgspec.json.Encoder()
-
-
-def compact_json(value: object) -> str:
-    """Compact JSON, as `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` writes
-    it for the values pages hold (strings, integers, lists, dicts, None), but through
-    msgspec: about five times faster, and a site's JSON is written once per briefing page
-    (JSON-LD) and once per data file, in the build's one-process planning stage."""
-    return _JSON.encode(value).decode("utf-8")
-
-
-def data_pages(per_briefing: Sequence[tuple[BriefingPage, str]], site: dict[str, object]) -> list[JsonPage]:
-    """`/briefings/<slug>/index.json` for each briefing, and `/data/briefings.json` for all."""
+def data_pages(
+    per_briefing: Sequence[tuple[BriefingPage, Callable[[], str]]], site: dict[str, object]
+) -> list[JsonPage]:
+    """`/briefings/<slug>/index.json` for each briefing, and `/data/briefings.json` for all;
+    `per_briefing` gives each briefing page with what makes its JSON."""
     pages = [
-        JsonPage(page.path.replace("index.html", "index.json"), (text, "\n")) for page, text in per_briefing
+        JsonPage(page.path.replace("index.html", "index.json"), functools.partial(_json_file, make))
+        for page, make in per_briefing
     ]
-    everything = ['{"site":' + safe_json(site) + ',"briefings":[']
-    for number, (_, text) in enumerate(per_briefing):
-        everything.extend((",", text) if number else (text,))
-    everything.append("]}\n")
-    pages.append(JsonPage(DATA_PATH, tuple(everything)))
+    makers = tuple(make for _, make in per_briefing)
+    pages.append(JsonPage(DATA_PATH, functools.partial(_all_briefings, site, makers), whole_site=True))
     return pages
 
 
-def json_ld(
-    briefing: Briefing,
-    path: str,
-    claims: Sequence[ClaimView],
-    sources: Sequence[SourceView],
-    base_url: str | None,
-    language: str,
-) -> str:
-    """schema.org `Report` with its `Claim`s, safe to place inside a <script> element; `path`,
-    `claims` and `sources` are those of the briefing's page."""
-    url = absolute_url(base_url, path) if base_url else None
-    report: dict[str, object] = {
-        "@context": "https://schema.org",
-        "@type": "Report",
-        "headline": briefing.title,
-        "name": briefing.title,
-        "datePublished": briefing.date.isoformat(),
-        "inLanguage": language,
-        "abstract": briefing.summary,
-        "keywords": list(briefing.tags),
-        "author": [{"@type": "Person", "name": name} for name in briefing.authors],
-        "hasPart": [
-            {
-                "@type": "Claim",
-                "@id": f"{url}#{claim.anchor}" if url else None,
-                "text": claim.statement,
-                "position": claim.number,
-                "description": f"{claim.confidence.text} ({'assessed' if claim.is_assessed else 'derived'})",
-                "citation": [
-                    {"@type": "CreativeWork", "name": evidence.source.name, "url": evidence.source.url}
-                    for evidence in claim.evidence
-                ],
-            }
-            for claim in claims
-        ],
-        "citation": [
-            {
-                "@type": "CreativeWork",
-                "name": source.name,
-                "publisher": source.publisher,
-                "url": source.url,
-                "datePublished": source.published_iso,
-            }
-            for source in sources
-        ],
-    }
-    if url:
-        report["url"] = url
-        report["mainEntityOfPage"] = url
-    if briefing.updated:
-        report["dateModified"] = briefing.updated.isoformat()
-    return safe_json(_without_nulls(report))
+def _json_file(make: Callable[[], str]) -> tuple[str, str]:
+    return make(), "\n"
 
 
-def _without_nulls(value: object) -> object:
-    """`value` without the None and [] values of its dicts, at any depth. Only dicts and lists
-    are visited: a page's JSON-LD holds about a hundred strings."""
-    if type(value) is dict:
-        return {
-            k: _without_nulls(v) if type(v) in _NESTED else v
-            for k, v in value.items()
-            if v is not None and v != []
-        }
-    if type(value) is list:
-        return [_without_nulls(v) if type(v) in _NESTED else v for v in value]
-    return value
-
-
-_NESTED = (dict, list)
-
-
-def safe_json(value: object) -> str:
-    """Compact JSON with `<`, `>` and `&` written as `\\u` escapes: it cannot close or confuse
-    the <script> element of a page's JSON-LD, and no data file carries markup from a
-    briefing (a scanner, or a page that inserts it carelessly, sees none)."""
-    text = compact_json(value)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _all_briefings(site: dict[str, object], makers: Sequence[Callable[[], str]]) -> Iterator[str]:
+    yield '{"site":' + safe_json(site) + ',"briefings":['
+    for number, make in enumerate(makers):
+        if number:
+            yield ","
+        yield make()
+    yield "]}\n"

@@ -32,7 +32,8 @@ STATE_FILE = "pages.json"
 #: Pages whose view is the whole site's (every source and its uses, every event). Walking
 #: such a view to hash it took nearly as long as rendering it (3.0 s against 3.8 s for the
 #: sources index of 10,000 briefings), and a full build changes them nearly every time. They
-#: are always rendered; their fingerprint is a hash of what was written, never reused.
+#: are always rendered; their fingerprint is a hash of what was written, never reused. So is
+#: `/data/briefings.json`, every briefing's JSON (58 MB at 10,000), a `JsonPage.whole_site`.
 _ALWAYS_RENDERED = (SourcesPage, TimelinePage)
 
 
@@ -50,11 +51,10 @@ def page_fingerprint(context: str, page: Page) -> str:
 
     The view is written out as text, one part per value, and hashed once: appending to a
     list costs a third of what feeding a hash object value by value did. A JSON page's
-    parts are hashed one by one instead: `/data/briefings.json` holds every briefing's
-    JSON (58 MB at 10,000 briefings), and writing it out whole held three copies of it."""
+    view is its text, made now and hashed part by part."""
     if isinstance(page, JsonPage):
         digest = hashlib.sha256(f"{context}\0JsonPage\0{page.template}\0{page.path}".encode())
-        for part in page.parts:
+        for part in page.make_parts():
             digest.update(f"\0{len(part)}:".encode())
             digest.update(part.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -209,7 +209,7 @@ class PageReuse:
         """Write one page into the staging folder, reusing last build's file where unchanged."""
         if isinstance(page, DeferredPage):
             page = page.plan()
-        if isinstance(page, _ALWAYS_RENDERED):
+        if isinstance(page, _ALWAYS_RENDERED) or (isinstance(page, JsonPage) and page.whole_site):
             written = hashlib.sha256()
             staged.write_parts(page.path, renderer.render_parts(page), written)
             return "written-" + written.hexdigest()

@@ -316,7 +316,7 @@ class Renderer:
         """The page's text in parts, as the template makes them: the largest pages (the
         sources index, the timeline) need never be held whole."""
         if isinstance(page, JsonPage):
-            return iter(page.parts)
+            return iter(page.make_parts())
         url: UrlMaker | RootUrlMaker = UrlMaker(page.path, self.site.portable)
         if isinstance(page, NotFoundPage):
             url = RootUrlMaker(page.root_path)

@@ -27,16 +27,15 @@ from generator.indexes import (
     TAGS_PATH,
     briefing_data,
     data_pages,
-    json_ld,
     last_change,
     paginate,
     plan_feed,
     plan_sitemap,
     plan_sources_page,
     plan_tag_pages,
-    safe_json,
     source_anchors,
 )
+from generator.jsontext import safe_json
 from generator.markdown.body import render_inline
 from generator.markdown.citations import CitationItem
 from generator.planmemo import PlanMemo
@@ -280,7 +279,8 @@ class _BriefingPlanner:
             revisions=tuple(
                 CorrectionView(long_date(r.date), r.date.isoformat(), r.subject) for r in briefing.revisions
             ),
-            json_ld=json_ld(briefing, path, claim_views, source_views, self.base_url, self.language),
+            base_url=self.base_url,
+            language=self.language,
         )
 
     def claim_view(
@@ -619,7 +619,12 @@ def plan_site(
     plan.pages.append(_search_page(summaries, badges, config))
     plan.pages.append(NotFoundPage(NOT_FOUND_PATH, urlsplit(base_url).path or "/" if base_url else "/"))
     per_briefing = [
-        (page, _briefing_json(by_slug[page.summary.slug], page, assessments[page.summary.slug], config, memo))
+        (
+            page,
+            functools.partial(
+                _briefing_json, by_slug[page.summary.slug], page, assessments[page.summary.slug], config, memo
+            ),
+        )
         for page in briefing_pages
     ]
     site_data: dict[str, object] = {"title": spec.title, "base_url": base_url, "language": spec.language}
