@@ -23,11 +23,15 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from generator import fastexit
+
 MARKER = ".brief-output"
 MARKER_TEXT = "This folder was made by Brief. Each build replaces all of it.\n"
 _STAGING_INFIX = ".brief-staging-"
 #: Beside a previous output kept in the cache: the path of the output it belongs to.
 _KEPT_FOR = ".for"
+#: In the cache: an output replaced by a build, being removed (`StagedOutput._discard`).
+_REMOVING = "removing-"
 
 
 class Hash(Protocol):
@@ -164,7 +168,8 @@ class StagedOutput:
             earlier.insert(0, self.kept)
             self.kept_note.unlink(missing_ok=True)
         reusable = next((folder for folder in earlier if (folder / MARKER).is_file()), None)
-        to_remove = [folder for folder in earlier if folder != reusable] + self._kept_for_outputs_gone()
+        to_remove = [folder for folder in earlier if folder != reusable]
+        to_remove += self._kept_for_outputs_gone() + self._being_removed()
         if reusable is not None:
             if reuse_earlier_output:
                 try:
@@ -258,7 +263,8 @@ class StagedOutput:
         return self.path_for(relative).exists()
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.staging.is_dir():
+            self._discard(self.staging)
         self._wait_for_removal()
 
     def commit(self, keep_previous: bool = False) -> None:
@@ -292,7 +298,7 @@ class StagedOutput:
             if keep_previous:
                 self._keep_previous()
             else:
-                shutil.rmtree(self.staging, ignore_errors=True)
+                self._discard(self.staging)
             return
         # No atomic exchange here: from now on the output is a link to the current build.
         builds = self.parent / f".{self.output.name}.builds"
@@ -308,11 +314,35 @@ class StagedOutput:
         note of the output it belongs to."""
         try:
             self.kept.parent.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(self.kept, ignore_errors=True)
+            if self.kept.exists():
+                self._discard(self.kept)
             os.rename(self.staging, self.kept)
             replace_file(self.kept_note, os.fsencode(self.output))
         except OSError:  # another file system: nothing is left beside the output either way
             shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _discard(self, folder: Path) -> None:
+        """Remove `folder`, an output this build replaced: after the command has ended where
+        it can be (`fastexit.remove_after_exit`), from the cache folder, where no build takes
+        it for anything but removal; else now."""
+        trash = self.kept.parent / f"{_REMOVING}{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            os.rename(folder, trash)
+        except OSError:  # no cache folder (yet), or one on another file system
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        if not fastexit.remove_after_exit(trash):
+            shutil.rmtree(trash, ignore_errors=True)
+
+    def _being_removed(self) -> list[Path]:
+        """Folders `_discard` left in the cache whose removal never ended (a process killed,
+        a machine switched off)."""
+        left = []
+        for folder in self.kept.parent.glob(f"{_REMOVING}*"):
+            owner = folder.name.removeprefix(_REMOVING).split("-")[0]
+            if not (owner.isdigit() and _process_alive(int(owner))):
+                left.append(folder)
+        return sorted(left)
 
     def _kept_for_outputs_gone(self) -> list[Path]:
         """The previous outputs kept for other output folders that are no longer Brief's

@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,61 @@ def test_stale_staging_of_a_killed_build_is_removed(site: Site) -> None:
     (stale / "half-written.html").write_text("<")
     assert site.brief("build").exit_code == 0
     assert not stale.exists()
+
+
+def _being_removed(site: Site) -> list[str]:
+    return sorted(path.name for path in (site.root / ".brief-cache").glob("removing-*"))
+
+
+def test_the_replaced_output_is_removed_after_the_command_has_ended(site: Site) -> None:
+    """`brief build` as a command hands the output it replaced to a process of its own, and
+    returns without waiting for it; nothing is left of it once that has run."""
+    _good_site(site)
+
+    def build() -> str:
+        finished = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--site", str(site.root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert finished.returncode == 0, finished.stderr
+        return finished.stdout
+
+    build()
+    old_page = site.root / "_site" / "briefings" / "a" / "index.html"
+    old_inode = old_page.stat().st_ino
+    # A new site title changes every page: a full build, which replaces the whole output.
+    site.write("site.yaml", "title: Renamed site\n")
+    assert build().startswith("Built ")
+    assert "Renamed site" in site.page("a")
+    assert (site.root / "_site" / "briefings" / "a" / "index.html").stat().st_ino != old_inode
+    deadline = time.monotonic() + 60
+    while _being_removed(site) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _being_removed(site) == []
+    assert not [p for p in site.root.iterdir() if p.name.startswith("._site")]
+
+
+def test_an_output_whose_removal_was_cut_short_is_removed_by_the_next_build(site: Site) -> None:
+    """A removal process killed half-way (or a machine switched off) leaves the replaced
+    output in the cache; the next build removes it, and never takes it for anything else."""
+    _good_site(site)
+    assert site.brief("build").exit_code == 0
+    left = site.root / ".brief-cache" / "removing-999999999-0badf00d"
+    shutil.copytree(site.root / "_site", left)
+    (left / "briefings" / "a" / "index.html").write_text("half removed")
+    body = (site.root / "briefings" / "a.md").read_text()
+    site.write("briefings/a.md", body.replace("Text [@s1].", "Text [@s1]. More."))
+    result = site.brief("build")
+    assert result.exit_code == 0, result.stderr
+    assert "only the prose of 1 briefing changed" in result.stdout
+    assert "More." in site.page("a") and "half removed" not in site.page("a")
+    assert not left.exists()
+    # In-process, as the tests and `brief serve` build, a replaced output is removed at once.
+    site.write("site.yaml", "title: Renamed site\n")
+    assert site.brief("build").exit_code == 0
+    assert _being_removed(site) == []
 
 
 def test_no_folder_is_left_beside_the_output_after_any_build(site: Site) -> None:
