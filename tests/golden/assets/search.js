@@ -213,9 +213,12 @@ async function main() {
     }
     pagefind = await import(new URL(shards[0] + "pagefind.js", shardList).href);
     await pagefind.options({ baseUrl: siteRoot });
-    for (const shard of shards.slice(1)) {
-      await pagefind.mergeIndex(new URL(shard, shardList).href, { baseUrl: siteRoot });
-    }
+    // All at once: each shard's first files are a round trip or two, which one after the
+    // other added up to seconds on a slow network. Pagefind lists a merged index as the call
+    // is made, before it waits for anything, so results keep the order of the shards.
+    await Promise.all(
+      shards.slice(1).map((shard) => pagefind.mergeIndex(new URL(shard, shardList).href, { baseUrl: siteRoot })),
+    );
   } catch (error) {
     say("Search is not available on this copy of the site.");
     return;
