@@ -174,6 +174,20 @@ def test_bad_site_yaml_is_a_usage_error(site: Site) -> None:
     assert "did you mean 'output'?" in result.stderr
 
 
+def test_every_problem_of_site_yaml_has_the_code_config(site: Site) -> None:
+    # docs/diagnostics.md: `config` is site.yaml's unknown keys and bad values, `schema` the
+    # front matter's; CI that sorts findings by code must not take one for the other.
+    site.write("site.yaml", "title: X\noutptu: out\nhtml: raw\nfindings: {single-sorce: off}\n")
+    result = site.brief("check", "--format", "json")
+    assert result.exit_code == 2
+    found = [(f["line"], f["code"], f["message"]) for f in json.loads(result.stdout)]
+    assert found == [
+        (2, "config", "unknown key 'outptu'"),
+        (3, "config", "'raw' is not a valid 'html'"),
+        (4, "config", "unknown finding 'single-sorce'"),
+    ]
+
+
 def test_unknown_option_is_a_usage_error(site: Site) -> None:
     assert site.brief("build", "--no-such-option").exit_code == 2
 
