@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,6 +174,20 @@ def test_bad_site_yaml_is_a_usage_error(site: Site) -> None:
     assert result.exit_code == 2
     assert "site.yaml:2:1: error: unknown key 'outptu'" in result.stderr
     assert "did you mean 'output'?" in result.stderr
+
+
+def test_every_problem_of_site_yaml_has_the_code_config(site: Site) -> None:
+    # docs/diagnostics.md: `config` is site.yaml's unknown keys and bad values, `schema` the
+    # front matter's; CI that sorts findings by code must not take one for the other.
+    site.write("site.yaml", "title: X\noutptu: out\nhtml: raw\nfindings: {single-sorce: off}\n")
+    result = site.brief("check", "--format", "json")
+    assert result.exit_code == 2
+    found = [(f["line"], f["code"], f["message"]) for f in json.loads(result.stdout)]
+    assert found == [
+        (2, "config", "unknown key 'outptu'"),
+        (3, "config", "'raw' is not a valid 'html'"),
+        (4, "config", "unknown finding 'single-sorce'"),
+    ]
 
 
 def test_unknown_option_is_a_usage_error(site: Site) -> None:
@@ -510,6 +526,57 @@ def test_every_diagnostic_has_a_documented_code(site: Site) -> None:
     )
     documented = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     assert all(f"`{f['code']}`" in documented for f in findings)
+
+
+def _codes_given_in_the_generator() -> set[str]:
+    """The codes the generator's source gives its diagnostics: the last argument (or `code=`)
+    of each `Diagnostic(...)`, `.error(...)` and `.warning(...)`, written as a literal, an
+    `a if … else b` of literals, or a module constant (a text, or a tuple that ends in one)."""
+    codes: set[str] = set()
+    for path in (REPO / "generator").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name not in ("Diagnostic", "error", "warning"):
+                continue
+            given = [k.value for k in node.keywords if k.arg == "code"] or node.args[-1:]
+            values = list(given)
+            while values:
+                value = values.pop()
+                if isinstance(value, ast.Starred | ast.Name):
+                    name_node = value.value if isinstance(value, ast.Starred) else value
+                    if isinstance(name_node, ast.Name) and name_node.id in constants:
+                        values.append(constants[name_node.id])
+                elif isinstance(value, ast.Tuple) and value.elts:
+                    values.append(value.elts[-1])
+                elif isinstance(value, ast.IfExp):
+                    values += [value.body, value.orelse]
+                elif isinstance(value, ast.Constant) and re.fullmatch(r"[a-z]+(-[a-z]+)*", str(value.value)):
+                    codes.add(str(value.value))  # a code, not a message or a hint
+    return codes
+
+
+def test_docs_list_every_diagnostic_code_of_the_generator_and_no_other() -> None:
+    # A code added to the generator must be documented, and one taken out must go from the docs.
+    from generator.config import DEFAULT_FINDINGS
+
+    in_code = _codes_given_in_the_generator()
+    assert {"config", "yaml", "derived-from", "search", "citation", "excluded"} <= in_code, in_code
+    doc = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    table = doc.split("\nCodes:\n", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", table, flags=re.MULTILINE))
+    findings_row = next(line for line in table.splitlines() if line.startswith("| a finding name |"))
+    assert set(re.findall(r"`([a-z-]+)`", findings_row)) == set(DEFAULT_FINDINGS)
+    assert in_code - set(DEFAULT_FINDINGS) == documented
 
 
 def test_marking_tags_and_grades_are_checked_even_when_the_front_matter_has_schema_errors(site: Site) -> None:
