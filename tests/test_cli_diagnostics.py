@@ -340,6 +340,25 @@ def test_a_citation_in_a_plain_text_field_is_warned_where_it_is_written(site: Si
     assert err.count(": warning: ") == 4, err
 
 
+def test_a_citation_in_an_event_title_is_warned_where_it_is_written(site: Site) -> None:
+    # An event's title is plain text too (its description is inline Markdown, warned of by
+    # its own check): the citation is shown as written, never as a badge.
+    site.write(
+        "briefings/a.md",
+        "---\ntitle: A\ndate: 2025-01-02\nsources:\n  s1: {title: One}\ntimeline:\n"
+        "  - date: 2025-01-01\n    title: Talks resumed [@s1]\n    sources: [s1]\n"
+        "---\nText [@s1].\n",
+    )
+    result = site.brief("build")
+    assert result.exit_code == 0
+    assert result.stderr.count(": warning: the citation") == 1, result.stderr
+    assert (
+        "briefings/a.md:8:26: warning: the citation '[@s1]' is shown as text here, not as a badge\n"
+        "  hint: list the event's sources under its sources:"
+    ) in result.stderr
+    assert "Talks resumed [@s1]" in site.page("a")
+
+
 def test_citations_in_a_long_plain_text_field_are_warned_each_where_it_is(site: Site) -> None:
     # Each at its own line and column in a value of several lines, the same citation twice
     # at its two places, an id in another script too; one split across two lines of a folded

@@ -438,6 +438,9 @@ class _BriefingLoader:
             fields += [(("sources", source_id, "note"), source.note, hint)]
         for index, correction in enumerate(fm.corrections):
             fields += [(("corrections", index, "text"), correction.text, "name the source in words")]
+        for index, event in enumerate(fm.timeline):
+            hint = "list the event's sources under its sources:"
+            fields += [(("timeline", index, "title"), event.title, hint)]
         lines: list[str] | None = None
         for path, text, hint in fields:
             citations = citations_in_text(text or "")
