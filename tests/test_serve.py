@@ -59,7 +59,9 @@ def _wait_for_build(server: PreviewServer, after: int, seconds: float = 2.0) -> 
 def test_serves_the_site_from_its_own_cache_folder(preview: PreviewServer, site: Site) -> None:
     status, body = _get(preview, "/briefings/a/")
     assert status == 200 and "First title" in body
-    assert '<script src="/__brief__/reload.js" defer></script>' in body
+    # The page says which build it is from, for its script to tell when a newer one is ready.
+    tag = f'<script src="/__brief__/reload.js" data-build="{preview.state.build_number}" defer></script>'
+    assert tag in body
     assert (site.root / ".brief-cache" / "serve" / "index.html").is_file()
     assert not (site.root / "_site").exists()
 
