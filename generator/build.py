@@ -286,7 +286,7 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
                     subfolders.remove(name)  # what it holds has the same name in its path
             elif path.is_symlink():
                 found.append(symlink_refused(path))
-            elif name in files and not path.is_file():
+            elif name in files and not path.is_file() and os.path.lexists(path):  # not gone since the walk
                 found.append(not_a_regular_file(path))
     return found
 
@@ -968,7 +968,10 @@ def _copy_static(
                     "static",
                 )
                 continue
-            staged.copy_file(relative, path)
+            try:
+                staged.copy_file(relative, path)
+            except FileNotFoundError:  # gone since the walk (an editor's temporary file)
+                continue
 
 
 def _template_diagnostic(error: TemplateError, config: SiteConfig) -> Diagnostic:

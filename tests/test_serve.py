@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,3 +299,42 @@ def test_loopback_names() -> None:
         assert is_loopback_name(name), name
     for name in ("0.0.0.0", "10.0.0.1", "example.org", "localhost.example.org", "::", ""):
         assert not is_loopback_name(name), name
+
+
+def test_an_editors_temporary_file_gone_during_a_build_does_not_stop_it(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editors write a temporary file beside the one they save and remove it a moment
+    later; a build running meanwhile lists it and finds it gone. That is no error, and no
+    crash that ends the preview: the build goes on with the files that are there."""
+    import generator.fingerprint
+
+    site.write("briefings/a.md", briefing(title="Still here"))
+    site.write("static/keep.txt", "kept\n")
+    temporary = [site.root / "briefings" / "a.md.tmp", site.root / "static" / "keep.txt.tmp"]
+
+    def flickering(listing: Iterator[Any]) -> Iterator[Any]:
+        """Each folder is listed with the temporary files, which are gone once it is."""
+        while True:
+            for path in temporary:
+                path.write_text("half")
+            item = next(listing, None)
+            for path in temporary:
+                path.unlink(missing_ok=True)
+            if item is None:
+                return
+            yield item
+
+    files_under, walk = generator.fingerprint._files_under, os.walk
+    monkeypatch.setattr(generator.fingerprint, "_files_under", lambda *a: flickering(files_under(*a)))
+    monkeypatch.setattr(os, "walk", lambda *a, **k: flickering(walk(*a, **k)))
+    server = PreviewServer(site.root, port=0)
+    server.start()
+    try:
+        result = server.rebuild()
+        assert result.exit_code == 0, result.diagnostics
+        assert _get(server, "/briefings/a/")[0] == 200
+        assert _get(server, "/keep.txt") == (200, "kept\n")
+        assert _get(server, "/keep.txt.tmp")[0] == 404
+    finally:
+        server.stop()
