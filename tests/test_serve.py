@@ -338,3 +338,24 @@ def test_an_editors_temporary_file_gone_during_a_build_does_not_stop_it(
         assert _get(server, "/keep.txt.tmp")[0] == 404
     finally:
         server.stop()
+
+
+def test_the_lock_link_emacs_makes_beside_a_template_being_edited_is_no_error(site: Site) -> None:
+    """Emacs marks a modified, unsaved buffer with a dangling link `.#name` beside the file;
+    the preview rebuilds on it and must not show 'symbolic links are not allowed'."""
+    site.write("briefings/a.md", briefing(title="Edited in Emacs"))
+    site.write("templates/partials/citation.html", (REPO / "templates/partials/citation.html").read_text())
+    site.write("static/map.txt", "map\n")
+    for folder in ("templates/partials", "static", "briefings"):
+        os.symlink("analyst@desk.4242:1700000000", site.root / folder / ".#citation.html")
+    server = PreviewServer(site.root, port=0)
+    server.start()
+    try:
+        result = server.rebuild()
+        assert result.exit_code == 0, result.diagnostics
+        assert _get(server, "/briefings/a/")[0] == 200
+        assert _get(server, "/.%23citation.html")[0] == 404
+    finally:
+        server.stop()
+    os.symlink("elsewhere.txt", site.root / "static" / "link.txt")  # any other link still is one
+    assert "static/link.txt:1:1: error: symbolic links are not allowed" in site.brief("build").output
