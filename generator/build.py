@@ -268,6 +268,11 @@ def with_git_history(corpus: Corpus, config: SiteConfig) -> Corpus:
     return dataclasses.replace(corpus, briefings=tuple(briefings))
 
 
+#: Emacs marks a file being edited with a symbolic link `.#name` beside it, pointing
+#: nowhere; the build reads none of them (it skips links), so none is refused.
+_EDITOR_LOCK_PREFIX = ".#"
+
+
 def refuse_symlinks(folder: Path) -> list[Diagnostic]:
     """A symbolic link anywhere under `folder` is an error: a build never reads outside the
     site. So is a name that is not UTF-8, which no page or URL could name, and a named pipe,
@@ -285,8 +290,9 @@ def refuse_symlinks(folder: Path) -> list[Diagnostic]:
                 if name in subfolders:
                     subfolders.remove(name)  # what it holds has the same name in its path
             elif path.is_symlink():
-                found.append(symlink_refused(path))
-            elif name in files and not path.is_file():
+                if not name.startswith(_EDITOR_LOCK_PREFIX):
+                    found.append(symlink_refused(path))
+            elif name in files and not path.is_file() and os.path.lexists(path):  # not gone since the walk
                 found.append(not_a_regular_file(path))
     return found
 
@@ -968,7 +974,10 @@ def _copy_static(
                     "static",
                 )
                 continue
-            staged.copy_file(relative, path)
+            try:
+                staged.copy_file(relative, path)
+            except FileNotFoundError:  # gone since the walk (an editor's temporary file)
+                continue
 
 
 def _template_diagnostic(error: TemplateError, config: SiteConfig) -> Diagnostic:

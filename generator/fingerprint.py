@@ -68,16 +68,22 @@ def _hash_tree(
     if not root.is_dir():
         return
     for relative, entry in _files_under(str(root), ""):
-        if entry.is_symlink():
-            digest.update(f"\0{label}/{relative}\0".encode(errors="surrogateescape"))
-            digest.update(b"symlink:" + os.fsencode(os.readlink(entry.path)))
+        try:
+            if entry.is_symlink():
+                digest.update(f"\0{label}/{relative}\0".encode(errors="surrogateescape"))
+                digest.update(b"symlink:" + os.fsencode(os.readlink(entry.path)))
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                # A named pipe would block a read; the build refuses it (`not_a_regular_file`).
+                digest.update(f"\0{label}/{relative}\0special".encode(errors="surrogateescape"))
+                continue
+            with open(entry.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            # Gone since it was listed (an editor's temporary file), or unreadable: no
+            # earlier build matches, and the build itself finds what is there.
+            digest.update(f"\0{label}/{relative}\0unreadable".encode(errors="surrogateescape"))
             continue
-        if not entry.is_file(follow_symlinks=False):
-            # A named pipe would block a read; the build refuses it (`not_a_regular_file`).
-            digest.update(f"\0{label}/{relative}\0special".encode(errors="surrogateescape"))
-            continue
-        with open(entry.path, "rb") as handle:
-            data = handle.read()
         if files_apart is not None and is_briefing_file(relative):
             files_apart[relative] = hashlib.sha256(data).hexdigest()
         else:

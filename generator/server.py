@@ -34,9 +34,12 @@ from generator.outcome import counted
 
 CONTROL_PREFIX = "/__brief__/"
 RELOAD_SCRIPT = """// Brief preview: reload this page when a new build is ready.
+// The page says which build it was served from: a build that finishes before the first
+// poll still reloads it.
 (function () {
   "use strict";
-  var seen = null;
+  var stamp = document.currentScript ? document.currentScript.getAttribute("data-build") : null;
+  var seen = stamp ? Number(stamp) : null;
   function poll() {
     fetch("/__brief__/state", { cache: "no-store" })
       .then(function (response) { return response.json(); })
@@ -65,6 +68,11 @@ class PreviewState:
         with self.lock:
             self.result = result
             self.build_number += 1
+
+    def latest(self) -> tuple[int, BuildResult | None]:
+        """The number of the latest build and its result, read together."""
+        with self.lock:
+            return self.build_number, self.result
 
 
 class _IPv6Server(http.server.ThreadingHTTPServer):
@@ -206,9 +214,12 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
             body = json.dumps({"build": self.preview.state.build_number}).encode()
             self.send_bytes(200, "application/json", body, include_body)
             return
-        result = self.preview.state.result
+        # Read before the file: a page stamped with an older build than its content is
+        # reloaded once more, never left stale.
+        build_number, result = self.preview.state.latest()
         if result is None or (not result.written and result.exit_code != 0):
-            self.send_bytes(500, "text/html; charset=utf-8", _error_page(result), include_body)
+            page = _error_page(result, build_number)
+            self.send_bytes(500, "text/html; charset=utf-8", page, include_body)
             return
         target = resolve_request_path(self.preview.output, path)
         status = 200
@@ -230,7 +241,7 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
             self.send_bytes(404, "text/plain; charset=utf-8", b"Not found\n", include_body)
             return
         if content_type == "text/html":
-            body = _with_reload_script(body)
+            body = _with_reload_script(body, build_number)
             content_type = "text/html; charset=utf-8"
         self.send_bytes(status, content_type, body, include_body)
 
@@ -278,14 +289,19 @@ def resolve_request_path(root: Path, url_path: str) -> Path | None:
     return Path(candidate)
 
 
-def _with_reload_script(page: bytes) -> bytes:
-    tag = f'<script src="{CONTROL_PREFIX}reload.js" defer></script>'.encode()
+def _reload_tag(build_number: int) -> str:
+    """The script that reloads a page served from build `build_number` when a newer one is ready."""
+    return f'<script src="{CONTROL_PREFIX}reload.js" data-build="{build_number}" defer></script>'
+
+
+def _with_reload_script(page: bytes, build_number: int) -> bytes:
+    tag = _reload_tag(build_number).encode()
     if b"</head>" in page:
         return page.replace(b"</head>", tag + b"\n</head>", 1)
     return page + tag
 
 
-def _error_page(result: BuildResult | None) -> bytes:
+def _error_page(result: BuildResult | None, build_number: int) -> bytes:
     if result is None:
         items = "<li>The first build is still running…</li>"
     else:
@@ -303,7 +319,7 @@ def _error_page(result: BuildResult | None) -> bytes:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Build failed · Brief preview</title>
-<script src="{CONTROL_PREFIX}reload.js" defer></script>
+{_reload_tag(build_number)}
 </head>
 <body>
 <main>

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,9 @@ def _wait_for_build(server: PreviewServer, after: int, seconds: float = 2.0) -> 
 def test_serves_the_site_from_its_own_cache_folder(preview: PreviewServer, site: Site) -> None:
     status, body = _get(preview, "/briefings/a/")
     assert status == 200 and "First title" in body
-    assert '<script src="/__brief__/reload.js" defer></script>' in body
+    # The page says which build it is from, for its script to tell when a newer one is ready.
+    tag = f'<script src="/__brief__/reload.js" data-build="{preview.state.build_number}" defer></script>'
+    assert tag in body
     assert (site.root / ".brief-cache" / "serve" / "index.html").is_file()
     assert not (site.root / "_site").exists()
 
@@ -296,3 +299,63 @@ def test_loopback_names() -> None:
         assert is_loopback_name(name), name
     for name in ("0.0.0.0", "10.0.0.1", "example.org", "localhost.example.org", "::", ""):
         assert not is_loopback_name(name), name
+
+
+def test_an_editors_temporary_file_gone_during_a_build_does_not_stop_it(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editors write a temporary file beside the one they save and remove it a moment
+    later; a build running meanwhile lists it and finds it gone. That is no error, and no
+    crash that ends the preview: the build goes on with the files that are there."""
+    import generator.fingerprint
+
+    site.write("briefings/a.md", briefing(title="Still here"))
+    site.write("static/keep.txt", "kept\n")
+    temporary = [site.root / "briefings" / "a.md.tmp", site.root / "static" / "keep.txt.tmp"]
+
+    def flickering(listing: Iterator[Any]) -> Iterator[Any]:
+        """Each folder is listed with the temporary files, which are gone once it is."""
+        while True:
+            for path in temporary:
+                path.write_text("half")
+            item = next(listing, None)
+            for path in temporary:
+                path.unlink(missing_ok=True)
+            if item is None:
+                return
+            yield item
+
+    files_under, walk = generator.fingerprint._files_under, os.walk
+    monkeypatch.setattr(generator.fingerprint, "_files_under", lambda *a: flickering(files_under(*a)))
+    monkeypatch.setattr(os, "walk", lambda *a, **k: flickering(walk(*a, **k)))
+    server = PreviewServer(site.root, port=0)
+    server.start()
+    try:
+        result = server.rebuild()
+        assert result.exit_code == 0, result.diagnostics
+        assert _get(server, "/briefings/a/")[0] == 200
+        assert _get(server, "/keep.txt") == (200, "kept\n")
+        assert _get(server, "/keep.txt.tmp")[0] == 404
+    finally:
+        server.stop()
+
+
+def test_the_lock_link_emacs_makes_beside_a_template_being_edited_is_no_error(site: Site) -> None:
+    """Emacs marks a modified, unsaved buffer with a dangling link `.#name` beside the file;
+    the preview rebuilds on it and must not show 'symbolic links are not allowed'."""
+    site.write("briefings/a.md", briefing(title="Edited in Emacs"))
+    site.write("templates/partials/citation.html", (REPO / "templates/partials/citation.html").read_text())
+    site.write("static/map.txt", "map\n")
+    for folder in ("templates/partials", "static", "briefings"):
+        os.symlink("analyst@desk.4242:1700000000", site.root / folder / ".#citation.html")
+    server = PreviewServer(site.root, port=0)
+    server.start()
+    try:
+        result = server.rebuild()
+        assert result.exit_code == 0, result.diagnostics
+        assert _get(server, "/briefings/a/")[0] == 200
+        assert _get(server, "/.%23citation.html")[0] == 404
+    finally:
+        server.stop()
+    os.symlink("elsewhere.txt", site.root / "static" / "link.txt")  # any other link still is one
+    assert "static/link.txt:1:1: error: symbolic links are not allowed" in site.brief("build").output
