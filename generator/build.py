@@ -57,7 +57,7 @@ from generator.partial import (
     save_partial_state,
 )
 from generator.planmemo import MEMO, PlanMemo
-from generator.render import SCALE_STYLESHEET, Renderer, scale_stylesheet, theme_assets
+from generator.render import SCALE_STYLESHEET, Renderer, TemplateRunError, scale_stylesheet, theme_assets
 from generator.search import SearchIndexJob, SearchRecords, load_record_digests, save_record_digests
 from generator.site import plan_briefing_page, plan_site, site_view
 from generator.sitelock import one_build_at_a_time
@@ -927,11 +927,14 @@ def _render_pages(
     written: dict[str, tuple[str, str | None]] = {}
     for index in indices:
         page = pages[index]
-        fingerprint = reuse.write(staged, renderer, page)
-        record = None
-        if isinstance(page, BriefingPage):
-            render = functools.partial(renderer.render_search_record, page)
-            record = records.record_of(page.summary.slug, fingerprint, render)
+        try:
+            fingerprint = reuse.write(staged, renderer, page)
+            record = None
+            if isinstance(page, BriefingPage):
+                render = functools.partial(renderer.render_search_record, page)
+                record = records.record_of(page.summary.slug, fingerprint, render)
+        except TemplateError as error:
+            raise renderer.located(error) from None
         written[page.path] = (fingerprint, record)
     return written
 
@@ -986,6 +989,15 @@ def _template_diagnostic(error: TemplateError, config: SiteConfig) -> Diagnostic
         return Diagnostic(
             path,
             Position(error.lineno or 1, 1),
+            Severity.ERROR,
+            f"template error: {error.message}",
+            None,
+            "template",
+        )
+    if isinstance(error, TemplateRunError):
+        return Diagnostic(
+            Path(error.filename),
+            Position(error.lineno, 1),
             Severity.ERROR,
             f"template error: {error.message}",
             None,

@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import time
+import traceback
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
 )
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context, Macro
@@ -293,15 +296,41 @@ def _absolute_url(path: str, base_url: str) -> str:
     return absolute_url(base_url, path)
 
 
+class TemplateRunError(TemplateError):
+    """A template that failed while a page was rendered (an attribute a view does not have,
+    a filter given the wrong value), with the template file and line where it failed. Jinja2
+    gives those only in the traceback, which a worker process does not send back."""
+
+    def __init__(self, message: str, filename: str, lineno: int) -> None:
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+    def __reduce__(self) -> tuple[type[TemplateRunError], tuple[str, str, int]]:
+        return (TemplateRunError, (str(self.message), self.filename, self.lineno))
+
+
 class Renderer:
     """Renders page views with the site's templates. Briefing text is data, never a template."""
 
     def __init__(self, site: SiteView, site_templates: Path) -> None:
         self.site = site
+        self.template_folders = tuple(os.path.join(folder, "") for folder in template_dirs(site_templates))
         #: What the templates are, for the pages' fingerprints (`pagecache.render_context`).
         self.templates_digest = templates_digest(site_templates)
         self.env = _environment(site_templates, self.templates_digest)
         self.citation_template = self.env.get_template("partials/citation.html")
+
+    def located(self, error: TemplateError) -> TemplateError:
+        """`error`, raised while rendering, at the innermost line of a template file its
+        traceback passes through; as it is where it has none (or is a syntax error, which
+        says where it is, or a missing template)."""
+        if isinstance(error, TemplateSyntaxError | TemplateNotFound | TemplateRunError):
+            return error
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.lineno and frame.filename.startswith(self.template_folders):
+                return TemplateRunError(str(error.message or error), frame.filename, frame.lineno)
+        return error
 
     def compile_templates(self) -> None:
         """Compile every page template and partial now, before the workers fork: they then

@@ -270,6 +270,29 @@ def test_a_template_that_fails_while_search_runs_leaves_the_last_site_untouched(
     assert not list(site.root.glob("._site.brief-staging-*"))
 
 
+def test_a_template_that_fails_while_rendering_is_reported_at_its_file_and_line(site: Site) -> None:
+    """A template that fails as a page is rendered (not a syntax error) is reported at the
+    template's file and line, from a worker process too (70 briefings: the pages are
+    rendered in workers), and in a partial another template includes."""
+    for number in range(70):
+        site.write(f"briefings/b{number:02d}.md", briefing(title=f"Briefing {number}"))
+    site.write(
+        "templates/tags.html",
+        '{% extends "base.html" %}{% block main %}\n<p>Tags</p>\n{{ page.no_such_field }}\n{% endblock %}\n',
+    )
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert (
+        "templates/tags.html:3:1: error: template error: "
+        "'generator.views.TagsPage object' has no attribute 'no_such_field'"
+    ) in result.stderr
+    (site.root / "templates" / "tags.html").unlink()
+    site.write("templates/partials/briefing_card.html", "<li>\n{{ briefing.no_such_field.x }}</li>\n")
+    result = site.brief("build")
+    assert result.exit_code == 1
+    assert "templates/partials/briefing_card.html:2:1: error: template error: " in result.stderr
+
+
 def test_a_cache_folder_that_cannot_be_written_is_a_usage_error_not_a_crash(site: Site) -> None:
     """As on a read-only site folder: here `.brief-cache` is a file, so it cannot be made."""
     _good_site(site)
