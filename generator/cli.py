@@ -350,11 +350,12 @@ def _refuse_a_slug_in_use(config: SiteConfig, slug: str, path: Path) -> None:
 @click.option("--drafts", is_flag=True, help="Show drafts too.")
 def serve_command(site: Path, port: int, host: str, drafts: bool) -> None:
     """Preview the site: rebuild on every save and reload open pages."""
-    from generator.server import PreviewServer, describe
+    from generator.server import PreviewServer, describe, listening_address
 
     root = site.resolve()
     _site_config_or_exit(root)
-    if not host.strip():
+    host = listening_address(host)
+    if not host:
         raise click.BadParameter("give an address to listen on, such as 127.0.0.1", param_hint="'--host'")
     try:
         preview = PreviewServer(root, drafts=drafts, host=host, port=port)

@@ -246,6 +246,15 @@ class _PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_bytes(status, content_type, body, include_body)
 
 
+def listening_address(host: str) -> str:
+    """The address `--host` names: an IPv6 address may be written in brackets, as in a URL
+    (`[::1]`)."""
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        return host[1:-1]
+    return host
+
+
 def is_loopback_name(name: str) -> bool:
     """Whether a host name or address can only be this machine: `localhost` and names under
     it, `127.0.0.1` and the rest of 127/8, `::1`."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from generator.server import PreviewServer, describe, resolve_request_path
+from generator.server import PreviewServer, describe, listening_address, resolve_request_path
 from tests.conftest import REPO, Site, briefing
 
 
@@ -192,9 +192,12 @@ def test_a_build_with_nothing_to_do_is_said_to_be_up_to_date(preview: PreviewSer
 
 
 def test_serves_on_an_ipv6_address(site: Site) -> None:
+    # --host takes it as a URL writes it too, in brackets.
+    assert listening_address("[::1]") == listening_address(" ::1 ") == "::1"
+    assert listening_address("127.0.0.1") == "127.0.0.1"
     site.write("briefings/a.md", briefing(title="Over IPv6"))
     try:
-        server = PreviewServer(site.root, host="::1", port=0)
+        server = PreviewServer(site.root, host=listening_address("[::1]"), port=0)
     except OSError as error:  # no IPv6 on this machine
         pytest.skip(f"no IPv6 loopback here: {error}")
     try:
