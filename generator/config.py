@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -231,10 +231,9 @@ def load_config(site_root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     assert document is not None
     if document.value is None:
         document.value = {}
-    spec, diagnostics = validate_document(SiteConfigSpec, document, "site.yaml")
     # A key or value of site.yaml is a configuration problem ("config"), not one of a
     # briefing's front matter ("schema"); YAML that cannot be read stays "yaml".
-    diagnostics = [replace(d, code="config") if d.code == "schema" else d for d in diagnostics]
+    spec, diagnostics = validate_document(SiteConfigSpec, document, "site.yaml", code="config")
     diagnostics.extend(document.problems)
     # Checked on the YAML as written, so that one run reports them with the schema's errors.
     diagnostics.extend(_check_written_values(document))

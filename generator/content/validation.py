@@ -23,9 +23,10 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def validate_document(
-    model: type[ModelT], document: YamlDocument, what: str
+    model: type[ModelT], document: YamlDocument, what: str, code: str = "schema"
 ) -> tuple[ModelT | None, list[Diagnostic]]:
-    """Validate `document.value` as `model`. `what` names the document in messages."""
+    """Validate `document.value` as `model`. `what` names the document in messages; `code`
+    is the problems' code (`config` for site.yaml)."""
     if not isinstance(document.value, dict):
         found = describe_type(document.value)
         diagnostic = Diagnostic(
@@ -34,7 +35,7 @@ def validate_document(
             Severity.ERROR,
             f"{what} must be a mapping of keys to values, not {found}",
             "write one 'key: value' per line",
-            "schema",
+            code,
         )
         return None, [diagnostic]
     try:
@@ -47,7 +48,7 @@ def validate_document(
             if loc in seen:
                 continue
             seen.add(loc)
-            diagnostics.append(_diagnostic_for(model, document, loc, detail))
+            diagnostics.append(_diagnostic_for(model, document, loc, detail, code))
         return None, diagnostics
 
 
@@ -75,7 +76,9 @@ def _entries_adapter(model: type[BaseModel]) -> TypeAdapter[dict[str, Any]]:
     return TypeAdapter(dict[Id, model])  # type: ignore[valid-type]
 
 
-def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPath, detail: Any) -> Diagnostic:
+def _diagnostic_for(
+    model: type[BaseModel], document: YamlDocument, loc: YamlPath, detail: Any, code: str
+) -> Diagnostic:
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
     value = detail.get("input")
@@ -151,7 +154,7 @@ def _diagnostic_for(model: type[BaseModel], document: YamlDocument, loc: YamlPat
         message = f"{name} must be true or false, not {describe_type(value)}"
     else:
         message = f"{name}: {detail['msg']}"
-    return Diagnostic(document.path, position, Severity.ERROR, message, hint, "schema")
+    return Diagnostic(document.path, position, Severity.ERROR, message, hint, code)
 
 
 def _value_at(document: YamlDocument, yaml_path: YamlPath, fallback: Any) -> Any:
