@@ -984,34 +984,12 @@ def _copy_static(
 
 
 def _template_diagnostic(error: TemplateError, config: SiteConfig) -> Diagnostic:
+    path, line, message = config.templates_dir, 1, f"template error: {error}"
     if isinstance(error, TemplateSyntaxError):
         path = Path(error.filename) if error.filename else config.templates_dir / (error.name or "template")
-        return Diagnostic(
-            path,
-            Position(error.lineno or 1, 1),
-            Severity.ERROR,
-            f"template error: {error.message}",
-            None,
-            "template",
-        )
-    if isinstance(error, TemplateRunError):
-        return Diagnostic(
-            Path(error.filename),
-            Position(error.lineno, 1),
-            Severity.ERROR,
-            f"template error: {error.message}",
-            None,
-            "template",
-        )
-    if isinstance(error, TemplateNotFound):
-        return Diagnostic(
-            config.templates_dir,
-            Position(1, 1),
-            Severity.ERROR,
-            f"template not found: {error.name}",
-            None,
-            "template",
-        )
-    return Diagnostic(
-        config.templates_dir, Position(1, 1), Severity.ERROR, f"template error: {error}", None, "template"
-    )
+        line, message = error.lineno or 1, f"template error: {error.message}"
+    elif isinstance(error, TemplateRunError):
+        path, line, message = Path(error.filename), error.lineno, f"template error: {error.message}"
+    elif isinstance(error, TemplateNotFound):
+        message = f"template not found: {error.name}"
+    return Diagnostic(path, Position(line, 1), Severity.ERROR, message, None, "template")
