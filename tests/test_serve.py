@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -46,6 +47,21 @@ def _get(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, st
     body = response.read().decode("utf-8", errors="replace")
     connection.close()
     return response.status, body
+
+
+@contextlib.contextmanager
+def _rebuilt(site: Site) -> Iterator[PreviewServer]:
+    """A preview server of `site`, running, after one build that succeeded and serves
+    /briefings/a/."""
+    server = PreviewServer(site.root, port=0)
+    server.start()
+    try:
+        result = server.rebuild()
+        assert result.exit_code == 0, result.diagnostics
+        assert _get(server, "/briefings/a/")[0] == 200
+        yield server
+    finally:
+        server.stop()
 
 
 def _wait_for_build(server: PreviewServer, after: int, seconds: float = 2.0) -> float:
@@ -331,16 +347,9 @@ def test_an_editors_temporary_file_gone_during_a_build_does_not_stop_it(
     files_under, walk = generator.fingerprint._files_under, os.walk
     monkeypatch.setattr(generator.fingerprint, "_files_under", lambda *a: flickering(files_under(*a)))
     monkeypatch.setattr(os, "walk", lambda *a, **k: flickering(walk(*a, **k)))
-    server = PreviewServer(site.root, port=0)
-    server.start()
-    try:
-        result = server.rebuild()
-        assert result.exit_code == 0, result.diagnostics
-        assert _get(server, "/briefings/a/")[0] == 200
+    with _rebuilt(site) as server:
         assert _get(server, "/keep.txt") == (200, "kept\n")
         assert _get(server, "/keep.txt.tmp")[0] == 404
-    finally:
-        server.stop()
 
 
 def test_the_lock_link_emacs_makes_beside_a_template_being_edited_is_no_error(site: Site) -> None:
@@ -351,14 +360,7 @@ def test_the_lock_link_emacs_makes_beside_a_template_being_edited_is_no_error(si
     site.write("static/map.txt", "map\n")
     for folder in ("templates/partials", "static", "briefings"):
         os.symlink("analyst@desk.4242:1700000000", site.root / folder / ".#citation.html")
-    server = PreviewServer(site.root, port=0)
-    server.start()
-    try:
-        result = server.rebuild()
-        assert result.exit_code == 0, result.diagnostics
-        assert _get(server, "/briefings/a/")[0] == 200
+    with _rebuilt(site) as server:
         assert _get(server, "/.%23citation.html")[0] == 404
-    finally:
-        server.stop()
     os.symlink("elsewhere.txt", site.root / "static" / "link.txt")  # any other link still is one
     assert "static/link.txt:1:1: error: symbolic links are not allowed" in site.brief("build").output
